@@ -1,0 +1,1 @@
+"""Graph-building foundations: dtypes, shapes, errors, Graph/Operation/Tensor and the op registry."""

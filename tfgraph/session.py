@@ -1,0 +1,634 @@
+"""`tf.Session`: compiles a run plan per (fetches, feed keys) signature and executes it.
+
+A plan is decided once and cached: the fetched elements, pruning (ancestors of the fetches,
+cut at fed tensors), a topological order (networkx), the backend of every op, one kernel per
+op, host<->device transfers (one per value and device, not one per consumer) and the last use
+of every value.  From that the planner generates one straight-line Python function::
+
+    def _run(v0, v1, v2):            # the raw feed values, in feed_dict order
+        t0 = _asarray(v0, _dt0)      # feed conversion + static shape check
+        ...
+        t5 = k3(t0, t1)              # one line per op: a direct kernel call
+        del t0, t1                   # values are released right after their last use
+        t6 = k4(t2, t5)
+        return t6                    # the fetch structure, built in place
+
+so the per-run cost is one dict lookup plus one Python call per op.  When a kernel fails, the
+traceback's line number in the generated code names the op.
+"""
+from __future__ import annotations
+
+import itertools
+import linecache
+import os
+import re
+import threading
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+import networkx as nx
+import numpy as np
+
+from .backends import Backend, default_backend_name, get_backend
+from .framework import errors
+from .framework.device import device_type as _device_type
+from .framework.graph import Graph, Operation, Tensor, get_default_graph
+from .framework.tensor_shape import shape_str
+
+# Tests set TFGRAPH_CHECK_KERNELS=1: every kernel output is checked against the op's static
+# dtype and shape (catches float64 leaks and shape-rule bugs anywhere in the suite).
+CHECK_KERNELS = os.environ.get("TFGRAPH_CHECK_KERNELS", "") not in ("", "0")
+
+_default_session_stack: List["BaseSession"] = []
+_codegen_counter = itertools.count()
+
+
+class _VariableCell:
+    """A session's storage for one variable: its current value on its device (None: uninitialized)."""
+
+    __slots__ = ("value", "op", "backend")
+
+    def __init__(self, op: Operation, backend: Backend):
+        self.value = None
+        self.op = op
+        self.backend = backend
+
+
+class _Plan:
+    """A compiled run: the generated function plus what is needed to report errors."""
+
+    __slots__ = ("fn", "code", "line_info", "feed_tensors", "ops")
+
+    def __init__(self, fn, code, line_info, feed_tensors, ops):
+        self.fn = fn
+        self.code = code
+        self.line_info = line_info
+        self.feed_tensors = feed_tensors
+        self.ops = ops
+
+
+def _freeze(fetches: Any) -> Any:
+    """A hashable key for an arbitrary nesting of fetches (lists/dicts are not hashable)."""
+    t = type(fetches)
+    if isinstance(fetches, (list, tuple)):
+        return (t, tuple(_freeze(f) for f in fetches))
+    if isinstance(fetches, dict):
+        return (t, tuple((k, _freeze(v)) for k, v in fetches.items()))
+    return fetches
+
+
+class BaseSession:
+    """Runs ops of a graph. See `Session`."""
+
+    def __init__(self, target: str = "", graph: Optional[Graph] = None, config: Any = None):
+        if graph is None:
+            graph = get_default_graph()
+        elif not isinstance(graph, Graph):
+            raise TypeError(f"graph must be a tf.Graph, but got {type(graph).__name__}")
+        self._graph = graph
+        self._target = target
+        self._config = config
+        self._closed = False
+        self._plans: Dict[Any, _Plan] = {}
+        self._plans_control_edits = graph._control_edits
+        self._cells: Dict[Operation, _VariableCell] = {}
+        self._rngs: Dict[Operation, Any] = {}
+        self._lock = threading.Lock()
+        from .placement import Placer
+        self._placer = Placer(config)
+
+    # --- properties ---------------------------------------------------------------------
+    @property
+    def graph(self) -> Graph:
+        return self._graph
+
+    @property
+    def graph_def(self):
+        return self._graph.as_graph_def() if hasattr(self._graph, "as_graph_def") else None
+
+    @property
+    def sess_str(self) -> str:
+        return self._target
+
+    # --- lifecycle ------------------------------------------------------------------------
+    def close(self) -> None:
+        """Closes the session and frees the variables' values."""
+        self._closed = True
+        self._plans.clear()
+        self._cells.clear()
+        self._rngs.clear()
+
+    def as_default(self):
+        """A context manager making this the default session (does not close it)."""
+        return _DefaultSessionContext(self, close_on_exit=False)
+
+    def __enter__(self) -> "BaseSession":
+        self._ctx = _DefaultSessionContext(self, close_on_exit=True)
+        return self._ctx.__enter__()
+
+    def __exit__(self, *exc) -> bool:
+        return self._ctx.__exit__(*exc)
+
+    def __del__(self):
+        try:
+            self._cells.clear()
+        except Exception:
+            pass
+
+    # --- state used by stateful kernels ---------------------------------------------------
+    def variable_cell(self, var_op: Operation) -> _VariableCell:
+        """The storage of variable `var_op` in this session (created empty on first use)."""
+        cell = self._cells.get(var_op)
+        if cell is None:
+            cell = _VariableCell(var_op, self._placer.backend_for(var_op))
+            self._cells[var_op] = cell
+        return cell
+
+    def random_state(self, op: Operation, be: Backend, seed: Optional[int]):
+        """The random generator of `op` in this session: seeded once, advancing every run."""
+        rng = self._rngs.get(op)
+        if rng is None:
+            rng = be.rng(seed)
+            self._rngs[op] = rng
+        return rng
+
+    # --- running --------------------------------------------------------------------------
+    def run(self, fetches: Any, feed_dict: Optional[dict] = None, options: Any = None,
+            run_metadata: Any = None) -> Any:
+        """Runs the ops needed for `fetches` and returns their values.
+
+        Args:
+          fetches: A Tensor, Operation, tensor/op name, Variable, or any nesting of
+            list/tuple/namedtuple/dict of them.
+          feed_dict: Maps tensors (or their names) to values that replace them for this run.
+          options, run_metadata: Accepted for compatibility; ignored.
+
+        Returns:
+          The fetched values as NumPy arrays (None for operations), in the structure of
+          `fetches`.
+
+        Raises:
+          RuntimeError: If the session is closed.
+          TypeError / ValueError: For bad fetches or feed values (wrong shape or dtype).
+          tf.errors.InvalidArgumentError: If a needed placeholder is not fed, or a kernel fails.
+          tf.errors.FailedPreconditionError: If an uninitialized variable is read.
+        """
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        if self._graph._control_edits != self._plans_control_edits:
+            self._plans.clear()
+            self._plans_control_edits = self._graph._control_edits
+        keys = tuple(feed_dict) if feed_dict else ()
+        try:
+            key = (fetches.__class__, tuple(fetches) if fetches.__class__ is list else fetches, keys)
+            plan = self._plans.get(key)
+        except TypeError:
+            key = (_freeze(fetches), keys)
+            plan = self._plans.get(key)
+        if plan is None:
+            plan = self._compile(fetches, keys)
+            self._plans[key] = plan
+        try:
+            if feed_dict:
+                return plan.fn(*feed_dict.values())
+            return plan.fn()
+        except errors.OpError:
+            raise
+        except Exception as e:  # noqa: BLE001 - translated to name the op or tensor involved
+            raise self._translate_error(plan, e) from e
+
+    def make_callable(self, fetches: Any, feed_list: Optional[Sequence[Any]] = None,
+                      accept_options: bool = False) -> Callable:
+        """Returns `f(*feed_values)` that runs `fetches` with `feed_list` fed (no per-call lookup)."""
+        keys = tuple(feed_list or ())
+        plan = self._compile(fetches, keys)
+
+        def call(*args, **kwargs):
+            if self._closed:
+                raise RuntimeError("Attempted to use a closed Session.")
+            if len(args) != len(keys):
+                raise ValueError(f"callable expects {len(keys)} feed values, got {len(args)}")
+            try:
+                return plan.fn(*args)
+            except errors.OpError:
+                raise
+            except Exception as e:  # noqa: BLE001
+                raise self._translate_error(plan, e) from e
+
+        return call
+
+    def list_devices(self) -> List[str]:
+        return self._placer.list_devices()
+
+    # --- plan compilation -------------------------------------------------------------------
+    def _resolve_fetch(self, f: Any):
+        if f is None:
+            raise TypeError(f"Fetch argument {f!r} has invalid type {type(f)}")
+        try:
+            return self._graph.as_graph_element(f, allow_tensor=True, allow_operation=True)
+        except TypeError as e:
+            raise TypeError(f"Fetch argument {f!r} has invalid type {type(f)}, must be a string "
+                            f"or Tensor. ({e})") from None
+        except ValueError as e:
+            raise ValueError(f"Fetch argument {f!r} cannot be interpreted as a Tensor. ({e})") from None
+        except KeyError as e:
+            raise ValueError(f"Fetch argument {f!r} cannot be interpreted as a Tensor. "
+                             f"({e.args[0]})") from None
+
+    def _resolve_feed(self, k: Any) -> Tensor:
+        try:
+            t = self._graph.as_graph_element(k, allow_tensor=True, allow_operation=False)
+        except TypeError as e:
+            raise TypeError(f"Cannot interpret feed_dict key as Tensor: {e}") from None
+        except (ValueError, KeyError) as e:
+            msg = e.args[0] if e.args else str(e)
+            raise TypeError(f"Cannot interpret feed_dict key as Tensor: {msg}") from None
+        return t
+
+    def _compile(self, fetches: Any, feed_keys: Tuple) -> _Plan:
+        graph = self._graph
+        # 1. Fetch structure -> flat list of elements.
+        flat: List[Any] = []
+
+        def walk(f):
+            if isinstance(f, (list, tuple)):
+                return (type(f), [walk(x) for x in f])
+            if isinstance(f, dict):
+                return (type(f), [(k, walk(v)) for k, v in f.items()])
+            flat.append(self._resolve_fetch(f))
+            return len(flat) - 1
+
+        structure = walk(fetches)
+        feed_tensors = [self._resolve_feed(k) for k in feed_keys]
+        fed = {t: i for i, t in enumerate(feed_tensors)}
+        if len(fed) != len(feed_tensors):
+            raise ValueError("feed_dict names the same tensor twice")
+
+        # 2. Prune: ancestors of the fetches through data and control edges, cut at fed
+        #    tensors; inputs taken by reference (variables) bind storage, not a value.
+        needed: Dict[Operation, None] = {}
+        stack = []
+        for e in flat:
+            if isinstance(e, Operation):
+                stack.append(e)
+            elif e not in fed:
+                stack.append(e.op)
+        while stack:
+            op = stack.pop()
+            if op in needed:
+                continue
+            needed[op] = None
+            refs = op._op_def.ref_inputs
+            for i, t in enumerate(op._inputs):
+                if t in fed or i in refs:
+                    continue
+                stack.append(t._op)
+            stack.extend(op._control_inputs)
+
+        # 3. Order (networkx, creation order among ties; raises on a cycle).
+        g = nx.DiGraph()
+        g.add_nodes_from(needed)
+        for op in needed:
+            refs = op._op_def.ref_inputs
+            for i, t in enumerate(op._inputs):
+                if t not in fed and i not in refs:
+                    g.add_edge(t._op, op)
+            for c in op._control_inputs:
+                g.add_edge(c, op)
+        try:
+            order = list(nx.lexicographical_topological_sort(g, key=lambda o: o._id))
+        except nx.NetworkXUnfeasible:
+            cyc = nx.find_cycle(g)
+            raise errors.InvalidArgumentError(
+                None, None, "Graph has a cycle through: " + " -> ".join(a.name for a, _ in cyc)) from None
+
+        # 4. A needed placeholder must be fed.
+        for op in order:
+            if op.type == "Placeholder" and op._outputs[0] not in fed:
+                t = op._outputs[0]
+                raise errors.InvalidArgumentError(
+                    None, op,
+                    f"You must feed a value for placeholder tensor '{op.name}' with dtype "
+                    f"{t.dtype.name}" + ("" if t.shape.ndims is None else
+                                         f" and shape {shape_str(t.shape.as_tuple())}")
+                    + f"\n\t [[node {op.name}]]")
+
+        # 5. Placement, then code generation.
+        backends = self._placer.place(order, graph)
+        return _CodeGen(self, order, backends, flat, structure, feed_tensors, fed).build()
+
+    def _translate_error(self, plan: _Plan, e: Exception) -> Exception:
+        tb = e.__traceback__
+        info = None
+        while tb is not None:
+            if tb.tb_frame.f_code is plan.code:
+                info = plan.line_info.get(tb.tb_lineno)
+            tb = tb.tb_next
+        if info is None:
+            return e
+        kind, obj = info
+        if kind == "as_is":
+            return e
+        if kind == "feed":
+            t = obj
+            return type(e)(f"Cannot feed value for tensor '{t.name}' of dtype {t.dtype.name}: {e}") \
+                if isinstance(e, (TypeError, ValueError)) else e
+        op = obj
+        if isinstance(e, MemoryError):
+            return errors.ResourceExhaustedError(None, op, f"OOM when running op '{op.name}' "
+                                                           f"({op.type}): {e}")
+        return errors.InvalidArgumentError(
+            None, op, f"{type(e).__name__} in op '{op.name}' (type {op.type}, device "
+                      f"'{op.device or 'default'}'): {e}\n\t [[node {op.name}]]")
+
+
+class _CodeGen:
+    """Turns an ordered, placed subgraph into the straight-line run function."""
+
+    def __init__(self, sess, order, backends, flat, structure, feed_tensors, fed):
+        self.sess = sess
+        self.order = order
+        self.backends = backends  # op -> Backend
+        self.flat = flat
+        self.structure = structure
+        self.feed_tensors = feed_tensors
+        self.fed = fed
+        self.ns: Dict[str, Any] = {"_np": np}
+        self.lines: List[Tuple[str, List[str], List[str], Any]] = []  # code, uses, defines, info
+        self.var_of: Dict[Tuple[Tensor, str], str] = {}  # (tensor, backend name) -> local name
+        self.home: Dict[Tensor, Backend] = {}  # tensor -> backend its value lives on
+        self.counter = itertools.count()
+
+    def const(self, value: Any, prefix: str = "c") -> str:
+        name = f"_{prefix}{next(self.counter)}"
+        self.ns[name] = value
+        return name
+
+    def new_var(self) -> str:
+        return f"t{next(self.counter)}"
+
+    def emit(self, code: str, uses: Sequence[str], defines: Sequence[str], info: Any = None):
+        self.lines.append((code, list(uses), list(defines), info))
+
+    def value_on(self, t: Tensor, be: Backend) -> str:
+        """The local holding `t`'s value on backend `be`, adding one transfer if needed."""
+        var = self.var_of.get((t, be.name))
+        if var is not None:
+            return var
+        src_be = self.home[t]
+        src = self.var_of[(t, src_be.name)]
+        var = self.new_var()
+        if src_be.is_host and not be.is_host:
+            fn = self.const(be.from_host, "up")
+            self.emit(f"{var} = {fn}({src})", [src], [var], ("op", t.op))
+        elif be.is_host and not src_be.is_host:
+            fn = self.const(src_be.to_host, "down")
+            self.emit(f"{var} = {fn}({src})", [src], [var], ("op", t.op))
+        else:
+            down = self.const(src_be.to_host, "down")
+            up = self.const(be.from_host, "up")
+            self.emit(f"{var} = {up}({down}({src}))", [src], [var], ("op", t.op))
+        self.var_of[(t, be.name)] = var
+        return var
+
+    def build(self) -> _Plan:
+        sess = self.sess
+        # Feeds: positional arguments v0..vn in feed_dict order.
+        args = [f"v{i}" for i in range(len(self.feed_tensors))]
+        for i, t in enumerate(self.feed_tensors):
+            var = self.new_var()
+            dt = self.const(t.dtype.np_dtype, "dt")
+            self.emit(f"{var} = _asarray(v{i}, {dt})", [], [var], ("feed", t))
+            dims = t.shape.as_tuple()
+            if dims is not None:
+                bad = self.const(_bad_feed_shape(t), "badshape")
+                if all(d is not None for d in dims):
+                    cond = f"{var}.shape != {tuple(dims)!r}"
+                else:
+                    parts = [f"len({var}.shape) != {len(dims)}"]
+                    parts += [f"{var}.shape[{k}] != {d}" for k, d in enumerate(dims) if d is not None]
+                    cond = " or ".join(parts)
+                self.emit(f"if {cond}: {bad}({var})", [var], [], ("as_is", None))
+            self.var_of[(t, "numpy")] = var  # fed values arrive on the host
+            self.home[t] = get_backend("numpy")
+        self.ns["_asarray"] = np.asarray
+
+        # Ops.
+        for op in self.order:
+            be = self.backends[op]
+            od = op._op_def
+            refs = od.ref_inputs
+            in_vars = [self.value_on(t, be) for i, t in enumerate(op._inputs) if i not in refs]
+            outs = op._outputs
+            # Identity-like ops on one device bind a name, no call.
+            if getattr(od, "is_identity", False) and len(in_vars) == 1 and outs[0] not in self.fed:
+                self.var_of[(outs[0], be.name)] = in_vars[0]
+                self.home[outs[0]] = be
+                continue
+            kern = od.kernel(be, op, sess)
+            if kern is None:
+                continue
+            k = self.const(kern, "k")
+            call = f"{k}({', '.join(in_vars)})"
+            out_vars = []
+            for t in outs:
+                if t in self.fed:
+                    out_vars.append("_")
+                else:
+                    v = self.new_var()
+                    self.var_of[(t, be.name)] = v
+                    self.home[t] = be
+                    out_vars.append(v)
+            if not outs:
+                self.emit(call, in_vars, [], ("op", op))
+            elif len(outs) == 1:
+                self.emit(f"{out_vars[0]} = {call}", in_vars, [out_vars[0]], ("op", op))
+            else:
+                self.emit(f"{', '.join(out_vars)}, = {call}", in_vars, out_vars, ("op", op))
+            if CHECK_KERNELS:
+                chk = self.const(_kernel_checker(op), "chk")
+                self.emit(f"{chk}({', '.join(out_vars)})", out_vars, [], ("as_is", None))
+
+        # Fetches: host NumPy values; a value that may be a variable's storage is copied, so
+        # a later in-place update cannot change what the user holds.
+        aliases = _variable_aliases(self.order, self.fed)
+        host = get_backend("numpy")
+        fetch_exprs = []
+        for e in self.flat:
+            if isinstance(e, Operation):
+                fetch_exprs.append("None")
+                continue
+            src_be = self.home[e]
+            if src_be.is_host:
+                expr = self.var_of[(e, src_be.name)]
+                if e in aliases:
+                    expr = f"{self.const(_copy_host, 'copy')}({expr})"
+            else:
+                expr = self.value_on(e, host)
+            if e.shape.ndims is None or e.shape.ndims == 0:
+                expr = f"{self.const(_as_fetched_scalar, 'scalar')}({expr})"
+            fetch_exprs.append(expr)
+        ret = self._structure_expr(self.structure, fetch_exprs)
+        self.emit(f"return {ret}", re.findall(r"\bt\d+\b", ret), [], ("as_is", None))
+        return self._assemble(args)
+
+    def _structure_expr(self, s, exprs) -> str:
+        if isinstance(s, int):
+            return exprs[s]
+        typ, items = s
+        if issubclass(typ, dict):
+            body = ", ".join(f"{self.const(k, 'key')}: {self._structure_expr(v, exprs)}" for k, v in items)
+            d = "{" + body + "}"
+            return d if typ is dict else f"{self.const(typ, 'T')}({d})"
+        inner = [self._structure_expr(x, exprs) for x in items]
+        if typ is list:
+            return "[" + ", ".join(inner) + "]"
+        if typ is tuple:
+            return "(" + "".join(x + ", " for x in inner) + ")"
+        if hasattr(typ, "_fields"):  # namedtuple
+            return f"{self.const(typ, 'T')}({', '.join(inner)})"
+        return f"{self.const(typ, 'T')}([{', '.join(inner)}])"
+
+    def _assemble(self, args: List[str]) -> _Plan:
+        # Liveness: release each local right after its last use.
+        last_use: Dict[str, int] = {}
+        for i, (_, uses, defines, _) in enumerate(self.lines):
+            for v in itertools.chain(uses, defines):
+                last_use[v] = i
+        src = [f"def _run({', '.join(args)}):"]
+        line_info: Dict[int, Any] = {}
+        for i, (code, uses, defines, info) in enumerate(self.lines):
+            src.append("    " + code)
+            line_info[len(src)] = info
+            if code.startswith("return"):
+                continue
+            dead = sorted({v for v in itertools.chain(uses, defines) if last_use[v] == i and v != "_"})
+            if dead:
+                src.append(f"    del {', '.join(dead)}")
+        if len(src) == 1:
+            src.append("    return None")
+        text = "\n".join(src) + "\n"
+        filename = f"<tfgraph-plan-{next(_codegen_counter)}>"
+        code = compile(text, filename, "exec")
+        exec(code, self.ns)
+        fn = self.ns["_run"]
+        # Keep the source reachable for debugging (linecache shows it in tracebacks).
+        linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+        return _Plan(fn, fn.__code__, line_info, self.feed_tensors, self.order)
+
+
+def _bad_feed_shape(t: Tensor) -> Callable:
+    def bad(value):
+        raise ValueError(f"Cannot feed value of shape {tuple(value.shape)} for Tensor "
+                         f"'{t.name}', which has shape '{t.shape}'")
+    return bad
+
+
+def _kernel_checker(op: Operation) -> Callable:
+    outs = op._outputs
+
+    def check(*values):
+        for t, v in zip(outs, values):
+            dt = getattr(v, "dtype", None)
+            if dt is None or np.dtype(dt) != t.dtype.np_dtype:
+                raise errors.InternalError(
+                    None, op, f"kernel of op '{op.name}' ({op.type}) returned dtype {dt} "
+                              f"({type(v).__name__}), static dtype is {t.dtype.name}")
+            shape = getattr(v, "shape", None)
+            if shape is None or not t.shape.is_compatible_with(tuple(shape)):
+                raise errors.InternalError(
+                    None, op, f"kernel of op '{op.name}' ({op.type}) returned shape {shape}, "
+                              f"static shape is {t.shape}")
+    return check
+
+
+def _variable_aliases(order: Sequence[Operation], fed) -> set:
+    """Tensors whose value may be (a view of) a variable's storage."""
+    alias: set = set()
+    for op in order:
+        od = op._op_def
+        if op.type == "VariableV2" or od.mutates_variables or (
+                od.may_alias_input and any(t in alias for t in op._inputs)):
+            for t in op._outputs:
+                if t not in fed:
+                    alias.add(t)
+    return alias
+
+
+def _copy_host(x):
+    return x.copy()
+
+
+def _as_fetched_scalar(x):
+    # TF1 returns NumPy scalars (np.float32) for 0-d tensors.
+    if type(x) is np.ndarray and x.ndim == 0:
+        return x[()]
+    return x
+
+
+class _DefaultSessionContext:
+    def __init__(self, sess: BaseSession, close_on_exit: bool):
+        self._sess = sess
+        self._close = close_on_exit
+        self._graph_ctx = None
+
+    def __enter__(self):
+        _default_session_stack.append(self._sess)
+        self._graph_ctx = self._sess.graph.as_default()
+        self._graph_ctx.__enter__()
+        return self._sess
+
+    def __exit__(self, *exc):
+        self._graph_ctx.__exit__(*exc)
+        if _default_session_stack and _default_session_stack[-1] is self._sess:
+            _default_session_stack.pop()
+        elif self._sess in _default_session_stack:
+            _default_session_stack.remove(self._sess)
+        if self._close:
+            self._sess.close()
+        return False
+
+
+class Session(BaseSession):
+    """A TF1 session: `with tf.Session() as sess: sess.run(fetches, feed_dict)`.
+
+    Variables live in the session: two sessions on one graph hold independent values.
+
+    Args:
+      target: Accepted for compatibility (in-process execution only).
+      graph: The graph to run (default: the default graph).
+      config: A `tf.ConfigProto` (device_count, allow_soft_placement, log_device_placement).
+    """
+
+
+class InteractiveSession(BaseSession):
+    """A session that installs itself as the default session on creation (for shells)."""
+
+    def __init__(self, target: str = "", graph: Optional[Graph] = None, config: Any = None):
+        super().__init__(target, graph, config)
+        self._default_ctx = _DefaultSessionContext(self, close_on_exit=False)
+        self._default_ctx.__enter__()
+
+    def close(self) -> None:
+        super().close()
+        ctx, self._default_ctx = getattr(self, "_default_ctx", None), None
+        if ctx is not None:
+            ctx.__exit__(None, None, None)
+
+
+def get_default_session() -> Optional[BaseSession]:
+    """The innermost session entered with `with sess:` / `sess.as_default()`, or None."""
+    return _default_session_stack[-1] if _default_session_stack else None
+
+
+def _eval_in_session(element: Any, feed_dict: Optional[dict], session: Optional[BaseSession]):
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            kind = "Tensor" if isinstance(element, Tensor) else "operation"
+            raise ValueError(f"Cannot evaluate {kind} using `eval()` or `run()`: No default session "
+                             "is registered. Use `with sess.as_default()` or pass an explicit "
+                             "session to `eval(session=sess)`")
+    if element.graph is not session.graph:
+        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is "
+                         "different from the session's graph.")
+    return session.run(element, feed_dict)
