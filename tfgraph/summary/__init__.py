@@ -1,0 +1,17 @@
+"""`tf.summary`: TensorBoard summaries (scalar, histogram, image, merge) and `FileWriter`.
+
+Each submodule lists its public names in `__all__`; they are all exported here.
+"""
+import importlib as _importlib
+
+__all__ = []
+for _name in ("summary_ops", "writer"):
+    try:
+        _mod = _importlib.import_module(f"{__name__}.{_name}")
+    except ModuleNotFoundError as _e:  # a submodule not written yet
+        if _e.name != f"{__name__}.{_name}":
+            raise
+        continue
+    for _n in getattr(_mod, "__all__", []):
+        globals()[_n] = getattr(_mod, _n)
+        __all__.append(_n)

@@ -1,0 +1,19 @@
+"""`tf.train`: optimizers, learning-rate schedules, the global step, and checkpoints (Saver).
+
+Each submodule lists its public names in `__all__`; they are all exported here.
+"""
+import importlib as _importlib
+
+__all__ = []
+for _name in ("optimizer", "gradient_descent", "momentum", "adam", "rmsprop", "adagrad",
+              "learning_rate_decay", "training_util", "saver", "checkpoint_management",
+              "moving_averages", "session_hooks"):
+    try:
+        _mod = _importlib.import_module(f"{__name__}.{_name}")
+    except ModuleNotFoundError as _e:  # a submodule not written yet
+        if _e.name != f"{__name__}.{_name}":
+            raise
+        continue
+    for _n in getattr(_mod, "__all__", []):
+        globals()[_n] = getattr(_mod, _n)
+        __all__.append(_n)
