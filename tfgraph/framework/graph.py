@@ -617,6 +617,11 @@ class Graph:
         return self._gradient_overrides.get(id(op))
 
     # --- misc ---------------------------------------------------------------------------
+    def as_graph_def(self, from_version: Optional[int] = None, add_shapes: bool = False):
+        """The graph as a `GraphDef` protocol buffer (needs `pip install tfgraph[tensorboard]`)."""
+        from ..summary.graph_def import as_graph_def
+        return as_graph_def(self, add_shapes=add_shapes)
+
     @property
     def building_function(self) -> bool:
         return False

@@ -1,0 +1,567 @@
+"""`tf.train.Saver`: saves and restores variables to and from checkpoints.
+
+As in TF1, a `Saver` adds a few ops to the graph under the name scope "save" ("save_1", ...):
+
+    save/filename/input  Const            the default file name, "model"
+    save/filename        PlaceholderWithDefault
+    save/Const           PlaceholderWithDefault   (saver_def.filename_tensor_name)
+    save/SaveV2          writes every variable's value to the checkpoint
+    save/control_dependency  Identity of the file name, after SaveV2 (saver_def.save_tensor_name)
+    save/RestoreV2       validates the checkpoint, then writes every variable
+    save/restore_all     NoOp after RestoreV2 (saver_def.restore_op_name)
+
+so `sess.run(saver.saver_def.restore_op_name, {saver.saver_def.filename_tensor_name: path})`
+works as in TF1.  The ops take the variables *by reference*: saving reads the session's
+storage directly, restoring writes it, and neither needs the variables to be initialized first.
+SaveV2/RestoreV2 are `host_only` ops: values of variables on a GPU are copied to the host to be
+written, and restored values are uploaded to the variable's device.
+
+A restore is all-or-nothing: every variable's key, dtype and shape is checked against the
+checkpoint index and every array is read before the first variable is written, so a failing
+restore leaves all values as they were.  The file format is described in
+`tfgraph.train.checkpoint_management`.
+
+Not implemented: meta graphs (`write_meta_graph=True` writes no `.meta` file, and
+`tf.train.import_meta_graph` raises NotImplementedError; rebuild the graph with the same code,
+variables are matched by name), sharding (`sharded=True` writes one file), and
+`SaveableObject`s other than variables.
+"""
+from __future__ import annotations
+
+import numbers
+import os
+import time
+import warnings
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ..framework import dtypes as _dtypes
+from ..framework import errors
+from ..framework.constant import constant, graph_of, name_scope
+from ..framework.graph import Graph, Operation, Tensor, get_default_graph
+from ..framework.graph_keys import GraphKeys
+from ..framework.registry import NotDifferentiable, OpDef, register_op
+from ..framework.tensor_shape import TensorShape
+from . import checkpoint_management as _cm
+
+
+class _AllButFirst:
+    """`ref_inputs` of the save/restore ops: every input after the file name is a variable."""
+
+    def __contains__(self, i: int) -> bool:
+        return i >= 1
+
+
+def _path_str(value: Any) -> str:
+    v = value[()] if isinstance(value, np.ndarray) else value
+    if isinstance(v, bytes):
+        return v.decode("utf-8")
+    return os.fspath(v) if not isinstance(v, str) else v
+
+
+@register_op("SaveV2")
+class SaveV2(OpDef):
+    """Writes the values of its variable inputs to the checkpoint named by input 0.
+
+    Attrs: `tensor_names`, the checkpoint key of each variable input.
+    """
+
+    ref_inputs = _AllButFirst()
+    stateful = True
+    host_only = True  # file I/O; variables on a GPU are copied to and from the host
+
+    def infer(self, filename, *refs, tensor_names):
+        if filename.dtype is not _dtypes.string:
+            raise TypeError(f"SaveV2 needs a string file name, got {filename.dtype.name}")
+        if len(refs) != len(tensor_names):
+            raise ValueError(f"SaveV2 got {len(refs)} variables but {len(tensor_names)} names")
+        return ()
+
+    def kernel(self, be, op, ctx):
+        names = op.attrs["tensor_names"]
+        refs = op.inputs[1:]
+        cells = [ctx.variable_cell(t.op) for t in refs]
+        dtypes = {n: t.dtype for n, t in zip(names, refs)}
+
+        def save(filename):
+            prefix = _path_str(be.to_host(filename))
+            values = {}
+            for n, cell in zip(names, cells):
+                if cell.value is None:
+                    raise errors.FailedPreconditionError(
+                        None, op, f"Attempting to use uninitialized value {cell.op.name}\n\t "
+                                  f"[[node {op.name}]]")
+                values[n] = cell.backend.to_host(cell.value)
+            try:
+                _cm.write_checkpoint(prefix, values, dtypes)
+            except FileNotFoundError as e:
+                raise errors.NotFoundError(None, op, f"{prefix}: {e}") from e
+            except PermissionError as e:
+                raise errors.PermissionDeniedError(None, op, f"{prefix}: {e}") from e
+            except OSError as e:
+                raise errors.UnknownError(
+                    None, op, f"Failed to write checkpoint {prefix}: {e}") from e
+        return save
+
+
+@register_op("RestoreV2")
+class RestoreV2(OpDef):
+    """Validates the checkpoint named by input 0 against its variable inputs, then restores them.
+
+    Attrs: `tensor_names` (checkpoint keys), `reshape` (allow a different shape with the same
+    number of elements).
+    """
+
+    ref_inputs = _AllButFirst()
+    stateful = True
+    host_only = True  # file I/O; variables on a GPU are copied to and from the host
+    mutates_variables = True
+
+    def infer(self, filename, *refs, tensor_names, reshape=False):
+        if filename.dtype is not _dtypes.string:
+            raise TypeError(f"RestoreV2 needs a string file name, got {filename.dtype.name}")
+        if len(refs) != len(tensor_names):
+            raise ValueError(f"RestoreV2 got {len(refs)} variables but {len(tensor_names)} names")
+        return ()
+
+    def kernel(self, be, op, ctx):
+        names = op.attrs["tensor_names"]
+        reshape = op.attrs.get("reshape", False)
+        refs = op.inputs[1:]
+        cells = [ctx.variable_cell(t.op) for t in refs]
+        node = f"\n\t [[node {op.name}]]"
+
+        def restore(filename):
+            prefix = _path_str(be.to_host(filename))
+            try:
+                reader = _cm.CheckpointReader(prefix)
+            except errors.OpError as e:
+                raise type(e)(None, op, e.message + node) from None
+            stored_dtypes = reader.get_variable_to_dtype_map()
+            stored_shapes = reader.get_variable_to_shape_map()
+            # 1. Validate everything before touching any variable.
+            for n, t in zip(names, refs):
+                if n not in stored_dtypes:
+                    raise errors.NotFoundError(None, op, f"Key {n} not found in checkpoint{node}")
+                if stored_dtypes[n] != t.dtype:
+                    raise errors.InvalidArgumentError(
+                        None, op, f"tensor_name = {n}; expected dtype {t.dtype.name} does not "
+                                  f"equal original dtype {stored_dtypes[n].name} (variable "
+                                  f"'{t.op.name}' in the graph is {t.dtype.name}, the checkpoint "
+                                  f"holds {stored_dtypes[n].name}){node}")
+                shape = stored_shapes[n]
+                if not t.shape.is_compatible_with(shape):
+                    n_graph = t.shape.num_elements()
+                    if not (reshape and n_graph == int(np.prod(shape, dtype=np.int64))):
+                        graph_shape = (t.shape.as_list() if t.shape.ndims is not None
+                                       else "<unknown>")
+                        raise errors.InvalidArgumentError(
+                            None, op, f"Assign requires shapes of both tensors to match. lhs "
+                                      f"shape= {graph_shape} rhs shape= {list(shape)}: variable "
+                                      f"'{t.op.name}' has shape {graph_shape} in the graph but "
+                                      f"the checkpoint value '{n}' has shape {list(shape)}{node}")
+            # 2. Read every array (a corrupt file fails here, still before any write).
+            try:
+                arrays = reader.read(names)
+            except errors.OpError as e:
+                raise type(e)(None, op, e.message + node) from None
+            # 3. Write; np.load returned fresh arrays, so each cell owns its buffer.
+            for n, t, cell in zip(names, refs, cells):
+                arr = arrays[n]
+                if not t.shape.is_compatible_with(arr.shape):
+                    arr = arr.reshape(t.shape.as_list())
+                cell.value = cell.backend.from_host(arr)
+        return restore
+
+
+NotDifferentiable("SaveV2")
+NotDifferentiable("RestoreV2")
+
+
+class SaverDef:
+    """TF1's `SaverDef`: the names of a Saver's graph elements and its settings."""
+
+    V1 = 1
+    V2 = 2
+
+    def __init__(self, filename_tensor_name: str = "", save_tensor_name: str = "",
+                 restore_op_name: str = "", max_to_keep: int = 5, sharded: bool = False,
+                 keep_checkpoint_every_n_hours: float = 10000.0, version: int = 2):
+        self.filename_tensor_name = filename_tensor_name
+        self.save_tensor_name = save_tensor_name
+        self.restore_op_name = restore_op_name
+        self.max_to_keep = max_to_keep
+        self.sharded = sharded
+        self.keep_checkpoint_every_n_hours = keep_checkpoint_every_n_hours
+        self.version = version
+
+    def __repr__(self) -> str:
+        return (f"SaverDef(filename_tensor_name={self.filename_tensor_name!r}, "
+                f"save_tensor_name={self.save_tensor_name!r}, "
+                f"restore_op_name={self.restore_op_name!r}, max_to_keep={self.max_to_keep})")
+
+
+def _ref_tensor(v: Any) -> Tensor:
+    ref = getattr(v, "_ref", None)
+    if callable(ref) and not isinstance(v, Tensor):
+        t = ref()
+    else:
+        t = v
+    if isinstance(t, Tensor) and t.op.type == "VariableV2":
+        return t
+    raise TypeError(f"Variable to save is not a Variable: {v!r}")
+
+
+def _names_to_refs(var_list: Any) -> Dict[str, Tensor]:
+    """Maps checkpoint keys to variable reference tensors (TF1's `op_list_to_dict`)."""
+    out: Dict[str, Tensor] = {}
+    if isinstance(var_list, dict):
+        for name, v in var_list.items():
+            if not isinstance(name, str):
+                raise TypeError(f"Saver's var_list keys must be strings, got {name!r}")
+            if name in out:
+                raise ValueError(f"At least two variables have the same name: {name}")
+            out[name] = _ref_tensor(v)
+        return out
+    if not isinstance(var_list, (list, tuple, set)):
+        raise TypeError(f"Variables to save should be passed in a dict or a list: {var_list!r}")
+    for v in var_list:
+        t = _ref_tensor(v)
+        name = t.op.name
+        if name in out:
+            raise ValueError(f"At least two variables have the same name: {name}")
+        out[name] = t
+    return out
+
+
+def _wrap_restore_error(err: errors.OpError, verbiage: str) -> errors.OpError:
+    msg = (f"Restoring from checkpoint failed. This is most likely due to {verbiage} from the "
+           f"checkpoint. Please ensure that you have not altered the graph expected based on the "
+           f"checkpoint. Original error:\n\n{err.message}")
+    return type(err)(err.node_def, err.op, msg)
+
+
+class Saver:
+    """Saves and restores variables (`tf.train.Saver`).
+
+    Args:
+      var_list: A list of Variables or a dict `{checkpoint key: Variable}`; None saves all
+        `GLOBAL_VARIABLES` and `SAVEABLE_OBJECTS` of the default graph. Keys default to the
+        variables' op names ("W", "W/Adam", "global_step").
+      reshape: Allow restoring a value into a variable of another shape with the same number
+        of elements.
+      sharded: Accepted for compatibility; one file is written.
+      max_to_keep: How many recent checkpoints to keep (None or 0: all); older ones' files
+        are deleted after each save.
+      keep_checkpoint_every_n_hours: Additionally keep one checkpoint per this many hours.
+      name: Name scope of the saver's ops (default "save").
+      restore_sequential, builder, write_version: Accepted for compatibility.
+      saver_def: Reuse the save/restore ops of an existing tfgraph Saver in this graph.
+      defer_build: Build the ops only when `build()` is called.
+      allow_empty: With no variables, save/restore do nothing instead of raising.
+      pad_step_number: Zero-pad the step in file names ("ckpt-00000100").
+      save_relative_paths: Write paths relative to the directory in the `checkpoint` file.
+      filename: Default file name of the filename tensor.
+
+    Raises:
+      ValueError: If there is nothing to save and `allow_empty` is False, or two variables
+        share a name.
+      TypeError: If `var_list` holds something that is not a Variable.
+      RuntimeError: If the graph is finalized (the saver adds ops).
+    """
+
+    def __init__(self, var_list: Any = None, reshape: bool = False, sharded: bool = False,
+                 max_to_keep: Optional[int] = 5, keep_checkpoint_every_n_hours: float = 10000.0,
+                 name: Optional[str] = None, restore_sequential: bool = False,
+                 saver_def: Optional[SaverDef] = None, builder: Any = None,
+                 defer_build: bool = False, allow_empty: bool = False, write_version: int = 2,
+                 pad_step_number: bool = False, save_relative_paths: bool = False,
+                 filename: Optional[str] = None):
+        if defer_build and var_list:
+            raise ValueError("If `var_list` is provided then build cannot be deferred. Either set "
+                             "defer_build=False or var_list=None.")
+        self._var_list = var_list
+        self._reshape = reshape
+        self._sharded = sharded
+        self._max_to_keep = max_to_keep
+        self._keep_checkpoint_every_n_hours = keep_checkpoint_every_n_hours
+        self._name = name
+        self._saver_def = saver_def
+        self._allow_empty = allow_empty
+        self._write_version = write_version
+        self._pad_step_number = pad_step_number
+        self._save_relative_paths = save_relative_paths
+        self._filename = filename
+        self._is_built = False
+        self._is_empty = False
+        self._graph: Optional[Graph] = None
+        self._filename_tensor: Optional[Tensor] = None
+        self._save_tensor: Optional[Tensor] = None
+        self._restore_op: Optional[Operation] = None
+        self._last_checkpoints: List[Tuple[str, float]] = []
+        self._checkpoints_to_be_deleted: List[Tuple[str, float]] = []
+        self._next_checkpoint_time = time.time() + keep_checkpoint_every_n_hours * 3600
+        if not defer_build:
+            self.build()
+
+    # --- building -------------------------------------------------------------------------
+    def build(self) -> None:
+        """Adds the save/restore ops to the graph, once (at construction unless deferred)."""
+        if self._is_built:
+            return
+        if self._saver_def is not None:
+            self._build_from_saver_def(self._saver_def)
+            self._is_built = True
+            return
+        var_list = self._var_list
+        if var_list is None:
+            graph = get_default_graph()
+            var_list = graph.get_collection(GraphKeys.GLOBAL_VARIABLES) + \
+                graph.get_collection(GraphKeys.SAVEABLE_OBJECTS)
+            # Saveable objects may repeat global variables; keep the first of each.
+            seen, unique = set(), []
+            for v in var_list:
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    unique.append(v)
+            var_list = unique
+        names_to_refs = _names_to_refs(var_list)
+        self._is_built = True
+        if not names_to_refs:
+            if self._allow_empty:
+                self._is_empty = True
+                self._saver_def = SaverDef(max_to_keep=self._max_to_keep or 0)
+                return
+            raise ValueError("No variables to save")
+        names = sorted(names_to_refs)
+        refs = [names_to_refs[n] for n in names]
+        graph = graph_of(refs)
+        self._graph = graph
+        with graph.as_default(), graph.control_dependencies(None):
+            with name_scope(self._name, "save", refs):
+                with graph.name_scope("filename") as fscope:
+                    default = constant(self._filename or "model", dtype=_dtypes.string,
+                                       name="input")
+                    fname = graph.create_op("PlaceholderWithDefault", [default],
+                                            {"shape": TensorShape([])}, name=fscope).outputs[0]
+                # TF1 keeps the name "Const" for the filename tensor, for backwards compatibility.
+                fname = graph.create_op("PlaceholderWithDefault", [fname],
+                                        {"shape": TensorShape([])}, name="Const").outputs[0]
+                save_op = graph.create_op("SaveV2", [fname] + refs,
+                                          {"tensor_names": tuple(names)}, name="SaveV2")
+                with graph.control_dependencies([save_op]):
+                    save_tensor = graph.create_op("Identity", [fname], {},
+                                                  name="control_dependency").outputs[0]
+                restore = graph.create_op(
+                    "RestoreV2", [fname] + refs,
+                    {"tensor_names": tuple(names), "reshape": bool(self._reshape)},
+                    name="RestoreV2")
+                with graph.control_dependencies([restore]):
+                    restore_all = graph.create_op("NoOp", [], {}, name="restore_all")
+        self._filename_tensor = fname
+        self._save_tensor = save_tensor
+        self._restore_op = restore_all
+        self._saver_def = SaverDef(
+            fname.name, save_tensor.name, restore_all.name, max_to_keep=self._max_to_keep or 0,
+            sharded=self._sharded,
+            keep_checkpoint_every_n_hours=self._keep_checkpoint_every_n_hours,
+            version=self._write_version)
+
+    def _build_from_saver_def(self, saver_def: SaverDef) -> None:
+        graph = get_default_graph()
+        self._graph = graph
+        try:
+            self._filename_tensor = graph.get_tensor_by_name(saver_def.filename_tensor_name)
+            self._save_tensor = graph.get_tensor_by_name(saver_def.save_tensor_name)
+            self._restore_op = graph.get_operation_by_name(saver_def.restore_op_name)
+        except (KeyError, ValueError) as e:
+            raise ValueError(f"saver_def names elements not in the default graph: {e}") from None
+        self._max_to_keep = saver_def.max_to_keep
+        self._keep_checkpoint_every_n_hours = saver_def.keep_checkpoint_every_n_hours
+
+    # --- properties -------------------------------------------------------------------------
+    @property
+    def saver_def(self) -> SaverDef:
+        """The `SaverDef` naming this saver's filename tensor, save tensor and restore op."""
+        return self._saver_def
+
+    def as_saver_def(self) -> SaverDef:
+        return self._saver_def
+
+    @property
+    def last_checkpoints(self) -> List[str]:
+        """Prefixes of the checkpoints this saver still keeps, oldest first."""
+        return [p for p, _ in self._last_checkpoints]
+
+    def set_last_checkpoints(self, last_checkpoints: List[str]) -> None:
+        """Replaces the list of kept checkpoints (deprecated in TF1; kept for compatibility)."""
+        if not isinstance(last_checkpoints, list):
+            raise TypeError("last_checkpoints must be a list")
+        self._last_checkpoints = [(s, np.inf) for s in last_checkpoints]
+
+    def set_last_checkpoints_with_time(self,
+                                       last_checkpoints_with_time: List[Tuple[str, float]]) -> None:
+        """Replaces the list of kept checkpoints with `(prefix, save time)` pairs."""
+        if not isinstance(last_checkpoints_with_time, list):
+            raise TypeError("last_checkpoints_with_time must be a list")
+        self._last_checkpoints = list(last_checkpoints_with_time)
+
+    def recover_last_checkpoints(self, checkpoint_paths: Sequence[str]) -> None:
+        """Takes over checkpoints written earlier (e.g. by a crashed process) for `max_to_keep`.
+
+        Args:
+          checkpoint_paths: Checkpoint prefixes, oldest first; missing ones are skipped.
+        """
+        self.set_last_checkpoints_with_time(
+            [(p, t) for p in checkpoint_paths for t in _cm.get_checkpoint_mtimes([p])])
+
+    # --- checkpoint bookkeeping -------------------------------------------------------------
+    def _record_last_checkpoint(self, latest_save_path: str) -> None:
+        if not self._max_to_keep:
+            return
+        self._last_checkpoints = [p for p in self._last_checkpoints if p[0] != latest_save_path]
+        self._last_checkpoints.append((latest_save_path, time.time()))
+        if len(self._last_checkpoints) > self._max_to_keep:
+            self._checkpoints_to_be_deleted.append(self._last_checkpoints.pop(0))
+
+    def _maybe_delete_old_checkpoints(self, meta_graph_suffix: str) -> None:
+        while self._checkpoints_to_be_deleted:
+            path, stamp = self._checkpoints_to_be_deleted.pop(0)
+            if stamp > self._next_checkpoint_time:
+                # Kept for keep_checkpoint_every_n_hours; the next one is due n hours later.
+                self._next_checkpoint_time += self._keep_checkpoint_every_n_hours * 3600
+                continue
+            try:
+                _cm.remove_checkpoint(path, meta_graph_suffix=meta_graph_suffix)
+            except OSError as e:
+                warnings.warn(f"Ignoring: could not delete old checkpoint {path}: {e}")
+
+    # --- save / restore ---------------------------------------------------------------------
+    def save(self, sess: Any, save_path: str, global_step: Any = None,
+             latest_filename: Optional[str] = None, meta_graph_suffix: str = "meta",
+             write_meta_graph: bool = True, write_state: bool = True,
+             strip_default_attrs: bool = False, save_debug_info: bool = False) -> Optional[str]:
+        """Saves the variables' values in `sess` to a checkpoint.
+
+        Args:
+          sess: The session holding the values.
+          save_path: The checkpoint prefix, e.g. "/tmp/run/model.ckpt".
+          global_step: If set (an int, or a tensor/Variable evaluated in `sess`), appended to
+            the prefix: "model.ckpt-100".
+          latest_filename: The state file's name in the directory (default "checkpoint").
+          meta_graph_suffix: Suffix of meta graph files deleted with old checkpoints.
+          write_meta_graph: Accepted; tfgraph writes no meta graph (see the module docstring).
+          write_state: Update the state file and delete checkpoints beyond `max_to_keep`.
+          strip_default_attrs, save_debug_info: Accepted for compatibility.
+
+        Returns:
+          The checkpoint prefix written (pass it to `restore`), or None for an empty saver.
+
+        Raises:
+          TypeError: If `sess` is not a session.
+          ValueError: If the directory of `save_path` does not exist, or `latest_filename`
+            contains a path or collides with `save_path`.
+          RuntimeError: If the saver was created with `defer_build` and not built.
+          tf.errors.FailedPreconditionError: If a variable is uninitialized (nothing is written).
+        """
+        if not self._is_built:
+            raise RuntimeError("`build()` should be called before save if defer_build==True")
+        if latest_filename is None:
+            latest_filename = "checkpoint"
+        if os.path.split(latest_filename)[0]:
+            raise ValueError("'latest_filename' must not contain path components")
+        save_path = _path_str(save_path)
+        if global_step is not None:
+            if not isinstance(global_step, numbers.Integral):
+                global_step = int(sess.run(global_step))
+            step = "{:08d}".format(global_step) if self._pad_step_number else str(int(global_step))
+            checkpoint_file = f"{save_path}-{step}"
+        else:
+            checkpoint_file = save_path
+        if os.path.basename(save_path) == latest_filename and not self._sharded:
+            raise ValueError(f"'latest_filename' collides with 'save_path': '{latest_filename}' "
+                             f"and '{save_path}'")
+        if not callable(getattr(sess, "run", None)):
+            raise TypeError(f"'sess' must be a Session; {sess}")
+        if self._is_empty:
+            return None
+        save_path_parent = os.path.dirname(save_path)
+        if not os.path.isdir(save_path_parent or "."):
+            raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
+        model_checkpoint_path = _path_str(
+            sess.run(self._save_tensor, {self._filename_tensor: checkpoint_file}))
+        if write_state:
+            self._record_last_checkpoint(model_checkpoint_path)
+            _cm.update_checkpoint_state(
+                save_path_parent, model_checkpoint_path, self.last_checkpoints,
+                latest_filename=latest_filename, save_relative_paths=self._save_relative_paths)
+            self._maybe_delete_old_checkpoints(meta_graph_suffix)
+        return model_checkpoint_path
+
+    def restore(self, sess: Any, save_path: str) -> None:
+        """Restores the variables in `sess` from the checkpoint `save_path` (all or nothing).
+
+        Args:
+          sess: The session to restore into; the variables need not be initialized.
+          save_path: A checkpoint prefix, e.g. from `save` or `tf.train.latest_checkpoint`.
+
+        Raises:
+          ValueError: If `save_path` is None or names no checkpoint ("The passed save_path is
+            not a valid checkpoint: ...").
+          tf.errors.NotFoundError: If a variable's key is missing from the checkpoint
+            ("Key W/Adam not found in checkpoint").
+          tf.errors.InvalidArgumentError: If a variable's dtype or shape differs from the
+            checkpoint's (the message names the variable and both shapes).
+          tf.errors.DataLossError: If the checkpoint files are corrupt.
+        """
+        if self._is_empty:
+            return
+        if save_path is None:
+            raise ValueError("Can't load save_path when it is None.")
+        save_path = _path_str(save_path)
+        if not _cm.checkpoint_exists(save_path):
+            raise ValueError("The passed save_path is not a valid checkpoint: " + save_path)
+        try:
+            sess.run(self._restore_op, {self._filename_tensor: save_path})
+        except errors.NotFoundError as err:
+            raise _wrap_restore_error(
+                err, "a Variable name or other graph key that is missing") from None
+        except errors.InvalidArgumentError as err:
+            raise _wrap_restore_error(
+                err, "a mismatch between the current graph and the graph") from None
+
+    def export_meta_graph(self, *args: Any, **kwargs: Any) -> None:
+        """Not supported: tfgraph has no meta graph format (rebuild the graph from code).
+
+        Raises:
+          NotImplementedError: Always.
+        """
+        raise NotImplementedError(_NO_META_GRAPHS)
+
+
+_NO_META_GRAPHS = ("tfgraph has no meta graph format: rebuild the graph with the same code and "
+                   "restore the checkpoint with tf.train.Saver().restore(sess, prefix); "
+                   "variables are matched by name.")
+
+
+def import_meta_graph(meta_graph_or_file: Any, clear_devices: bool = False,
+                      import_scope: Optional[str] = None, **kwargs: Any) -> None:
+    """Not supported (`tf.train.import_meta_graph`); raises with what to do instead.
+
+    Raises:
+      NotImplementedError: Always.
+    """
+    raise NotImplementedError(_NO_META_GRAPHS)
+
+
+def export_meta_graph(filename: Optional[str] = None, **kwargs: Any) -> None:
+    """Not supported (`tf.train.export_meta_graph`); raises with what to do instead.
+
+    Raises:
+      NotImplementedError: Always.
+    """
+    raise NotImplementedError(_NO_META_GRAPHS)
+
+
+__all__ = ["Saver", "SaverDef", "import_meta_graph", "export_meta_graph"]
