@@ -113,9 +113,6 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients",
             if op in between or op not in reached:
                 continue
             between.add(op)
-            if op in x_ops and op not in {y.op for y in ys_l}:
-                # xs cut the backward walk only if nothing upstream is also an x.
-                pass
             for t in op._inputs:
                 queue.append(t._op)
 
@@ -136,8 +133,6 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients",
             if y.op in between and pending[y.op] == 0 and y.op not in seen_y_ops:
                 seen_y_ops.add(y.op)
                 ready.append(y.op)
-        # A y that no x reaches still needs its seed returned if it is itself an x.
-        x_set = set(xs_l)
 
         done: Set[Operation] = set()
         while ready:
@@ -151,7 +146,7 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients",
                     grads[t] = [g]
             has_grad = any(g is not None for g in out_grads)
             in_grads: List[Optional[Tensor]] = [None] * len(op._inputs)
-            if has_grad and op not in stop_ops and op not in x_ops_only_leaf(op, x_ops, between):
+            if has_grad and op not in stop_ops and not _is_leaf_x(op, x_ops, between):
                 grad_fn = get_gradient_function(op)  # raises LookupError if none registered
                 if grad_fn is not None:
                     filled = []
@@ -190,15 +185,12 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients",
             if g is None and unconnected_gradients == UnconnectedGradients.ZERO:
                 g = array_ops.zeros_like(x)
             result_grads.append(g)
-        del x_set
         return result_grads
 
 
-def x_ops_only_leaf(op: Operation, x_ops: Set[Operation], between: Set[Operation]) -> Set[Operation]:
-    """Ops of xs whose inputs lead to no other x: no need to differentiate further up."""
-    if op in x_ops and not any(t._op in between for t in op._inputs):
-        return {op}
-    return set()
+def _is_leaf_x(op: Operation, x_ops: Set[Operation], between: Set[Operation]) -> bool:
+    """An x's op none of whose inputs leads to another x: differentiating it would be wasted."""
+    return op in x_ops and not any(t._op in between for t in op._inputs)
 
 
 def _aggregate(gs: Optional[List[Tensor]], t: Tensor) -> Optional[Tensor]:
