@@ -1,0 +1,306 @@
+"""The optimizers' update ops (`ApplyGradientDescent`, `ApplyMomentum`, `ApplyAdam`, ...).
+
+Each op takes the variable and its optimizer slots as *reference inputs* and updates the
+session's storage cells in place (a cell owns its buffer: `Assign` stores a copy), then returns
+the variable's new value, as TF1's `Apply*` kernels do.  The arithmetic follows TF1's CPU
+functors (training_ops.cc) term by term, so float32 results agree with TF1 to rounding.
+Hyperparameters arrive as 0-d arrays of the variable's dtype: no float64 temporary is made for
+a float32 variable.
+
+Not imported by `tfgraph` itself: the optimizer modules import it.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Any, Callable, Optional, Sequence
+
+from ..framework import errors
+from ..framework.constant import convert_to_tensor
+from ..framework.graph import Tensor
+from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
+
+
+class _ApplyOp(OpDef):
+    """Base of the `Apply*` ops.
+
+    Subclasses set `arg_names` (TF1's input names, refs first), `num_refs` (how many leading
+    inputs are variable references) and `scalar_args` (inputs that must be scalars), and define
+    `update(xp, one, refs, *args, **attrs)`, which modifies the arrays in `refs` in place
+    (`one` is a 0-d array 1 of the variable's dtype).
+    """
+
+    arg_names: Sequence[str] = ()
+    num_refs = 1
+    scalar_args: Sequence[str] = ()
+    stateful = True
+    mutates_variables = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.ref_inputs = tuple(range(cls.num_refs))
+
+    def infer(self, *inputs: Tensor, **attrs):
+        if len(inputs) != len(self.arg_names):
+            raise ValueError(f"{self.type_name} takes {len(self.arg_names)} inputs "
+                             f"({', '.join(self.arg_names)}), got {len(inputs)}")
+        var = inputs[0]
+        for i in range(self.num_refs):
+            if inputs[i].op.type != "VariableV2":
+                raise TypeError(f"Input '{self.arg_names[i]}' of '{self.type_name}' must be a "
+                                f"variable reference, got {inputs[i].name} (op type "
+                                f"{inputs[i].op.type})")
+        if not var.dtype.is_floating:
+            raise TypeError(f"'{self.type_name}' needs a floating-point variable, got "
+                            f"'{var.op.name}' of type {var.dtype.name}")
+        shape = var.shape
+        for name, t in zip(self.arg_names[1:], inputs[1:]):
+            if t.dtype != var.dtype:
+                raise TypeError(f"Input '{name}' of '{self.type_name}' Op has type "
+                                f"{t.dtype.name} that does not match type {var.dtype.name} of "
+                                f"argument 'var'.")
+            if name in self.scalar_args:
+                if t.shape.ndims is not None and t.shape.ndims != 0:
+                    raise ValueError(f"Shape must be rank 0 but is rank {t.shape.ndims} for "
+                                     f"input '{name}' of '{self.type_name}' (shape {t.shape})")
+            elif not shape.is_compatible_with(t.shape):
+                raise ValueError(f"Shapes of 'var' {var.shape} and '{name}' {t.shape} must be "
+                                 f"equal in '{self.type_name}'")
+            else:
+                shape = shape.merge_with(t.shape)
+        return spec(var.dtype, var.shape)
+
+    def kernel(self, be, op, ctx) -> Callable:
+        xp = be.xp
+        cells = [ctx.variable_cell(op.inputs[i].op) for i in range(self.num_refs)]
+        names = self.arg_names
+        # Positions (among the non-reference arguments) of the tensors shaped like `var`.
+        shaped = [(k, n) for k, n in enumerate(names[self.num_refs:]) if n not in self.scalar_args]
+        attrs = dict(op.attrs)
+        attrs.pop("use_locking", None)  # a plan runs on one thread: nothing to lock
+        one = xp.ones((), dtype=op.inputs[0].dtype.np_dtype)  # keeps `1 - beta` in var's dtype
+        update = self.update
+
+        def run(*args):
+            values = []
+            for cell in cells:
+                v = cell.value
+                if v is None:
+                    raise errors.FailedPreconditionError(
+                        None, op, f"Attempting to use uninitialized value {cell.op.name}\n\t "
+                                  f"[[node {op.name}]]")
+                values.append(v)
+            var = values[0]
+            for name, v in itertools.chain(zip(names[1:], values[1:]),
+                                           ((n, args[k]) for k, n in shaped)):
+                if v.shape != var.shape:
+                    raise errors.InvalidArgumentError(
+                        None, op, f"var and {name} do not have the same shape"
+                                  f"{list(var.shape)} {list(v.shape)}\n\t [[node {op.name}]]")
+            update(xp, one, values, *args, **attrs)
+            return var
+        return run
+
+    def update(self, xp, one, refs, *args, **attrs) -> None:
+        raise NotImplementedError
+
+
+@register_op("ApplyGradientDescent")
+class ApplyGradientDescent(_ApplyOp):
+    """`var -= alpha * delta`."""
+
+    arg_names = ("var", "alpha", "delta")
+    scalar_args = ("alpha",)
+
+    def update(self, xp, one, refs, alpha, delta):
+        refs[0] -= delta * alpha
+
+
+@register_op("ApplyMomentum")
+class ApplyMomentum(_ApplyOp):
+    """`accum = accum * momentum + grad; var -= lr * accum` (Nesterov: `var -= grad * lr +
+    accum * momentum * lr`)."""
+
+    arg_names = ("var", "accum", "lr", "grad", "momentum")
+    num_refs = 2
+    scalar_args = ("lr", "momentum")
+
+    def update(self, xp, one, refs, lr, grad, momentum, use_nesterov=False):
+        var, accum = refs
+        accum *= momentum
+        accum += grad
+        if use_nesterov:
+            var -= grad * lr + accum * momentum * lr
+        else:
+            var -= accum * lr
+
+
+@register_op("ApplyAdam")
+class ApplyAdam(_ApplyOp):
+    """Adam: `lr_t = lr * sqrt(1 - beta2_power) / (1 - beta1_power)`;
+    `m += (grad - m) * (1 - beta1)`; `v += (grad**2 - v) * (1 - beta2)`;
+    `var -= m * lr_t / (sqrt(v) + epsilon)`."""
+
+    arg_names = ("var", "m", "v", "beta1_power", "beta2_power", "lr", "beta1", "beta2",
+                 "epsilon", "grad")
+    num_refs = 3
+    scalar_args = ("beta1_power", "beta2_power", "lr", "beta1", "beta2", "epsilon")
+
+    def update(self, xp, one, refs, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad,
+               use_nesterov=False):
+        var, m, v = refs
+        alpha = lr * xp.sqrt(one - beta2_power) / (one - beta1_power)
+        m += (grad - m) * (one - beta1)
+        v += (xp.square(grad) - v) * (one - beta2)
+        if use_nesterov:
+            var -= ((grad * (one - beta1) + beta1 * m) * alpha) / (xp.sqrt(v) + epsilon)
+        else:
+            var -= (m * alpha) / (xp.sqrt(v) + epsilon)
+
+
+@register_op("ApplyRMSProp")
+class ApplyRMSProp(_ApplyOp):
+    """RMSProp: `ms += (grad**2 - ms) * (1 - rho)`;
+    `mom = mom * momentum + grad * lr / sqrt(ms + epsilon)`; `var -= mom`."""
+
+    arg_names = ("var", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad")
+    num_refs = 3
+    scalar_args = ("lr", "rho", "momentum", "epsilon")
+
+    def update(self, xp, one, refs, lr, rho, momentum, epsilon, grad):
+        var, ms, mom = refs
+        ms += (xp.square(grad) - ms) * (one - rho)
+        mom *= momentum
+        mom += (grad * lr) / xp.sqrt(ms + epsilon)
+        var -= mom
+
+
+@register_op("ApplyCenteredRMSProp")
+class ApplyCenteredRMSProp(_ApplyOp):
+    """Centered RMSProp: also tracks the mean gradient `mg`;
+    `mom = mom * momentum + grad * lr / sqrt(ms - mg**2 + epsilon)`; `var -= mom`."""
+
+    arg_names = ("var", "mg", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad")
+    num_refs = 4
+    scalar_args = ("lr", "rho", "momentum", "epsilon")
+
+    def update(self, xp, one, refs, lr, rho, momentum, epsilon, grad):
+        var, mg, ms, mom = refs
+        ms += (xp.square(grad) - ms) * (one - rho)
+        mg += (grad - mg) * (one - rho)
+        denom = (ms - xp.square(mg)) + epsilon
+        mom *= momentum
+        mom += (grad * lr) / xp.sqrt(denom)
+        var -= mom
+
+
+@register_op("ApplyAdagrad")
+class ApplyAdagrad(_ApplyOp):
+    """Adagrad: `accum += grad**2` (if `update_slots`); `var -= lr * grad / sqrt(accum)`."""
+
+    arg_names = ("var", "accum", "lr", "grad")
+    num_refs = 2
+    scalar_args = ("lr",)
+
+    def update(self, xp, one, refs, lr, grad, update_slots=True):
+        var, accum = refs
+        if update_slots:
+            accum += xp.square(grad)
+        var -= grad * lr / xp.sqrt(accum)
+
+
+for _t in ("ApplyGradientDescent", "ApplyMomentum", "ApplyAdam", "ApplyRMSProp",
+           "ApplyCenteredRMSProp", "ApplyAdagrad"):
+    NotDifferentiable(_t)
+
+
+# --- builders (TF1's gen_training_ops wrappers) -----------------------------------------------
+def _apply(op_type: str, refs: Sequence[Any], values: Sequence[Any], names: Sequence[str],
+           attrs: dict, name: Optional[str]) -> Tensor:
+    from .variables import _ref_of
+    ref_tensors = [_ref_of(r) for r in refs]
+    var = ref_tensors[0]
+    graph = var.graph
+    inputs = list(ref_tensors)
+    with graph.as_default():
+        for n, x in zip(names, values):
+            # A Python number takes the variable's dtype (TF1's shared type attr `T`).
+            inputs.append(convert_to_tensor(x, preferred_dtype=var.dtype, name=n))
+    return graph.create_op(op_type, inputs, attrs, name=name or op_type).outputs[0]
+
+
+def apply_gradient_descent(var, alpha, delta, use_locking: bool = False,
+                           name: Optional[str] = None) -> Tensor:
+    """Updates `var -= alpha * delta` in place (the `ApplyGradientDescent` op).
+
+    Args:
+      var: A float `Variable` (or its reference tensor).
+      alpha: Scalar learning rate of `var`'s dtype.
+      delta: The change, shaped like `var`.
+      use_locking: Accepted for compatibility.
+      name: Op name (default "ApplyGradientDescent").
+
+    Returns:
+      The updated value of `var`.
+    """
+    return _apply("ApplyGradientDescent", [var], [alpha, delta], ["alpha", "delta"],
+                  {"use_locking": bool(use_locking)}, name)
+
+
+def apply_momentum(var, accum, lr, grad, momentum, use_locking: bool = False,
+                   use_nesterov: bool = False, name: Optional[str] = None) -> Tensor:
+    """Momentum update of `var` and its accumulator `accum` (the `ApplyMomentum` op).
+
+    Returns:
+      The updated value of `var`.
+    """
+    return _apply("ApplyMomentum", [var, accum], [lr, grad, momentum], ["lr", "grad", "momentum"],
+                  {"use_locking": bool(use_locking), "use_nesterov": bool(use_nesterov)}, name)
+
+
+def apply_adam(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad,
+               use_locking: bool = False, use_nesterov: bool = False,
+               name: Optional[str] = None) -> Tensor:
+    """Adam update of `var` and its moments `m`, `v` (the `ApplyAdam` op).
+
+    Returns:
+      The updated value of `var`.
+    """
+    return _apply("ApplyAdam", [var, m, v],
+                  [beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad],
+                  ["beta1_power", "beta2_power", "lr", "beta1", "beta2", "epsilon", "grad"],
+                  {"use_locking": bool(use_locking), "use_nesterov": bool(use_nesterov)}, name)
+
+
+def apply_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad, use_locking: bool = False,
+                   name: Optional[str] = None) -> Tensor:
+    """RMSProp update of `var`, `ms` and `mom` (the `ApplyRMSProp` op).
+
+    Returns:
+      The updated value of `var`.
+    """
+    return _apply("ApplyRMSProp", [var, ms, mom], [lr, rho, momentum, epsilon, grad],
+                  ["lr", "rho", "momentum", "epsilon", "grad"],
+                  {"use_locking": bool(use_locking)}, name)
+
+
+def apply_centered_rms_prop(var, mg, ms, mom, lr, rho, momentum, epsilon, grad,
+                            use_locking: bool = False, name: Optional[str] = None) -> Tensor:
+    """Centered RMSProp update of `var`, `mg`, `ms` and `mom` (the `ApplyCenteredRMSProp` op).
+
+    Returns:
+      The updated value of `var`.
+    """
+    return _apply("ApplyCenteredRMSProp", [var, mg, ms, mom], [lr, rho, momentum, epsilon, grad],
+                  ["lr", "rho", "momentum", "epsilon", "grad"],
+                  {"use_locking": bool(use_locking)}, name)
+
+
+def apply_adagrad(var, accum, lr, grad, use_locking: bool = False, update_slots: bool = True,
+                  name: Optional[str] = None) -> Tensor:
+    """Adagrad update of `var` and its accumulator `accum` (the `ApplyAdagrad` op).
+
+    Returns:
+      The updated value of `var`.
+    """
+    return _apply("ApplyAdagrad", [var, accum], [lr, grad], ["lr", "grad"],
+                  {"use_locking": bool(use_locking), "update_slots": bool(update_slots)}, name)
