@@ -282,7 +282,7 @@ class BaseSession:
                 if t in fed or i in refs:
                     continue
                 stack.append(t._op)
-            stack.extend(op._control_inputs)
+            stack.extend(c for c in op._control_inputs if not _is_fed_source(c, fed))
 
         # 3. Order (networkx, creation order among ties; raises on a cycle).
         g = nx.DiGraph()
@@ -293,7 +293,8 @@ class BaseSession:
                 if t not in fed and i not in refs:
                     g.add_edge(t._op, op)
             for c in op._control_inputs:
-                g.add_edge(c, op)
+                if c in needed:  # a fed placeholder/constant as a control input has run
+                    g.add_edge(c, op)
         try:
             order = list(nx.lexicographical_topological_sort(g, key=lambda o: o._id))
         except nx.NetworkXUnfeasible:
@@ -376,6 +377,11 @@ class _CodeGen:
             return var
         src_be = self.home[t]
         src = self.var_of[(t, src_be.name)]
+        if be.is_host and t.op.type == "Const" and t not in self.fed:
+            # A constant needed on the host (a shape, an axis): bind its value, no transfer.
+            var = self.const(t.op.attrs["value"], "hc")
+            self.var_of[(t, be.name)] = var
+            return var
         var = self.new_var()
         if src_be.is_host and not be.is_host:
             fn = self.const(be.from_host, "up")
@@ -413,11 +419,15 @@ class _CodeGen:
         self.ns["_asarray"] = np.asarray
 
         # Ops.
+        host = get_backend("numpy")
         for op in self.order:
             be = self.backends[op]
             od = op._op_def
             refs = od.ref_inputs
-            in_vars = [self.value_on(t, be) for i, t in enumerate(op._inputs) if i not in refs]
+            # `host_inputs`: inputs the kernel reads on the host (shapes, axes), as TF1's HostMemory.
+            h_in = getattr(od, "host_inputs", ())
+            in_vars = [self.value_on(t, host if i in h_in else be)
+                       for i, t in enumerate(op._inputs) if i not in refs]
             outs = op._outputs
             # Identity-like ops on one device bind a name, no call.
             if getattr(od, "is_identity", False) and len(in_vars) == 1 and outs[0] not in self.fed:
@@ -430,13 +440,15 @@ class _CodeGen:
             k = self.const(kern, "k")
             call = f"{k}({', '.join(in_vars)})"
             out_vars = []
-            for t in outs:
+            h_out = getattr(od, "host_outputs", ())  # outputs made in host memory (Shape, ...)
+            for i, t in enumerate(outs):
                 if t in self.fed:
                     out_vars.append("_")
                 else:
                     v = self.new_var()
-                    self.var_of[(t, be.name)] = v
-                    self.home[t] = be
+                    home = host if i in h_out else be
+                    self.var_of[(t, home.name)] = v
+                    self.home[t] = home
                     out_vars.append(v)
             if not outs:
                 self.emit(call, in_vars, [], ("op", op))
@@ -501,7 +513,9 @@ class _CodeGen:
             line_info[len(src)] = info
             if code.startswith("return"):
                 continue
-            dead = sorted({v for v in itertools.chain(uses, defines) if last_use[v] == i and v != "_"})
+            # Locals only: "_..." names are namespace constants (kernels, host-bound Consts).
+            dead = sorted({v for v in itertools.chain(uses, defines)
+                           if last_use[v] == i and not v.startswith("_")})
             if dead:
                 src.append(f"    del {', '.join(dead)}")
         if len(src) == 1:
@@ -521,6 +535,12 @@ def _bad_feed_shape(t: Tensor) -> Callable:
         raise ValueError(f"Cannot feed value of shape {tuple(value.shape)} for Tensor "
                          f"'{t.name}', which has shape '{t.shape}'")
     return bad
+
+
+def _is_fed_source(op: Operation, fed) -> bool:
+    """A placeholder or constant whose outputs are all fed: as a control input it has 'run'."""
+    return op.type in ("Placeholder", "PlaceholderWithDefault", "Const") and \
+        all(t in fed for t in op._outputs)
 
 
 def _kernel_checker(op: Operation) -> Callable:

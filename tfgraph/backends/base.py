@@ -1,7 +1,15 @@
-"""The `Backend` interface: an array module plus host<->device transfers and special kernels."""
+"""The `Backend` interface: an array module plus host<->device transfers and special kernels.
+
+A backend is one device kind: `NumpyBackend` (the host CPU), `CupyBackend` (a CUDA GPU) and
+the test-only `StrictBackend` (a pretend device on the CPU that refuses NumPy).  Kernels get
+the backend of the op's device as `be` and use only `be.xp` and the helpers defined here, so
+the same kernel runs on every backend.  Helpers whose best implementation differs between
+NumPy and CuPy (scatter-add, sliding windows, ...) live here, with a portable default that
+subclasses may override; add new ones here so every backend gets them.
+"""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -12,15 +20,29 @@ class Backend:
     Attributes:
       name: "numpy", "cupy", "strict".
       device_type: "CPU" or "GPU" (the TF1 device type this backend serves).
+      device_index: The device's index within its type (always 0 for now).
       xp: The array module (numpy, cupy, or a wrapper with the same API).
+      is_host: True when arrays are host NumPy arrays (no transfer needed to feed or fetch).
+
+    Random generators (`rng`) follow NumPy's `Generator` API; the methods every backend
+    provides are `random(size, dtype)`, `standard_normal(size, dtype)`, `uniform(low, high,
+    size)` and `integers(low, high, size, dtype)` (CuPy's Generator has no `normal`).
     """
 
     name = "base"
     device_type = "CPU"
+    device_index = 0
     xp: Any = np
     # True when arrays already are host NumPy arrays (no transfer needed to fetch or feed).
     is_host = True
 
+    @property
+    def device_name(self) -> str:
+        """The TF1 full device name, e.g. "/job:localhost/replica:0/task:0/device:GPU:0"."""
+        from ..framework.device import full_device_name
+        return full_device_name(self.device_type, self.device_index)
+
+    # --- transfers ---------------------------------------------------------------------------
     def from_host(self, array: np.ndarray) -> Any:
         """Moves a host NumPy array to this backend's device."""
         return array
@@ -30,15 +52,35 @@ class Backend:
         return value
 
     def asarray(self, value: Any, dtype: Any = None) -> Any:
-        """A device array from host data (lists, scalars, NumPy arrays)."""
+        """A device array from host data (lists, scalars, NumPy arrays): one host->device copy."""
         return self.from_host(np.asarray(value, dtype=dtype))
 
     def is_array(self, value: Any) -> bool:
+        """True when `value` is an array of this backend's device."""
         return isinstance(value, np.ndarray)
 
-    def __repr__(self) -> str:
-        return f"<Backend {self.name} ({self.device_type})>"
+    def synchronize(self) -> None:
+        """Waits for the device's queued work to finish (for timing); no-op on the CPU."""
 
     def rng(self, seed: Any) -> Any:
         """A random generator on this device (NumPy's Generator API), seeded with `seed`."""
         return np.random.default_rng(seed)
+
+    # --- special kernels (portable defaults) ----------------------------------------------
+    def scatter_add(self, target: Any, indices: Any, values: Any) -> None:
+        """`target[indices] += values`, in place, accumulating repeated indices (np.add.at)."""
+        self.xp.add.at(target, indices, values)
+
+    def sliding_window_view(self, x: Any, window_shape: Sequence[int],
+                            axis: Sequence[int]) -> Any:
+        """A read-only strided view of all windows of `x` (im2col without copying)."""
+        return self.xp.lib.stride_tricks.sliding_window_view(x, tuple(window_shape),
+                                                             axis=tuple(axis))
+
+    def as_strided(self, x: Any, shape: Sequence[int], strides: Sequence[int]) -> Any:
+        """A view of `x` with the given shape and byte strides (read it, never write it)."""
+        return self.xp.lib.stride_tricks.as_strided(x, shape=tuple(shape),
+                                                    strides=tuple(strides))
+
+    def __repr__(self) -> str:
+        return f"<Backend {self.name} ({self.device_type}:{self.device_index})>"

@@ -1,5 +1,7 @@
-"""The NumPy backend: kernels run on the CPU on plain NumPy arrays."""
+"""The NumPy backend: kernels run on the host CPU on plain NumPy arrays."""
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -14,8 +16,8 @@ class NumpyBackend(Backend):
     xp = np
     is_host = True
 
-    def from_host(self, array):
+    def from_host(self, array: Any) -> Any:
         return array
 
-    def to_host(self, value):
+    def to_host(self, value: Any) -> Any:
         return value

@@ -6,6 +6,17 @@ from typing import Dict, Optional
 
 _PART = re.compile(r"^(?:device:)?([A-Za-z_]+):(\*|\d+)$")
 
+# The only worker of an in-process session, as TF1 names it in full device names.
+LOCAL_WORKER = "/job:localhost/replica:0/task:0"
+
+
+def full_device_name(device_type: str, index: int = 0) -> str:
+    """TF1's full name of a local device.
+
+    ("GPU", 0) -> "/job:localhost/replica:0/task:0/device:GPU:0".
+    """
+    return f"{LOCAL_WORKER}/device:{device_type.upper()}:{index}"
+
 
 def parse_device(spec: Optional[str]) -> Dict[str, Optional[str]]:
     """Splits a device string into its fields: job, replica, task, device_type, device_index.
@@ -85,6 +96,7 @@ def device_type(spec: str) -> Optional[str]:
 
 
 def device_index(spec: str) -> int:
+    """The device index a string names; 0 when it names none or "*"."""
     idx = parse_device(spec)["device_index"] if spec else None
     return 0 if idx in (None, "*") else int(idx)
 
@@ -108,6 +120,22 @@ class DeviceSpec:
         return format_device({"job": self.job, "replica": self.replica, "task": self.task,
                               "device_type": self.device_type,
                               "device_index": None if self.device_index is None else str(self.device_index)})
+
+    def merge_from(self, dev: "DeviceSpec") -> None:
+        """Sets the fields that `dev` specifies (as TF1's `DeviceSpec.merge_from`)."""
+        for k in ("job", "replica", "task", "device_type", "device_index"):
+            v = getattr(dev, k)
+            if v is not None:
+                setattr(self, k, v)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DeviceSpec) and self.to_string() == other.to_string()
+
+    def __hash__(self) -> int:
+        return hash(self.to_string())
+
+    def __repr__(self) -> str:
+        return f"DeviceSpec({self.to_string()!r})"
 
     def __str__(self) -> str:
         return self.to_string()
