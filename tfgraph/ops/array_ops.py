@@ -59,7 +59,7 @@ def _gen_op(op_type: str, name: Optional[str], inputs: Sequence[tuple],
                 raise TypeError(f"Input '{arg}' of '{op_type}' Op has type {v.dtype.name} that "
                                 f"does not match allowed types {names} (tensor {v.name}).")
             ts.append(v)
-        return graph.create_op(op_type, ts, attrs, name=scope)
+        return _create_op(graph, op_type, ts, attrs, name=scope)
 
 
 def _gen(op_type: str, name: Optional[str], inputs: Sequence[tuple],
@@ -79,6 +79,147 @@ def _check_same_dtype(op_type: str, arg: str, ts: Sequence[Tensor]) -> None:
         kinds = ", ".join(t.dtype.name for t in ts)
         raise TypeError(f"Tensors in list passed to '{arg}' of '{op_type}' Op have types "
                         f"[{kinds}] that don't all match.")
+
+
+# --- host memory (TF1's HostMemory) ----------------------------------------------------------
+# Shapes, axes, sizes and index vectors are metadata: they live in host memory as NumPy arrays,
+# whatever device runs the op, so reading them never stalls a GPU.  An op type declares
+#   host_inputs:  indices of inputs its kernel receives as host NumPy arrays (Reshape's shape);
+#   host_outputs: indices of outputs its kernel makes on the host, as NumPy arrays (Shape).
+# The planner moves a value at most once per device; a host output feeding a host input moves
+# nothing.  Beyond the per-type declarations, the builders below pick a *host-memory variant* of
+# an op (same type, attributes and gradient) for the small shape arithmetic between them, as
+# TF1 keeps int32 tensors of GPU kernels in host memory:
+#   * an op of `_HOST_MEMORY_OPS` whose every input is already in host memory (or a small int
+#     Const, which the planner binds on the host for free) runs on the host: NumPy kernel,
+#     all inputs and outputs in host memory (`tf.shape(x)[0]`, `tf.stack([n, -1])`, the
+#     `reduce_prod(shape)` of a mean's gradient);
+#   * a binary elementwise op with one 0-d operand in host memory and the other on the device
+#     runs on the device with that operand passed as a NumPy scalar (a kernel argument, no
+#     transfer: `grad / cast(count, float32)`);
+#   * ConcatV2 reads its axis (the last input, whose index depends on the input count) on the host.
+
+
+class _Everything:
+    """`i in _ALL` for every index: ops with a variable number of host inputs/outputs."""
+
+    def __contains__(self, index: object) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "ALL"
+
+
+_ALL = _Everything()
+_HOST_CONST_SIZE = 1024  # an int Const up to this size counts as host metadata
+
+# Op types that may run in host memory when all their inputs are there.
+_HOST_MEMORY_OPS = frozenset({
+    "Identity", "StopGradient", "Shape", "ShapeN", "Size", "Rank", "Reshape", "ExpandDims",
+    "Squeeze", "Pack", "Unpack", "ConcatV2", "StridedSlice", "Slice", "GatherV2", "Transpose",
+    "Cast", "Add", "AddV2", "Sub", "Mul", "FloorDiv", "FloorMod", "Maximum", "Minimum", "Neg",
+    "Abs", "RealDiv", "Sum", "Prod", "Max", "Min",
+})
+# Binary elementwise op types that take a 0-d host operand as a NumPy scalar.
+_SCALAR_OPERAND_OPS = frozenset({
+    "Add", "AddV2", "Sub", "Mul", "RealDiv", "FloorDiv", "FloorMod", "Maximum", "Minimum", "Pow",
+})
+_VARIANTS: dict = {}
+
+
+def _to_numpy(be, value: Any) -> np.ndarray:
+    """A host input's value as NumPy.  The planner hands `host_inputs` over as NumPy; a device
+    value still arrives where an op was built without the host-memory variant its input needs
+    (ConcatV2's axis in an op made by `graph.create_op` directly): it is copied here."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return np.asarray(value)
+    return np.asarray(be.to_host(value))
+
+
+def _host_ints(be, value: Any) -> tuple:
+    """A host int vector (or scalar) as a tuple of Python ints."""
+    return tuple(_to_numpy(be, value).reshape(-1).tolist())
+
+
+def in_host_memory(t: Tensor) -> bool:
+    """Whether `t`'s run-time value is made in host memory (a Shape's output, a fed int
+    vector, a host-memory variant's output)."""
+    op = t.op
+    if t.value_index in getattr(op.op_def, "host_outputs", ()):
+        return True
+    return op.type == "Placeholder" and t.dtype in _INDEX_TYPES and t.shape.ndims in (0, 1)
+
+
+def _small_int_const(t: Tensor) -> bool:
+    if t.op.type != "Const" or t.dtype not in _INDEX_TYPES:
+        return False
+    n = t.shape.num_elements()
+    return n is not None and n <= _HOST_CONST_SIZE
+
+
+def _host_backend():
+    from ..backends import get_backend
+    return get_backend("numpy")
+
+
+def _variant(op_type: str, kind: str, index: Any = None) -> OpDef:
+    """The host-memory variant `kind` of `op_type` (created once; see the section comment)."""
+    key = (op_type, kind, index)
+    od = _VARIANTS.get(key)
+    if od is not None:
+        return od
+    from ..framework.registry import get_op_def
+    base = type(get_op_def(op_type))
+    attrs: dict = {"__module__": __name__, "__doc__": base.__doc__}
+    if kind == "host":
+        def kernel(self, be, op, ctx):
+            return base.kernel(self, _host_backend(), op, ctx)
+        attrs.update(host_inputs=_ALL, host_outputs=_ALL, is_identity=False, kernel=kernel)
+    elif kind == "inputs":
+        attrs["host_inputs"] = frozenset(getattr(base, "host_inputs", ())) | frozenset(index)
+    elif kind == "scalar":
+        j = index
+
+        def kernel(self, be, op, ctx):
+            f = base.kernel(self, be, op, ctx)
+            if j == 0:
+                return lambda x, y: f(x[()], y)
+            return lambda x, y: f(x, y[()])
+        attrs.update(host_inputs=frozenset({j}), kernel=kernel)
+    else:
+        raise ValueError(f"unknown host-memory variant {kind!r}")
+    cls = type(f"{base.__name__}_{kind.capitalize()}Memory", (base,), attrs)
+    od = cls()
+    od.type_name = op_type
+    _VARIANTS[key] = od
+    return od
+
+
+def host_memory_op_def(op_type: str, inputs: Sequence[Tensor],
+                       attrs: Optional[dict] = None) -> Optional[OpDef]:
+    """The host-memory variant of an op about to be built on `inputs`, or None (the op type's
+    own definition)."""
+    if op_type in _HOST_MEMORY_OPS and inputs and \
+            all(in_host_memory(t) or _small_int_const(t) for t in inputs):
+        # Only small int constants: int results are metadata too (a float Cast stays put).
+        if any(in_host_memory(t) for t in inputs) or op_type != "Cast" or \
+                (attrs or {}).get("DstT") in _INDEX_TYPES:
+            return _variant(op_type, "host")
+    if op_type == "ConcatV2" and len(inputs) > 1:
+        return _variant(op_type, "inputs", (len(inputs) - 1,))
+    if op_type in _SCALAR_OPERAND_OPS and len(inputs) == 2:
+        for j in (1, 0):
+            t = inputs[j]
+            if t.shape.ndims == 0 and in_host_memory(t) and not in_host_memory(inputs[1 - j]):
+                return _variant(op_type, "scalar", j)
+    return None
+
+
+def _create_op(graph, op_type: str, inputs: Sequence[Tensor], attrs: Optional[dict] = None,
+               name: Optional[str] = None) -> Operation:
+    """`graph.create_op` with the host-memory variant chosen for `inputs`."""
+    return graph.create_op(op_type, inputs, attrs, name=name,
+                           op_def=host_memory_op_def(op_type, inputs, attrs))
 
 
 # --- build-time constant evaluation -----------------------------------------------------------
@@ -369,46 +510,54 @@ def _check_out_type(out_type: Any) -> dtypes.DType:
 
 @register_op("Shape")
 class Shape(OpDef):
-    """The run-time shape of a tensor as a 1-D int vector."""
+    """The run-time shape of a tensor as a 1-D int vector (made in host memory)."""
+
+    host_outputs = (0,)
 
     def infer(self, x, *, out_type):
         return spec(out_type, [x.shape.ndims])
 
     def compute(self, be, x, *, out_type):
-        return be.xp.asarray(x.shape, dtype=out_type.np_dtype)
+        return np.array(x.shape, dtype=out_type.np_dtype)
 
 
 @register_op("ShapeN")
 class ShapeN(OpDef):
-    """The run-time shapes of N tensors."""
+    """The run-time shapes of N tensors (made in host memory)."""
+
+    host_outputs = _ALL
 
     def infer(self, *xs, out_type):
         return [spec(out_type, [x.shape.ndims]) for x in xs]
 
     def compute(self, be, *xs, out_type):
-        return tuple(be.xp.asarray(x.shape, dtype=out_type.np_dtype) for x in xs)
+        return tuple(np.array(x.shape, dtype=out_type.np_dtype) for x in xs)
 
 
 @register_op("Size")
 class Size(OpDef):
-    """The number of elements of a tensor (scalar)."""
+    """The number of elements of a tensor (scalar, made in host memory)."""
+
+    host_outputs = (0,)
 
     def infer(self, x, *, out_type):
         return spec(out_type, [])
 
     def compute(self, be, x, *, out_type):
-        return be.xp.asarray(x.size, dtype=out_type.np_dtype)
+        return np.array(x.size, dtype=out_type.np_dtype)
 
 
 @register_op("Rank")
 class Rank(OpDef):
-    """The number of dimensions of the input (int32 scalar)."""
+    """The number of dimensions of the input (int32 scalar, made in host memory)."""
+
+    host_outputs = (0,)
 
     def infer(self, x):
         return spec(dtypes.int32, [])
 
     def compute(self, be, x):
-        return be.xp.asarray(x.ndim, dtype=np.int32)
+        return np.array(x.ndim, dtype=np.int32)
 
 
 for _t in ("Shape", "ShapeN", "Size", "Rank"):
@@ -435,7 +584,7 @@ def shape_internal(input: Any, name: Optional[str] = None, optimize: bool = True
         x = convert_to_tensor(input)
         if optimize and x.shape.is_fully_defined():
             return constant(x.shape.as_list(), out_type, name=scope)
-        return graph.create_op("Shape", [x], {"out_type": out_type}, name=scope).outputs[0]
+        return _create_op(graph, "Shape", [x], {"out_type": out_type}, name=scope).outputs[0]
 
 
 def shape_n(input: Sequence[Any], out_type: Any = dtypes.int32, name: Optional[str] = None) -> List[Tensor]:
@@ -456,7 +605,7 @@ def size(input: Any, name: Optional[str] = None, out_type: Any = dtypes.int32) -
             return constant(s.num_elements(), out_type, name=scope)
         if s.ndims is not None and any(d == 0 for d in s.as_list()):
             return constant(0, out_type, name=scope)
-        return graph.create_op("Size", [x], {"out_type": out_type}, name=scope).outputs[0]
+        return _create_op(graph, "Size", [x], {"out_type": out_type}, name=scope).outputs[0]
 
 
 def rank(input: Any, name: Optional[str] = None) -> Tensor:
@@ -466,7 +615,7 @@ def rank(input: Any, name: Optional[str] = None) -> Tensor:
         x = convert_to_tensor(input)
         if x.shape.ndims is not None:
             return constant(x.shape.ndims, dtypes.int32, name=scope)
-        return graph.create_op("Rank", [x], name=scope).outputs[0]
+        return _create_op(graph, "Rank", [x], name=scope).outputs[0]
 
 
 def rank_internal(x: Tensor, name: Optional[str] = None) -> Tensor:
@@ -476,13 +625,15 @@ def rank_internal(x: Tensor, name: Optional[str] = None) -> Tensor:
 
 @register_op("AllAxes")
 class AllAxes(OpDef):
-    """`range(rank(x))` at run time."""
+    """`range(rank(x))` at run time (made in host memory)."""
+
+    host_outputs = (0,)
 
     def infer(self, x):
         return spec(dtypes.int32, [None])
 
     def compute(self, be, x):
-        return be.xp.arange(x.ndim, dtype=np.int32)
+        return np.arange(x.ndim, dtype=np.int32)
 
 
 NotDifferentiable("AllAxes")
@@ -491,9 +642,10 @@ NotDifferentiable("AllAxes")
 # --- reshape ----------------------------------------------------------------------------------
 @register_op("Reshape")
 class Reshape(OpDef):
-    """Reshape to a 1-D int `shape` (one entry may be -1)."""
+    """Reshape to a 1-D int `shape` (one entry may be -1; read in host memory)."""
 
     may_alias_input = True
+    host_inputs = (1,)
 
     def infer(self, x, shape):
         if shape.shape.ndims not in (None, 1):
@@ -529,7 +681,7 @@ class Reshape(OpDef):
         return spec(x.dtype, dims)
 
     def compute(self, be, x, shape):
-        return x.reshape(tuple(int(d) for d in shape))
+        return x.reshape(_host_ints(be, shape))
 
     def gradient(self, op, grad):
         return [reshape(grad, shape(op.inputs[0])), None]
@@ -663,7 +815,7 @@ def _autopack(values: Sequence[Any], dtype=None, name: str = "packed") -> Tensor
             elems.append(v)
         ts = [e if isinstance(e, Tensor) else constant(e, dtype=dtype, name=str(i))
               for i, e in enumerate(elems)]
-        return graph.create_op("Pack", ts, {"axis": 0}, name=scope).outputs[0]
+        return _create_op(graph, "Pack", ts, {"axis": 0}, name=scope).outputs[0]
 
 
 def _fill_none_grads(op: Operation, grads: Sequence[Optional[Tensor]]) -> List[Tensor]:
@@ -715,22 +867,26 @@ def unstack(value: Any, num: Optional[int] = None, axis: int = 0, name: str = "u
 
 @register_op("BroadcastGradientArgs")
 class BroadcastGradientArgs(OpDef):
-    """The axes to sum over to undo broadcasting of two shapes (used by gradients)."""
+    """The axes to sum over to undo broadcasting of two shapes (used by gradients); shapes
+    and axes are in host memory."""
+
+    host_inputs = (0, 1)
+    host_outputs = (0, 1)
 
     def infer(self, s0, s1):
         return [spec(s0.dtype, [None]), spec(s0.dtype, [None])]
 
     def compute(self, be, s0, s1):
-        xp = be.xp
-        a = [int(d) for d in s0]
-        b = [int(d) for d in s1]
+        s0 = _to_numpy(be, s0)
+        a = list(_host_ints(be, s0))
+        b = list(_host_ints(be, s1))
         n = max(len(a), len(b))
         a = [1] * (n - len(a)) + a
         b = [1] * (n - len(b)) + b
         ra = [i for i in builtins.range(n) if a[i] == 1 and b[i] != 1]
         rb = [i for i in builtins.range(n) if b[i] == 1 and a[i] != 1]
         dt = s0.dtype
-        return xp.asarray(ra, dtype=dt), xp.asarray(rb, dtype=dt)
+        return np.array(ra, dtype=dt), np.array(rb, dtype=dt)
 
 
 NotDifferentiable("BroadcastGradientArgs")
@@ -745,7 +901,9 @@ def broadcast_gradient_args(s0: Tensor, s1: Tensor, name: Optional[str] = None):
 # --- fill, zeros, ones, like, broadcast -------------------------------------------------------
 @register_op("Fill")
 class Fill(OpDef):
-    """A tensor of shape `dims` filled with the scalar `value`."""
+    """A tensor of shape `dims` (read in host memory) filled with the scalar `value`."""
+
+    host_inputs = (0,)
 
     def infer(self, dims, value):
         if value.shape.ndims not in (None, 0):
@@ -758,7 +916,7 @@ class Fill(OpDef):
         return spec(value.dtype, known)
 
     def compute(self, be, dims, value):
-        return be.xp.full(tuple(int(d) for d in dims), value, dtype=value.dtype)
+        return be.xp.full(_host_ints(be, dims), value, dtype=value.dtype)
 
     def gradient(self, op, grad):
         from .math_ops import reduce_sum
@@ -871,9 +1029,10 @@ def ones_like(tensor: Any, dtype: Any = None, name: Optional[str] = None, optimi
 
 @register_op("BroadcastTo")
 class BroadcastTo(OpDef):
-    """Broadcasts the input to `shape` (NumPy rules)."""
+    """Broadcasts the input to `shape` (NumPy rules; the shape is read in host memory)."""
 
     may_alias_input = True
+    host_inputs = (1,)
 
     def infer(self, x, shape):
         from ..framework.tensor_shape import broadcast_shapes
@@ -889,7 +1048,7 @@ class BroadcastTo(OpDef):
         return spec(x.dtype, target.merge_with(out) if out.ndims is not None else target)
 
     def compute(self, be, x, shape):
-        return be.xp.broadcast_to(x, tuple(int(d) for d in shape))
+        return be.xp.broadcast_to(x, _host_ints(be, shape))
 
     def gradient(self, op, grad):
         from ._helpers import sum_to_shape_of
@@ -905,7 +1064,9 @@ def broadcast_to(input: Any, shape: Any, name: Optional[str] = None) -> Tensor:
 # --- linspace, range, one_hot, eye ------------------------------------------------------------
 @register_op("LinSpace")
 class LinSpace(OpDef):
-    """`num` evenly spaced values from `start` to `stop` inclusive."""
+    """`num` (read in host memory) evenly spaced values from `start` to `stop` inclusive."""
+
+    host_inputs = (2,)
 
     def infer(self, start, stop, num):
         for t, arg in ((start, "start"), (stop, "stop"), (num, "num")):
@@ -921,13 +1082,13 @@ class LinSpace(OpDef):
 
     def compute(self, be, start, stop, num):
         xp = be.xp
-        n = int(num)
+        n = int(_to_numpy(be, num))
         if n <= 0:
             raise ValueError(f"Requires num > 0: {n}")
         dt = start.dtype
         if n == 1:
             return xp.reshape(xp.asarray(start, dtype=dt), (1,))
-        step = (stop - start) / xp.asarray(n - 1, dtype=dt)
+        step = (stop - start) / dt.type(n - 1)
         out = xp.arange(n, dtype=dt) * step + start
         out[-1] = stop
         return out
@@ -974,7 +1135,10 @@ def _range_values(xp, start, delta, n, dt):
 
 @register_op("Range")
 class Range(OpDef):
-    """`[start, start + delta, ...]` up to (excluding) `limit`."""
+    """`[start, start + delta, ...]` up to (excluding) `limit`: the bounds are read in host
+    memory, the sequence is made on the op's device."""
+
+    host_inputs = (0, 1, 2)
 
     def infer(self, start, limit, delta):
         for t, arg in ((start, "start"), (limit, "limit"), (delta, "delta")):
@@ -986,15 +1150,17 @@ class Range(OpDef):
         return spec(start.dtype, [_range_size(*vals)])
 
     def compute(self, be, start, limit, delta):
-        n = _range_size(be.to_host(start), be.to_host(limit), be.to_host(delta))
-        return _range_values(be.xp, start, delta, n, start.dtype)
+        start, limit, delta = (_to_numpy(be, v).reshape(()) for v in (start, limit, delta))
+        n = _range_size(start, limit, delta)
+        # NumPy scalars: kernel arguments on a device, no transfer.
+        return _range_values(be.xp, start[()], delta[()], n, start.dtype)
 
 
 NotDifferentiable("Range")
 
 
 def range(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,  # noqa: A001
-          name: str = "range") -> Tensor:
+          name: str = "range", *, _axes: bool = False) -> Tensor:
     """A 1-D sequence of numbers (`tf.range`), like Python's `range`.
 
     Args:
@@ -1025,12 +1191,24 @@ def range(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,  # n
             if any(t.dtype != inferred for t in (start, limit, delta)):
                 from .math_ops import cast
                 start, limit, delta = (cast(t, inferred) for t in (start, limit, delta))
-        return graph.create_op("Range", [start, limit, delta], name=scope).outputs[0]
+        # A range of axes (its bounds in host memory: a Rank, a Size) is metadata: made there.
+        op_def = _variant("Range", "host") if _axes and \
+            all(in_host_memory(t) or _small_int_const(t) for t in (start, limit, delta)) else None
+        return graph.create_op("Range", [start, limit, delta], name=scope, op_def=op_def).outputs[0]
+
+
+def _axes_range(start: Any, limit: Any, delta: Any = 1) -> Tensor:
+    """`range(start, limit, delta)` of axes for shape arithmetic (transpose's default perm, the
+    Tile gradient): made in host memory when its bounds are, as the shapes it indexes."""
+    return range(start, limit, delta, _axes=True)
 
 
 @register_op("OneHot")
 class OneHot(OpDef):
-    """One-hot encoding of integer indices (out-of-range indices give all `off_value`)."""
+    """One-hot encoding of integer indices (out-of-range indices give all `off_value`); the
+    depth is read in host memory."""
+
+    host_inputs = (1,)
 
     def infer(self, indices, depth, on_value, off_value, *, axis=-1):
         if indices.dtype not in (dtypes.uint8, dtypes.int32, dtypes.int64):
@@ -1051,7 +1229,7 @@ class OneHot(OpDef):
 
     def compute(self, be, indices, depth, on_value, off_value, *, axis=-1):
         xp = be.xp
-        d = int(depth)
+        d = int(_to_numpy(be, depth))
         if d < 0:
             raise ValueError(f"depth must be non-negative, got: {d}")
         a = indices.ndim if axis == -1 else axis
@@ -1248,7 +1426,10 @@ def eye(num_rows: Any, num_columns: Any = None, batch_shape: Any = None,
 # --- transpose --------------------------------------------------------------------------------
 @register_op("InvertPermutation")
 class InvertPermutation(OpDef):
-    """The inverse of a permutation vector."""
+    """The inverse of a permutation vector (metadata: computed in host memory)."""
+
+    host_inputs = (0,)
+    host_outputs = (0,)
 
     def infer(self, x):
         if x.dtype not in _INDEX_TYPES:
@@ -1256,11 +1437,11 @@ class InvertPermutation(OpDef):
         return spec(x.dtype, x.shape.with_rank(1))
 
     def compute(self, be, x):
-        xp = be.xp
+        x = _to_numpy(be, x)
         n = x.shape[0]
-        if n and not bool(xp.all(xp.sort(x) == xp.arange(n, dtype=x.dtype))):
-            raise ValueError(f"{be.to_host(x).tolist()} is not a permutation of 0..{n - 1}")
-        return xp.argsort(x).astype(x.dtype, copy=False)
+        if n and not bool(np.all(np.sort(x) == np.arange(n, dtype=x.dtype))):
+            raise ValueError(f"{x.tolist()} is not a permutation of 0..{n - 1}")
+        return np.argsort(x).astype(x.dtype, copy=False)
 
 
 NotDifferentiable("InvertPermutation")
@@ -1281,9 +1462,10 @@ def _check_perm(perm: List[int], n: int) -> None:
 
 @register_op("Transpose")
 class Transpose(OpDef):
-    """Permutes the dimensions (`out.shape[i] = x.shape[perm[i]]`)."""
+    """Permutes the dimensions (`out.shape[i] = x.shape[perm[i]]`; perm in host memory)."""
 
     may_alias_input = True
+    host_inputs = (1,)
 
     def infer(self, x, perm):
         if perm.shape.ndims not in (None, 1):
@@ -1307,7 +1489,7 @@ class Transpose(OpDef):
         if p is not None:
             axes = tuple(int(i) for i in np.asarray(p).reshape(-1))
             return lambda x, perm: xp.transpose(x, axes)
-        return lambda x, perm: xp.transpose(x, tuple(int(i) for i in be.to_host(perm)))
+        return lambda x, perm: xp.transpose(x, _host_ints(be, perm))
 
     def gradient(self, op, grad):
         return [transpose(grad, invert_permutation(op.inputs[1])), None]
@@ -1333,7 +1515,7 @@ def transpose(a: Any, perm: Any = None, name: str = "transpose", conjugate: bool
             if a.shape.ndims is None:
                 from .math_ops import subtract
                 r = rank(a)
-                perm = subtract(subtract(r, 1), range(0, r, 1))
+                perm = subtract(subtract(r, 1), _axes_range(0, r, 1))
             else:
                 perm = np.arange(a.shape.ndims - 1, -1, -1, dtype=np.int32)
         return _gen(op_type, scope, [("x", a, None, None), ("perm", perm, _INDEX_TYPES, dtypes.int32)])
@@ -1370,16 +1552,18 @@ def matrix_transpose(a: Any, name: str = "matrix_transpose", conjugate: bool = F
         else:
             r = rank(a)
             from .math_ops import subtract
-            perm = concat([range(0, subtract(r, 2), 1), stack([subtract(r, 1), subtract(r, 2)])], 0)
+            perm = concat([_axes_range(0, subtract(r, 2), 1),
+                           stack([subtract(r, 1), subtract(r, 2)])], 0)
         return transpose(a, perm=perm, conjugate=conjugate)
 
 
 # --- expand_dims, squeeze ---------------------------------------------------------------------
 @register_op("ExpandDims")
 class ExpandDims(OpDef):
-    """Inserts a dimension of size 1 at `axis`."""
+    """Inserts a dimension of size 1 at `axis` (read in host memory)."""
 
     may_alias_input = True
+    host_inputs = (1,)
 
     def infer(self, x, dim):
         if dim.shape.num_elements() not in (None, 1):
@@ -1403,7 +1587,7 @@ class ExpandDims(OpDef):
         return functools.partial(self.compute, be)
 
     def compute(self, be, x, dim):
-        a = int(be.to_host(dim).reshape(-1)[0])
+        a = _host_ints(be, dim)[0]
         if not -x.ndim - 1 <= a <= x.ndim:
             raise ValueError(f"Tried to expand dim index {a} for tensor with {x.ndim} dimensions.")
         return be.xp.expand_dims(x, a)
@@ -1546,7 +1730,7 @@ class ConcatV2(OpDef):
         a = _static_int(op.inputs[-1])
         if a is not None:
             return lambda *args: xp.concatenate(args[:-1], axis=a)
-        return lambda *args: xp.concatenate(args[:-1], axis=int(be.to_host(args[-1])))
+        return lambda *args: xp.concatenate(args[:-1], axis=int(_to_numpy(be, args[-1])))
 
     def gradient(self, op, grad):
         values, axis_t = op.inputs[:-1], op.inputs[-1]
@@ -1588,14 +1772,19 @@ def _concat_offsets(xp, axis, shapes):
 
 @register_op("ConcatOffset")
 class ConcatOffset(OpDef):
-    """The offsets of each input in a concatenation (for the ConcatV2 gradient)."""
+    """The offsets of each input in a concatenation (for the ConcatV2 gradient); all in host
+    memory."""
+
+    host_inputs = _ALL
+    host_outputs = _ALL
 
     def infer(self, axis, *shapes):
         return [spec(s.dtype, s.shape) for s in shapes]
 
     def compute(self, be, axis, *shapes):
-        offs = _concat_offsets(np, be.to_host(axis), [be.to_host(s) for s in shapes])
-        return tuple(be.from_host(o.astype(s.dtype)) for o, s in zip(offs, shapes))
+        shapes = [_to_numpy(be, s) for s in shapes]
+        offs = _concat_offsets(np, _to_numpy(be, axis), shapes)
+        return tuple(o.astype(s.dtype) for o, s in zip(offs, shapes))
 
 
 NotDifferentiable("ConcatOffset")
@@ -1625,9 +1814,11 @@ def concat(values: Any, axis: Any, name: str = "concat") -> Tensor:
 
 @register_op("Split")
 class Split(OpDef):
-    """Splits `value` into `num_split` equal pieces along `split_dim` (the first input)."""
+    """Splits `value` into `num_split` equal pieces along `split_dim` (the first input, read
+    in host memory)."""
 
     may_alias_input = True
+    host_inputs = (0,)
 
     def infer(self, split_dim, value, *, num_split):
         a = _static_int(split_dim)
@@ -1648,7 +1839,7 @@ class Split(OpDef):
         return [spec(value.dtype, dims)] * num_split
 
     def compute(self, be, split_dim, value, *, num_split):
-        a = int(be.to_host(split_dim))
+        a = int(_to_numpy(be, split_dim))
         if value.shape[a] % num_split:
             raise ValueError(f"Number of ways to split should evenly divide the split dimension, "
                              f"but got split_dim {a} (size = {value.shape[a]}) and num_split {num_split}")
@@ -1660,9 +1851,11 @@ class Split(OpDef):
 
 @register_op("SplitV")
 class SplitV(OpDef):
-    """Splits `value` into pieces of the given sizes (one may be -1) along `axis`."""
+    """Splits `value` into pieces of the given sizes (one may be -1) along `axis` (both read
+    in host memory)."""
 
     may_alias_input = True
+    host_inputs = (1, 2)
 
     def infer(self, value, size_splits, axis, *, num_split):
         sizes = _const_ints(size_splits)
@@ -1684,8 +1877,8 @@ class SplitV(OpDef):
         return [spec(value.dtype, dims[:a] + [s] + dims[a + 1:]) for s in sizes]
 
     def compute(self, be, value, size_splits, axis, *, num_split):
-        a = int(be.to_host(axis))
-        sizes = _resolve_split_sizes([int(s) for s in be.to_host(size_splits)], value.shape[a])
+        a = int(_to_numpy(be, axis))
+        sizes = _resolve_split_sizes(list(_host_ints(be, size_splits)), value.shape[a])
         bounds = np.cumsum(sizes)[:-1].tolist()
         return tuple(be.xp.split(value, bounds, axis=a))
 
@@ -1758,7 +1951,9 @@ def split(value: Any, num_or_size_splits: Any, axis: Any = 0, num: Optional[int]
 # --- tile, pad --------------------------------------------------------------------------------
 @register_op("Tile")
 class Tile(OpDef):
-    """Repeats the input `multiples[i]` times along dimension i."""
+    """Repeats the input `multiples[i]` times along dimension i (multiples in host memory)."""
+
+    host_inputs = (1,)
 
     def infer(self, x, multiples):
         if multiples.shape.ndims not in (None, 1):
@@ -1778,7 +1973,7 @@ class Tile(OpDef):
                               for d, k in zip(x.shape.as_list(), m)])
 
     def compute(self, be, x, multiples):
-        reps = tuple(int(k) for k in be.to_host(multiples))
+        reps = _host_ints(be, multiples)
         if len(reps) != x.ndim:
             raise ValueError(f"Expected multiples argument to be a vector of length {x.ndim} "
                              f"but got length {len(reps)}")
@@ -1797,7 +1992,7 @@ class Tile(OpDef):
             # Interleave multiples and the input shape: reshape to [m0, d0, m1, d1, ...] and
             # sum the even (tiled) axes.
             split_shape = reshape(transpose(stack([multiples, shape(x, out_type=multiples.dtype)])), [-1])
-            axes = range(0, size(split_shape), 2)
+            axes = _axes_range(0, size(split_shape), 2)
             out = reduce_sum(reshape(grad, split_shape), axes)
         out.set_shape(xs)
         return [out, None]
@@ -1840,13 +2035,15 @@ def _paddings_spec(x: Tensor, paddings: Tensor):
 
 @register_op("Pad")
 class Pad(OpDef):
-    """Pads with zeros; `paddings[i] = [before, after]` for dimension i."""
+    """Pads with zeros; `paddings[i] = [before, after]` for dimension i (in host memory)."""
+
+    host_inputs = (1,)
 
     def infer(self, x, paddings):
         return spec(x.dtype, _paddings_spec(x, paddings))
 
     def compute(self, be, x, paddings):
-        p = [(int(a), int(b)) for a, b in be.to_host(paddings)]
+        p = _pairs(be, paddings)
         _check_pad_rank(x, p)
         return be.xp.pad(x, p, mode="constant")
 
@@ -1856,7 +2053,9 @@ class Pad(OpDef):
 
 @register_op("PadV2")
 class PadV2(OpDef):
-    """Pads with a given scalar `constant_values`."""
+    """Pads with a given scalar `constant_values` (paddings in host memory)."""
+
+    host_inputs = (1,)
 
     def infer(self, x, paddings, constant_values):
         if constant_values.dtype != x.dtype:
@@ -1868,12 +2067,20 @@ class PadV2(OpDef):
         return spec(x.dtype, _paddings_spec(x, paddings))
 
     def compute(self, be, x, paddings, constant_values):
-        p = [(int(a), int(b)) for a, b in be.to_host(paddings)]
+        p = _pairs(be, paddings)
         _check_pad_rank(x, p)
         return be.xp.pad(x, p, mode="constant", constant_values=constant_values)
 
     def gradient(self, op, grad):
         return [_pad_grad(op, grad), None, None]
+
+
+def _pairs(be, paddings) -> List[tuple]:
+    """Host paddings `[rank, 2]` as a list of (before, after) Python int pairs."""
+    p = _to_numpy(be, paddings)
+    if p.ndim != 2 or p.shape[1] != 2:
+        raise ValueError(f"paddings must be a matrix with 2 columns: {list(p.shape)}")
+    return [tuple(row) for row in p.tolist()]
 
 
 def _check_pad_rank(x, p) -> None:
@@ -1902,7 +2109,10 @@ def _mirror_offset(mode: str) -> int:
 
 @register_op("MirrorPad")
 class MirrorPad(OpDef):
-    """Pads by mirroring the input (REFLECT excludes the edge, SYMMETRIC includes it)."""
+    """Pads by mirroring the input (REFLECT excludes the edge, SYMMETRIC includes it);
+    paddings in host memory."""
+
+    host_inputs = (1,)
 
     def infer(self, x, paddings, *, mode):
         if mode not in ("REFLECT", "SYMMETRIC"):
@@ -1918,7 +2128,7 @@ class MirrorPad(OpDef):
         return spec(x.dtype, dims)
 
     def compute(self, be, x, paddings, *, mode):
-        p = [(int(a), int(b)) for a, b in be.to_host(paddings)]
+        p = _pairs(be, paddings)
         _check_pad_rank(x, p)
         off = _mirror_offset(mode)
         for d, (a, b) in zip(x.shape, p):
@@ -1935,7 +2145,10 @@ class MirrorPad(OpDef):
 
 @register_op("MirrorPadGrad")
 class MirrorPadGrad(OpDef):
-    """Folds the mirrored borders of a MirrorPad gradient back onto the input region."""
+    """Folds the mirrored borders of a MirrorPad gradient back onto the input region
+    (paddings in host memory)."""
+
+    host_inputs = (1,)
 
     def infer(self, g, paddings, *, mode):
         if g.shape.ndims is None:
@@ -1949,8 +2162,7 @@ class MirrorPadGrad(OpDef):
     def compute(self, be, g, paddings, *, mode):
         off = _mirror_offset(mode)
         out = g
-        for axis, (a, b) in enumerate(be.to_host(paddings)):
-            a, b = int(a), int(b)
+        for axis, (a, b) in enumerate(_pairs(be, paddings)):
             n = out.shape[axis] - a - b
 
             def part(lo, hi, _axis=axis, _out=out):
@@ -2022,9 +2234,11 @@ def _slice_index(dims, begin, size_):
 
 @register_op("Slice")
 class Slice(OpDef):
-    """The `size`-shaped block starting at `begin` (size -1: to the end)."""
+    """The `size`-shaped block starting at `begin` (size -1: to the end); begin and size are
+    read in host memory."""
 
     may_alias_input = True
+    host_inputs = (1, 2)
 
     def infer(self, x, begin, size_):
         b = _const_ints(begin)
@@ -2062,7 +2276,7 @@ class Slice(OpDef):
         return spec(x.dtype, out)
 
     def compute(self, be, x, begin, size_):
-        out = x[_slice_index(x.shape, be.to_host(begin), be.to_host(size_))]
+        out = x[_slice_index(x.shape, _host_ints(be, begin), _host_ints(be, size_))]
         return out if x.ndim else be.xp.asarray(out)
 
     def gradient(self, op, grad):
@@ -2203,8 +2417,8 @@ class _StridedSliceBase(OpDef):
 
     @staticmethod
     def _index(be, begin, end, strides, attrs):
-        return _ss_index(_ss_entries(be.to_host(begin).reshape(-1), be.to_host(end).reshape(-1),
-                                     be.to_host(strides).reshape(-1), attrs))
+        return _ss_index(_ss_entries(_host_ints(be, begin), _host_ints(be, end),
+                                     _host_ints(be, strides), attrs))
 
     @staticmethod
     def _static_index(op, first):
@@ -2216,9 +2430,11 @@ class _StridedSliceBase(OpDef):
 
 @register_op("StridedSlice")
 class StridedSlice(_StridedSliceBase):
-    """Python-style slicing `x[begin:end:strides]` with TF1's mask attributes."""
+    """Python-style slicing `x[begin:end:strides]` with TF1's mask attributes (begin, end
+    and strides are read in host memory)."""
 
     may_alias_input = True
+    host_inputs = (1, 2, 3)
 
     def infer(self, x, begin, end, strides, **masks):
         entries = _ss_infer_entries(begin, end, strides, masks)
@@ -2246,7 +2462,10 @@ class StridedSlice(_StridedSliceBase):
 
 @register_op("StridedSliceGrad")
 class StridedSliceGrad(_StridedSliceBase):
-    """Scatters `dy` into zeros of `shape` at the strided slice given by begin/end/strides."""
+    """Scatters `dy` into zeros of `shape` at the strided slice given by begin/end/strides
+    (shape, begin, end and strides are read in host memory)."""
+
+    host_inputs = (0, 1, 2, 3)
 
     def infer(self, shape_, begin, end, strides, dy, **masks):
         dims = _partial_shape_vector(shape_)
@@ -2264,7 +2483,7 @@ class StridedSliceGrad(_StridedSliceBase):
         static = self._static_index(op, 1)
 
         def grad(shape_, b, e, s, dy):
-            out = xp.zeros(tuple(int(d) for d in be.to_host(shape_)), dtype=dy.dtype)
+            out = xp.zeros(_host_ints(be, shape_), dtype=dy.dtype)
             out[static if static is not None else self._index(be, b, e, s, attrs)] = dy
             return out
         return grad
@@ -2419,9 +2638,10 @@ def _slice_helper(tensor: Any, slice_spec: Any, var: Any = None) -> Tensor:
 # --- reverse ----------------------------------------------------------------------------------
 @register_op("ReverseV2")
 class ReverseV2(OpDef):
-    """Reverses the order of elements along the given axes."""
+    """Reverses the order of elements along the given axes (read in host memory)."""
 
     may_alias_input = True
+    host_inputs = (1,)
 
     def infer(self, x, axis):
         if axis.dtype not in _INDEX_TYPES:
@@ -2439,7 +2659,7 @@ class ReverseV2(OpDef):
         return spec(x.dtype, x.shape)
 
     def compute(self, be, x, axis):
-        axes = tuple(int(a) for a in be.to_host(axis).reshape(-1))
+        axes = _host_ints(be, axis)
         return be.xp.flip(x, axis=axes) if axes else x
 
     def gradient(self, op, grad):
@@ -2460,15 +2680,17 @@ reverse = reverse_v2
 # --- gather, scatter, segment sums --------------------------------------------------------------
 def _check_indices_in_range(be, indices, n: int, what: str = "indices") -> None:
     xp = be.xp
-    if indices.size and (bool(xp.any(indices < 0)) or bool(xp.any(indices >= n))):
-        flat = be.to_host(indices).reshape(-1)
+    if indices.size and bool(xp.any((indices < 0) | (indices >= n))):  # one read, not two
+        flat = _to_numpy(be, indices).reshape(-1)
         bad = int(np.flatnonzero((flat < 0) | (flat >= n))[0])
         raise ValueError(f"{what}[{bad}] = {int(flat[bad])} is not in [0, {n})")
 
 
 @register_op("GatherV2")
 class GatherV2(OpDef):
-    """Rows (slices along `axis`) of `params` selected by integer `indices`."""
+    """Rows (slices along `axis`, read in host memory) of `params` selected by `indices`."""
+
+    host_inputs = (2,)
 
     def infer(self, params, indices, axis, *, batch_dims=0):
         if indices.dtype not in _INDEX_TYPES:
@@ -2489,7 +2711,7 @@ class GatherV2(OpDef):
         static_axis = _static_int(op.inputs[2])
 
         def gather(params, indices, axis):
-            a = static_axis if static_axis is not None else int(be.to_host(axis))
+            a = static_axis if static_axis is not None else int(_to_numpy(be, axis))
             a %= params.ndim
             _check_indices_in_range(be, indices, params.shape[a])
             return xp.take(params, indices, axis=a)
@@ -2540,7 +2762,10 @@ def gather(params: Any, indices: Any, validate_indices: Any = None, name: Option
 
 @register_op("UnsortedSegmentSum")
 class UnsortedSegmentSum(OpDef):
-    """`out[segment_ids[i...]] += data[i...]`; negative ids are dropped."""
+    """`out[segment_ids[i...]] += data[i...]`; negative ids are dropped (num_segments is read
+    in host memory)."""
+
+    host_inputs = (2,)
 
     def infer(self, data, segment_ids, num_segments):
         if segment_ids.dtype not in _INDEX_TYPES:
@@ -2559,19 +2784,19 @@ class UnsortedSegmentSum(OpDef):
 
     def compute(self, be, data, segment_ids, num_segments):
         xp = be.xp
-        k = int(num_segments)
-        out = xp.zeros((k,) + data.shape[segment_ids.ndim:], dtype=data.dtype)
+        k = int(_to_numpy(be, num_segments))
+        rest = data.shape[segment_ids.ndim:]
         if segment_ids.size == 0:
-            return out
-        if bool(xp.any(segment_ids >= k)):
-            bad = int(be.to_host(segment_ids).max())
+            return xp.zeros((k,) + rest, dtype=data.dtype)
+        if bool(xp.any(segment_ids >= k)):  # the one value read back (validation)
+            bad = int(_to_numpy(be, segment_ids).max())
             raise ValueError(f"segment_ids {bad} is out of range [0, {k})")
-        keep = segment_ids >= 0
-        if not bool(xp.all(keep)):
-            data, segment_ids = data[keep], segment_ids[keep]
+        # Negative ids are dropped: they go to an extra row k, cut off at the end.
+        ids = xp.where(segment_ids < 0, segment_ids.dtype.type(k), segment_ids)
+        out = xp.zeros((k + 1,) + rest, dtype=data.dtype)
         # ufunc.at accumulates duplicate ids (NumPy >= 1.25 and CuPy run it natively).
-        xp.add.at(out, segment_ids, data)
-        return out
+        xp.add.at(out, ids, data)
+        return out[:k]
 
     def gradient(self, op, grad):
         ids = op.inputs[1]
@@ -2644,7 +2869,10 @@ class GatherNd(OpDef):
 
 @register_op("ScatterNd")
 class ScatterNd(OpDef):
-    """Zeros of `shape` with `updates` added at the index tuples of `indices` (duplicates sum)."""
+    """Zeros of `shape` (read in host memory) with `updates` added at the index tuples of
+    `indices` (duplicates sum)."""
+
+    host_inputs = (2,)
 
     def infer(self, indices, updates, shape_):
         if indices.dtype not in _INDEX_TYPES:
@@ -2653,7 +2881,7 @@ class ScatterNd(OpDef):
 
     def compute(self, be, indices, updates, shape_):
         xp = be.xp
-        dims = tuple(int(d) for d in be.to_host(shape_))
+        dims = _host_ints(be, shape_)
         out = xp.zeros(dims, dtype=updates.dtype)
         depth = indices.shape[-1]
         for i in builtins.range(depth):

@@ -59,19 +59,28 @@ def _binary_args(x: Any, y: Any):
     return graph, x, y
 
 
+def _create(graph, op_type: str, inputs: list, attrs: Optional[dict] = None,
+            name: Optional[str] = None):
+    """`graph.create_op`, choosing a host-memory variant for shape arithmetic (see array_ops:
+    an op whose inputs are all in host memory runs there; a 0-d host operand of a device op is
+    passed as a NumPy scalar)."""
+    from .array_ops import _create_op
+    return _create_op(graph, op_type, inputs, attrs, name=name)
+
+
 def _binary(op_type: str, x: Any, y: Any, name: Optional[str],
             attrs: Optional[dict] = None) -> Tensor:
     graph = graph_of([x, y])
     with graph.as_default(), graph.name_scope(name or op_type) as scope:
         x, y = _convert_pair(x, y)
-        return graph.create_op(op_type, [x, y], attrs, name=scope).outputs[0]
+        return _create(graph, op_type, [x, y], attrs, name=scope).outputs[0]
 
 
 def _unary(op_type: str, x: Any, name: Optional[str], attrs: Optional[dict] = None) -> Tensor:
     graph = graph_of([x])
     with graph.as_default(), graph.name_scope(name or op_type) as scope:
         x = convert_to_tensor(x, name="x")
-        return graph.create_op(op_type, [x], attrs, name=scope).outputs[0]
+        return _create(graph, op_type, [x], attrs, name=scope).outputs[0]
 
 
 # --- elementwise bases ------------------------------------------------------------------------
@@ -122,7 +131,9 @@ class _IntegerDivision(BinaryElementwise):
         xp = be.xp
 
         def int_division(x, y):
-            if xp.any(y == 0):
+            # A divisor in host memory (a NumPy scalar from a shape) is checked there.
+            host = isinstance(y, (np.ndarray, np.generic))
+            if (np.any(y == 0) if host else xp.any(y == 0)):
                 raise ZeroDivisionError("Integer division by zero")
             return f(x, y)
         return int_division
@@ -855,19 +866,19 @@ def reduced_shape(input_shape: Tensor, axes: Tensor) -> Tensor:
 
 @register_op("ReducedShape")
 class ReducedShape(OpDef):
-    """Sets the reduced axes of a shape vector to 1."""
+    """Sets the reduced axes of a shape vector to 1 (shapes and axes in host memory)."""
 
-    host_inputs = (1,)
+    host_inputs = (0, 1)
+    host_outputs = (0,)
 
     def infer(self, s, axes):
         return spec(s.dtype, s.shape)
 
     def compute(self, be, s, axes):
-        xp = be.xp
-        out = xp.array(s, copy=True)
+        out = np.array(_on_host(be, s), copy=True)
         n = out.shape[0]
-        for a in np.asarray(_on_host(be, axes)).reshape(-1):
-            out[int(a) % n] = 1
+        for a in np.asarray(_on_host(be, axes)).reshape(-1).tolist():
+            out[a % n] = 1
         return out
 
 
@@ -900,7 +911,7 @@ def _reduce(op_type: str, input_tensor: Any, axis: Any, keepdims: Any, name: Opt
             if axis is not None:
                 axes = axis if isinstance(axis, Tensor) else convert_to_tensor(
                     axis, dtype=dtypes.int32, name="reduction_indices")
-            out = graph.create_op(op_type, [x, axes], {"keep_dims": keep}, name=scope).outputs[0]
+            out = _create(graph, op_type, [x, axes], {"keep_dims": keep}, name=scope).outputs[0]
     if axis is None and not keep:
         out.set_shape([])  # everything reduced: a scalar even for an input of unknown rank
     return out
@@ -1568,7 +1579,7 @@ def truediv(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
         target = _TRUEDIV_TABLE[x.dtype]
         if target is not None:
             x, y = cast(x, target), cast(y, target)
-        return graph.create_op("RealDiv", [x, y], name=scope).outputs[0]
+        return _create(graph, "RealDiv", [x, y], name=scope).outputs[0]
 
 
 def divide(x: Any, y: Any, name: Optional[str] = None) -> Any:
@@ -1592,7 +1603,7 @@ def div(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
         if x.dtype != y.dtype:
             raise TypeError(f"x and y must have the same dtype, got {x.dtype!r} != {y.dtype!r}")
         op_type = "RealDiv" if (x.dtype.is_floating or x.dtype.is_complex) else "FloorDiv"
-        return graph.create_op(op_type, [x, y], name=scope).outputs[0]
+        return _create(graph, op_type, [x, y], name=scope).outputs[0]
 
 
 def floordiv(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
@@ -1605,7 +1616,7 @@ def floordiv(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
     graph = graph_of([x, y])
     with graph.as_default(), name_scope(name, "floordiv", [x, y]) as scope:
         x, y = _convert_pair(x, y)
-        return graph.create_op("FloorDiv", [x, y], name=scope).outputs[0]
+        return _create(graph, "FloorDiv", [x, y], name=scope).outputs[0]
 
 
 def floormod(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
@@ -1875,8 +1886,8 @@ def cast(x: Any, dtype: Any, name: Optional[str] = None) -> Tensor:
     with graph.as_default(), name_scope(name, "Cast", [x]) as scope:
         x = convert_to_tensor(x, name="x")
         if x.dtype != base:
-            x = graph.create_op("Cast", [x], {"SrcT": x.dtype, "DstT": base, "Truncate": False},
-                                name=scope).outputs[0]
+            x = _create(graph, "Cast", [x], {"SrcT": x.dtype, "DstT": base, "Truncate": False},
+                        name=scope).outputs[0]
     return x
 
 
