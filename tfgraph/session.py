@@ -92,6 +92,9 @@ class BaseSession:
         self._plans_control_edits = graph._control_edits
         self._cells: Dict[Operation, _VariableCell] = {}
         self._rngs: Dict[Operation, Any] = {}
+        # Counts runs; kernels use it to tell whether a value cached by another kernel comes
+        # from the current run (conv_ops: im2col shared by Conv2D and its filter gradient).
+        self._run_serial = 0
         self._lock = threading.Lock()
         from .placement import Placer
         self._placer = Placer(config)
@@ -187,6 +190,7 @@ class BaseSession:
         if plan is None:
             plan = self._compile(fetches, keys)
             self._plans[key] = plan
+        self._run_serial += 1
         try:
             if feed_dict:
                 return plan.fn(*feed_dict.values())
@@ -207,6 +211,7 @@ class BaseSession:
                 raise RuntimeError("Attempted to use a closed Session.")
             if len(args) != len(keys):
                 raise ValueError(f"callable expects {len(keys)} feed values, got {len(args)}")
+            self._run_serial += 1
             try:
                 return plan.fn(*args)
             except errors.OpError:

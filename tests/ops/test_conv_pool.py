@@ -1,0 +1,462 @@
+"""Conv2D (+ backprops, transpose, depthwise) and pooling: values and gradients against slow
+loop-based NumPy references, TF1 geometry (SAME/VALID/explicit, strides, dilations, odd/even
+sizes, NHWC/NCHW), first-maximum routing of max-pool gradients, names, shapes and errors."""
+import numpy as np
+import pytest
+
+import tfgraph as tf
+
+
+def _run(fetches, feed=None):
+    with tf.Session() as sess:
+        return sess.run(fetches, feed)
+
+
+# --- slow references (NHWC, float64) -------------------------------------------------------------
+def _same_pads(size, k, s, d):
+    dk = (k - 1) * d + 1
+    out = -(-size // s)
+    total = max((out - 1) * s + dk - size, 0)
+    return total // 2, total - total // 2
+
+
+def _pads(x_shape, w_shape, strides, padding, dilations):
+    if padding == "SAME":
+        return [_same_pads(x_shape[1], w_shape[0], strides[0], dilations[0]),
+                _same_pads(x_shape[2], w_shape[1], strides[1], dilations[1])]
+    if padding == "VALID":
+        return [(0, 0), (0, 0)]
+    return [tuple(padding[1]), tuple(padding[2])]
+
+
+def ref_conv(x, w, strides, padding, dilations):
+    (pt, pb), (pl, pr) = _pads(x.shape, w.shape, strides, padding, dilations)
+    xp = np.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0)))
+    kh, kw, _, f = w.shape
+    (sh, sw), (dh, dw) = strides, dilations
+    dkh, dkw = (kh - 1) * dh + 1, (kw - 1) * dw + 1
+    oh, ow = (xp.shape[1] - dkh) // sh + 1, (xp.shape[2] - dkw) // sw + 1
+    out = np.zeros((x.shape[0], oh, ow, f))
+    for i in range(oh):
+        for j in range(ow):
+            patch = xp[:, i * sh:i * sh + dkh:dh, j * sw:j * sw + dkw:dw, :]
+            out[:, i, j, :] = np.tensordot(patch, w, axes=([1, 2, 3], [0, 1, 2]))
+    return out
+
+
+def ref_conv_grads(x, w, dy, strides, padding, dilations):
+    """(d input, d filter) of sum(conv(x, w) * dy), by the same loops."""
+    (pt, pb), (pl, pr) = _pads(x.shape, w.shape, strides, padding, dilations)
+    xp = np.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0)))
+    dxp = np.zeros_like(xp)
+    dw_ = np.zeros_like(w)
+    kh, kw = w.shape[:2]
+    (sh, sw), (dh, dw) = strides, dilations
+    dkh, dkw = (kh - 1) * dh + 1, (kw - 1) * dw + 1
+    for i in range(dy.shape[1]):
+        for j in range(dy.shape[2]):
+            rs = slice(i * sh, i * sh + dkh, dh)
+            cs = slice(j * sw, j * sw + dkw, dw)
+            dxp[:, rs, cs, :] += np.tensordot(dy[:, i, j, :], w, axes=([1], [3]))
+            dw_ += np.tensordot(xp[:, rs, cs, :], dy[:, i, j, :], axes=([0], [0]))
+    dx = dxp[:, pt:pt + x.shape[1], pl:pl + x.shape[2], :]
+    return dx, dw_
+
+
+def ref_pool(x, k, s, padding, kind):
+    kh, kw = k
+    sh, sw = s
+    if padding == "SAME":
+        (pt, pb), (pl, pr) = _same_pads(x.shape[1], kh, sh, 1), _same_pads(x.shape[2], kw, sw, 1)
+    else:
+        pt = pb = pl = pr = 0
+    oh = (x.shape[1] + pt + pb - kh) // sh + 1
+    ow = (x.shape[2] + pl + pr - kw) // sw + 1
+    out = np.zeros((x.shape[0], oh, ow, x.shape[3]))
+    for i in range(oh):
+        for j in range(ow):
+            r0, c0 = max(i * sh - pt, 0), max(j * sw - pl, 0)
+            r1, c1 = min(i * sh - pt + kh, x.shape[1]), min(j * sw - pl + kw, x.shape[2])
+            win = x[:, r0:r1, c0:c1, :]
+            out[:, i, j, :] = win.max(axis=(1, 2)) if kind == "max" else win.mean(axis=(1, 2))
+    return out
+
+
+def ref_max_pool_grad(x, dy, k, s, padding):
+    """Each output gradient to the FIRST maximum (row-major) of its window."""
+    kh, kw = k
+    sh, sw = s
+    if padding == "SAME":
+        (pt, _), (pl, _) = _same_pads(x.shape[1], kh, sh, 1), _same_pads(x.shape[2], kw, sw, 1)
+    else:
+        pt = pl = 0
+    dx = np.zeros_like(x)
+    for n in range(x.shape[0]):
+        for c in range(x.shape[3]):
+            for i in range(dy.shape[1]):
+                for j in range(dy.shape[2]):
+                    r0, c0 = max(i * sh - pt, 0), max(j * sw - pl, 0)
+                    r1, c1 = min(i * sh - pt + kh, x.shape[1]), min(j * sw - pl + kw, x.shape[2])
+                    win = x[n, r0:r1, c0:c1, c]
+                    a = np.unravel_index(np.argmax(win), win.shape)  # argmax: first maximum
+                    dx[n, r0 + a[0], c0 + a[1], c] += dy[n, i, j, c]
+    return dx
+
+
+# --- conv2d --------------------------------------------------------------------------------------
+CONV_CONFIGS = [
+    # x shape, filter shape, strides, padding, dilations
+    ((2, 5, 6, 3), (3, 3, 3, 4), (1, 1), "SAME", (1, 1)),
+    ((2, 5, 6, 3), (3, 3, 3, 4), (1, 1), "VALID", (1, 1)),
+    ((1, 7, 8, 2), (3, 2, 2, 3), (2, 2), "SAME", (1, 1)),
+    ((1, 8, 7, 2), (2, 3, 2, 3), (2, 2), "VALID", (1, 1)),
+    ((2, 6, 6, 1), (4, 4, 1, 2), (1, 2), "SAME", (1, 1)),
+    ((1, 9, 8, 2), (3, 3, 2, 2), (1, 1), "SAME", (2, 2)),
+    ((1, 9, 9, 2), (3, 2, 2, 2), (2, 1), "VALID", (2, 3)),
+    ((1, 10, 9, 2), (3, 3, 2, 2), (2, 2), "SAME", (2, 2)),
+    ((1, 5, 4, 2), (3, 3, 2, 2), (1, 1), [[0, 0], [2, 1], [0, 3], [0, 0]], (1, 1)),
+    ((2, 4, 4, 3), (1, 1, 3, 5), (1, 1), "VALID", (1, 1)),
+    ((2, 5, 5, 3), (1, 1, 3, 2), (2, 2), "SAME", (1, 1)),
+    ((1, 3, 3, 2), (3, 3, 2, 2), (1, 1), "VALID", (1, 1)),
+]
+
+
+def _ids(configs):
+    return [f"{c[0]}-{c[1]}-s{c[2]}-{c[3] if isinstance(c[3], str) else 'explicit'}-d{c[4]}"
+            for c in configs]
+
+
+@pytest.mark.parametrize("xs,ws,strides,padding,dil", CONV_CONFIGS, ids=_ids(CONV_CONFIGS))
+def test_conv2d_forward_and_both_backprops_match_reference(xs, ws, strides, padding, dil):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=xs).astype(np.float32)
+    w = rng.normal(size=ws).astype(np.float32)
+    ref = ref_conv(x.astype(np.float64), w.astype(np.float64), strides, padding, dil)
+    dy = rng.normal(size=ref.shape).astype(np.float32)
+    xt, wt = tf.constant(x), tf.constant(w)
+    y = tf.nn.conv2d(xt, wt, strides=list(strides), padding=padding, dilations=list(dil))
+    assert y.shape.as_list() == list(ref.shape) and y.dtype == tf.float32
+    gx, gw = tf.gradients(y, [xt, wt], grad_ys=tf.constant(dy))
+    assert gx.op.type == "Conv2DBackpropInput" and gw.op.type == "Conv2DBackpropFilter"
+    out, dx, dw = _run([y, gx, gw])
+    assert out.dtype == dx.dtype == dw.dtype == np.float32
+    rdx, rdw = ref_conv_grads(x.astype(np.float64), w.astype(np.float64), dy.astype(np.float64),
+                              strides, padding, dil)
+    np.testing.assert_allclose(out, ref, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(dx, rdx, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(dw, rdw, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("strides,padding", [((1, 1), "SAME"), ((2, 2), "VALID"),
+                                             ((2, 1), [[0, 0], [0, 0], [1, 1], [2, 0]])])
+def test_conv2d_nchw_matches_nhwc(strides, padding):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(2, 3, 6, 5)).astype(np.float32)  # NCHW
+    w = rng.normal(size=(3, 2, 3, 4)).astype(np.float32)
+    x_nhwc = x.transpose(0, 2, 3, 1)
+    nhwc_pad = padding if isinstance(padding, str) else [padding[0], padding[2], padding[3],
+                                                           padding[1]]
+    xt, wt = tf.constant(x), tf.constant(w)
+    y = tf.nn.conv2d(xt, wt, strides=[1, 1] + list(strides), padding=padding, data_format="NCHW")
+    gx, gw = tf.gradients(tf.reduce_sum(y * y), [xt, wt])
+    xt2, wt2 = tf.constant(x_nhwc), tf.constant(w)
+    y2 = tf.nn.conv2d(xt2, wt2, strides=list(strides), padding=nhwc_pad)
+    gx2, gw2 = tf.gradients(tf.reduce_sum(y2 * y2), [xt2, wt2])
+    a, b, c, a2, b2, c2 = _run([y, gx, gw, y2, gx2, gw2])
+    assert y.shape.as_list() == [2, 4] + list(a2.shape[1:3])
+    np.testing.assert_allclose(a, a2.transpose(0, 3, 1, 2), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(b, b2.transpose(0, 3, 1, 2), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(c, c2, rtol=1e-4, atol=1e-4)
+
+
+def test_conv2d_static_shapes_names_and_sequences():
+    x = tf.placeholder(tf.float32, [None, 28, 28, 1])
+    w = tf.placeholder(tf.float32, [5, 5, 1, 32])
+    y = tf.nn.conv2d(x, w, strides=[1, 1, 1, 1], padding="SAME")
+    assert y.op.name == "Conv2D" and y.shape.as_list() == [None, 28, 28, 32]
+    assert y.op.get_attr("strides") == [1, 1, 1, 1]
+    y2 = tf.nn.conv2d(x, filters=w, strides=2, padding="VALID", name="c2")
+    assert y2.op.name == "c2" and y2.shape.as_list() == [None, 12, 12, 32]
+    assert y2.op.get_attr("strides") == [1, 2, 2, 1]
+    y3 = tf.nn.conv2d(x, w, strides=[3, 2], padding="SAME", dilations=2)
+    assert y3.shape.as_list() == [None, 10, 14, 32]
+    assert y3.op.get_attr("dilations") == [1, 2, 2, 1]
+    y4 = tf.nn.conv2d(x, w, [1, 1, 1, 1], [[0, 0], [1, 1], [2, 2], [0, 0]])
+    assert y4.op.get_attr("padding") == "EXPLICIT"
+    assert y4.op.get_attr("explicit_paddings") == [0, 0, 1, 1, 2, 2, 0, 0]
+    assert y4.shape.as_list() == [None, 26, 28, 32]
+
+
+def test_conv2d_runs_with_unknown_batch_and_reused_workspaces():
+    rng = np.random.default_rng(2)
+    x = tf.placeholder(tf.float32, [None, 6, 5, 2])
+    w = tf.constant(rng.normal(size=(3, 3, 2, 3)).astype(np.float32))
+    y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
+    g = tf.gradients(tf.reduce_sum(y), w)[0]
+    with tf.Session() as sess:
+        for n in (3, 1, 3, 0):  # padded/im2col buffers are reused between runs
+            xv = rng.normal(size=(n, 6, 5, 2)).astype(np.float32)
+            out, gv = sess.run([y, g], {x: xv})
+            ref = ref_conv(xv.astype(np.float64), sess.run(w).astype(np.float64), (1, 1), "SAME",
+                           (1, 1))
+            np.testing.assert_allclose(out, ref, rtol=1e-4, atol=1e-4)
+            _, rdw = ref_conv_grads(xv.astype(np.float64), sess.run(w).astype(np.float64),
+                                    np.ones(ref.shape), (1, 1), "SAME", (1, 1))
+            np.testing.assert_allclose(gv, rdw, rtol=1e-4, atol=1e-4)
+
+
+def test_conv2d_errors():
+    x = tf.placeholder(tf.float32, [1, 4, 4, 2])
+    w = tf.placeholder(tf.float32, [3, 3, 2, 2])
+    with pytest.raises(ValueError, match="Negative dimension"):
+        tf.nn.conv2d(x, tf.placeholder(tf.float32, [5, 5, 2, 2]), [1, 1, 1, 1], "VALID")
+    with pytest.raises(ValueError, match="batch and depth"):
+        tf.nn.conv2d(x, w, [2, 1, 1, 1], "SAME")
+    with pytest.raises(ValueError):
+        tf.nn.conv2d(x, w, [1, 1, 1, 1], "same")
+    with pytest.raises(ValueError):
+        tf.nn.conv2d(x, w, [1, 1, 1, 1], "EXPLICIT")
+    with pytest.raises(ValueError, match="batch or depth"):
+        tf.nn.conv2d(x, w, [1, 1, 1, 1], [[1, 0], [0, 0], [0, 0], [0, 0]])
+    with pytest.raises(ValueError):
+        tf.nn.conv2d(x, tf.placeholder(tf.float32, [3, 3, 3, 2]), [1, 1, 1, 1], "SAME")
+    with pytest.raises(ValueError):
+        tf.nn.conv2d(x, w, [1, 1, 1], "SAME")
+    with pytest.raises(ValueError):
+        tf.nn.conv2d(tf.placeholder(tf.float32, [4, 4, 2]), w, 1, "SAME")
+    with pytest.raises((TypeError, ValueError)):
+        tf.nn.conv2d(x, tf.placeholder(tf.float64, [3, 3, 2, 2]), 1, "SAME")
+
+
+def test_conv2d_runtime_channel_mismatch_is_invalid_argument():
+    x = tf.placeholder(tf.float32, [None, 4, 4, None])
+    w = tf.constant(np.ones((3, 3, 2, 1), np.float32))
+    y = tf.nn.conv2d(x, w, 1, "SAME")
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError):
+        sess.run(y, {x: np.ones((1, 4, 4, 3), np.float32)})
+
+
+def test_conv2d_transpose_is_the_adjoint_of_conv2d():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(2, 7, 6, 3))
+    w = rng.normal(size=(3, 3, 3, 4))
+    y_shape = ref_conv(x, w, (2, 2), "SAME", (1, 1)).shape
+    yv = rng.normal(size=y_shape)
+    t = tf.nn.conv2d_transpose(tf.constant(yv), tf.constant(w), output_shape=[2, 7, 6, 3],
+                               strides=[1, 2, 2, 1], padding="SAME")
+    assert t.op.type == "Conv2DBackpropInput" and t.op.name == "conv2d_transpose"
+    assert t.shape.as_list() == [2, 7, 6, 3] and t.dtype == tf.float64
+    tv = _run(t)
+    lhs = np.sum(ref_conv(x, w, (2, 2), "SAME", (1, 1)) * yv)
+    assert np.sum(x * tv) == pytest.approx(lhs, rel=1e-10)
+    with pytest.raises(ValueError, match="input channels"):
+        tf.nn.conv2d_transpose(tf.constant(yv), tf.constant(w[..., :2]), [2, 7, 6, 3],
+                               [1, 2, 2, 1])
+    with pytest.raises(ValueError, match="output channels"):
+        tf.nn.conv2d_transpose(tf.constant(yv), tf.constant(w), [2, 7, 6, 5], [1, 2, 2, 1])
+
+
+def test_conv2d_backprop_ops_standalone():
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(1, 5, 5, 2)).astype(np.float32)
+    w = rng.normal(size=(3, 3, 2, 3)).astype(np.float32)
+    dy = rng.normal(size=(1, 3, 3, 3)).astype(np.float32)
+    dx = tf.nn.conv2d_backprop_input([1, 5, 5, 2], w, dy, [1, 2, 2, 1], "SAME")
+    dw = tf.nn.conv2d_backprop_filter(x, [3, 3, 2, 3], dy, [1, 2, 2, 1], "SAME")
+    assert dx.shape.as_list() == [1, 5, 5, 2] and dw.shape.as_list() == [3, 3, 2, 3]
+    rdx, rdw = ref_conv_grads(x.astype(np.float64), w.astype(np.float64), dy.astype(np.float64),
+                              (2, 2), "SAME", (1, 1))
+    a, b = _run([dx, dw])
+    np.testing.assert_allclose(a, rdx, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(b, rdw, rtol=1e-4, atol=1e-4)
+    with pytest.raises(ValueError):
+        tf.nn.conv2d_backprop_input([1, 5, 5, 2], w, dy, [1, 1, 1, 1], "SAME")
+
+
+def test_depthwise_conv2d_matches_per_channel_conv():
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(2, 6, 5, 3))
+    w = rng.normal(size=(3, 2, 3, 2))
+    y = tf.nn.depthwise_conv2d(x, w, [1, 2, 1, 1], "SAME")
+    assert y.shape.as_list() == [2, 3, 5, 6] and y.op.type == "DepthwiseConv2dNative"
+    out = _run(y)
+    for c in range(3):
+        for m in range(2):
+            ref = ref_conv(x[..., c:c + 1], w[:, :, c:c + 1, m:m + 1], (2, 1), "SAME", (1, 1))
+            np.testing.assert_allclose(out[..., c * 2 + m], ref[..., 0], rtol=1e-10)
+
+
+# --- pooling -------------------------------------------------------------------------------------
+POOL_CONFIGS = [
+    ((2, 4, 6, 3), (2, 2), (2, 2), "VALID"),
+    ((2, 5, 7, 3), (2, 2), (2, 2), "VALID"),
+    ((2, 5, 7, 3), (2, 2), (2, 2), "SAME"),
+    ((1, 6, 6, 2), (3, 3), (2, 2), "SAME"),
+    ((1, 6, 7, 2), (3, 3), (2, 2), "VALID"),
+    ((1, 5, 5, 2), (3, 2), (1, 1), "SAME"),
+    ((1, 7, 5, 1), (2, 3), (3, 2), "SAME"),
+    ((1, 4, 4, 2), (1, 1), (2, 2), "VALID"),
+]
+
+
+@pytest.mark.parametrize("xs,k,s,padding", POOL_CONFIGS,
+                         ids=[f"{c[0]}-k{c[1]}-s{c[2]}-{c[3]}" for c in POOL_CONFIGS])
+def test_pooling_forward_and_gradients_match_reference(xs, k, s, padding):
+    rng = np.random.default_rng(6)
+    x = rng.permutation(int(np.prod(xs))).reshape(xs).astype(np.float32) * 0.25
+    xt = tf.constant(x)
+    mp = tf.nn.max_pool(xt, [1, *k, 1], [1, *s, 1], padding)
+    ap = tf.nn.avg_pool(xt, [1, *k, 1], [1, *s, 1], padding)
+    ref_m = ref_pool(x.astype(np.float64), k, s, padding, "max")
+    ref_a = ref_pool(x.astype(np.float64), k, s, padding, "avg")
+    assert mp.shape.as_list() == list(ref_m.shape) == ap.shape.as_list()
+    dy = rng.normal(size=ref_m.shape).astype(np.float32)
+    gm = tf.gradients(mp, xt, grad_ys=tf.constant(dy))[0]
+    ga = tf.gradients(ap, xt, grad_ys=tf.constant(dy))[0]
+    assert gm.op.type == "MaxPoolGrad" and ga.op.type == "AvgPoolGrad"
+    m, a, dm, da = _run([mp, ap, gm, ga])
+    assert m.dtype == a.dtype == dm.dtype == da.dtype == np.float32
+    np.testing.assert_array_equal(m, ref_m)
+    np.testing.assert_allclose(a, ref_a, rtol=1e-6)
+    np.testing.assert_allclose(dm, ref_max_pool_grad(x, dy, k, s, padding), rtol=1e-6)
+    # avg-pool gradient: the adjoint of avg pooling
+    probe = rng.normal(size=xs)
+    assert np.sum(probe * da) == pytest.approx(
+        np.sum(ref_pool(probe, k, s, padding, "avg") * dy), rel=1e-5)
+
+
+@pytest.mark.parametrize("k,s", [((2, 2), (2, 2)), ((3, 3), (1, 1)), ((2, 2), (1, 1))])
+def test_max_pool_gradient_goes_to_first_maximum_on_ties(k, s):
+    x = np.zeros((1, 4, 4, 1), np.float32)
+    x[0, 0, 1, 0] = x[0, 1, 0, 0] = x[0, 2, 1, 0] = 5.0  # ties inside the windows
+    xt = tf.constant(x)
+    y = tf.nn.max_pool(xt, [1, *k, 1], [1, *s, 1], "VALID")
+    g = _run(tf.gradients(y, xt)[0])
+    dy = np.ones(y.shape.as_list())
+    np.testing.assert_array_equal(g, ref_max_pool_grad(x, dy, k, s, "VALID"))
+    if k == (2, 2) and s == (2, 2):
+        # the top-left window ties 5 at (0,1) and (1,0): the first in row-major order wins;
+        # all-zero windows route to their top-left corner
+        np.testing.assert_array_equal(g[0, :, :, 0], [[0, 1, 1, 0], [0, 0, 0, 0], [0, 1, 1, 0],
+                                                      [0, 0, 0, 0]])
+
+
+def test_pool_nchw_and_names_and_int_ksize():
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(2, 3, 5, 6)).astype(np.float32)
+    xt = tf.constant(x)
+    y = tf.nn.max_pool(xt, 2, 2, "SAME", data_format="NCHW")
+    assert y.op.name == "MaxPool" and y.shape.as_list() == [2, 3, 3, 3]
+    assert y.op.get_attr("ksize") == [1, 1, 2, 2]
+    a = tf.nn.avg_pool(xt, [1, 1, 3, 3], [1, 1, 2, 2], "VALID", data_format="NCHW")
+    out, av = _run([y, a])
+    np.testing.assert_array_equal(out, ref_pool(x.transpose(0, 2, 3, 1), (2, 2), (2, 2), "SAME",
+                                                "max").transpose(0, 3, 1, 2))
+    np.testing.assert_allclose(av, ref_pool(x.transpose(0, 2, 3, 1).astype(np.float64), (3, 3),
+                                            (2, 2), "VALID", "avg").transpose(0, 3, 1, 2),
+                               rtol=1e-5)
+    assert tf.nn.max_pool2d(xt, 2, 2, "VALID").op.name == "MaxPool2d"
+    assert tf.nn.avg_pool2d(xt, 2, 2, "VALID").op.name == "AvgPool2D"
+    assert tf.nn.avg_pool(xt, 2, 2, "VALID").op.type == "AvgPool"
+
+
+def test_avg_pool_same_excludes_padding():
+    x = np.ones((1, 3, 3, 1), np.float32)
+    np.testing.assert_array_equal(_run(tf.nn.avg_pool(x, 2, 2, "SAME")), np.ones((1, 2, 2, 1)))
+
+
+def test_max_pool_int_and_negative_values():
+    x = -np.arange(1, 17, dtype=np.int32).reshape(1, 4, 4, 1)
+    out = _run(tf.nn.max_pool(tf.constant(x), 3, 2, "SAME"))
+    assert out.dtype == np.int32
+    np.testing.assert_array_equal(out, ref_pool(x, (3, 3), (2, 2), "SAME", "max").astype(np.int32))
+
+
+def test_pool_errors():
+    x = tf.placeholder(tf.float32, [1, 4, 4, 1])
+    with pytest.raises(ValueError, match="batch"):
+        tf.nn.max_pool(x, [2, 2, 2, 1], [1, 1, 1, 1], "VALID")
+    with pytest.raises(ValueError, match="Negative dimension"):
+        tf.nn.max_pool(x, 5, 1, "VALID")
+    with pytest.raises(ValueError):
+        tf.nn.avg_pool(x, 2, 2, "valid")
+    with pytest.raises(ValueError):
+        tf.nn.max_pool(x, 0, 1, "VALID")
+    with pytest.raises(ValueError):
+        tf.nn.max_pool(x, [2, 2, 2], 1, "VALID")
+
+
+def test_max_pool_second_order_routes_like_first_order():
+    x = tf.constant(np.random.default_rng(8).permutation(16).reshape(1, 4, 4, 1).astype(np.float64))
+    y = tf.nn.max_pool(x, 2, 2, "VALID")
+    g = tf.gradients(y, x)[0]
+    v = tf.constant(np.arange(16, dtype=np.float64).reshape(1, 4, 4, 1))
+    gg = tf.gradients(tf.reduce_sum(g * v), x)[0]
+    assert _run(gg).sum() == 0.0  # max pooling is piecewise linear in x
+
+
+def test_filter_gradient_reuses_forward_im2col_only_within_one_run(monkeypatch):
+    from tfgraph.ops import conv_ops
+    rng = np.random.default_rng(9)
+    x = tf.placeholder(tf.float32, [None, 6, 6, 2])
+    dy = tf.placeholder(tf.float32, [None, 4, 4, 3])
+    w = tf.constant(rng.normal(size=(3, 3, 2, 3)).astype(np.float32))
+    y = tf.nn.conv2d(x, w, 1, "VALID")
+    dw = tf.gradients(y, w, grad_ys=dy)[0]
+    fills = []
+    real_fill = conv_ops._fill_im2col
+    monkeypatch.setattr(conv_ops, "_fill_im2col", lambda *a: fills.append(1) or real_fill(*a))
+    buf = rng.normal(size=(2, 6, 6, 2)).astype(np.float32)
+    dyv = rng.normal(size=(2, 4, 4, 3)).astype(np.float32)
+
+    def expected():
+        return ref_conv_grads(buf.astype(np.float64), rng_w, dyv.astype(np.float64), (1, 1),
+                              "VALID", (1, 1))[1]
+    with tf.Session() as sess:
+        rng_w = sess.run(w).astype(np.float64)
+        _, g = sess.run([y, dw], {x: buf, dy: dyv})  # forward + filter gradient: one im2col
+        assert len(fills) == 1
+        np.testing.assert_allclose(g, expected(), rtol=1e-4, atol=1e-4)
+        sess.run(y, {x: buf})  # forward only: keeps its matrix
+        buf *= -2.0  # the same array object, changed in place between runs
+        g = sess.run(dw, {x: buf, dy: dyv})  # no forward in this run: must not reuse
+        assert len(fills) == 3
+        np.testing.assert_allclose(g, expected(), rtol=1e-4, atol=1e-4)
+
+
+def test_workspace_pool_reuses_buffers_and_evicts_beyond_its_budget():
+    from tfgraph.backends import get_backend
+    from tfgraph.ops.conv_ops import WorkspacePool
+    be = get_backend("numpy")
+    pool = WorkspacePool(max_bytes=1000)
+    with pool.borrow(be, "a", (10, 10), np.float32) as b1:   # 400 bytes
+        b1[...] = 7
+    with pool.borrow(be, "a", (10, 10), np.float32) as b2:
+        assert b2 is b1  # reused, contents left as they were
+        with pool.borrow(be, "a", (10, 10), np.float32) as b3:
+            assert b3 is not b1  # in use: a second buffer
+    with pool.borrow(be, "b", (10, 10), np.float32, zeroed=True) as z:
+        assert not z.any()
+    assert pool._bytes <= 1000  # three 400-byte buffers given back: the oldest was evicted
+    with pool.borrow(be, "big", (100, 100), np.float32):
+        pass
+    assert pool._bytes <= 1000  # larger than the whole budget: never kept
+
+
+def test_atrous_and_separable_conv2d():
+    rng = np.random.default_rng(10)
+    x = rng.normal(size=(1, 7, 6, 2))
+    w = rng.normal(size=(3, 3, 2, 2))
+    a = tf.nn.atrous_conv2d(x, w, rate=2, padding="SAME")
+    np.testing.assert_allclose(_run(a), ref_conv(x, w, (1, 1), "SAME", (2, 2)), rtol=1e-10)
+    with pytest.raises(ValueError):
+        tf.nn.atrous_conv2d(x, w, rate=0, padding="SAME")
+    dw = rng.normal(size=(3, 3, 2, 2))
+    pw = rng.normal(size=(1, 1, 4, 3))
+    s = tf.nn.separable_conv2d(x, dw, pw, [1, 1, 1, 1], "VALID")
+    assert s.op.name == "separable_conv2d" and s.shape.as_list() == [1, 5, 4, 3]
+    depth = np.concatenate([ref_conv(x[..., c:c + 1], dw[:, :, c:c + 1, :], (1, 1), "VALID", (1, 1))
+                            for c in range(2)], axis=-1)
+    np.testing.assert_allclose(_run(s), depth @ pw[0, 0], rtol=1e-10)
+    with pytest.raises(ValueError):
+        tf.nn.separable_conv2d(x, dw, rng.normal(size=(2, 2, 4, 3)), [1, 1, 1, 1], "VALID")

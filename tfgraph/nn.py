@@ -1,0 +1,30 @@
+"""`tf.nn`: TF1's neural-network namespace (re-exports of the nn, conv, pool and loss ops)."""
+from __future__ import annotations
+
+from .ops.conv_ops import (atrous_conv2d, conv2d, conv2d_backprop_filter,  # noqa: F401
+                           conv2d_backprop_input, conv2d_transpose, depthwise_conv2d,
+                           depthwise_conv2d_native, separable_conv2d)
+from .ops.losses_ops import (sigmoid_cross_entropy_with_logits,  # noqa: F401
+                             softmax_cross_entropy_with_logits,
+                             softmax_cross_entropy_with_logits_v2,
+                             sparse_softmax_cross_entropy_with_logits,
+                             weighted_cross_entropy_with_logits)
+from .ops.nn_ops import (batch_normalization, bias_add, crelu, dropout, elu,  # noqa: F401
+                         embedding_lookup, in_top_k, zero_fraction,
+                         l2_loss, l2_normalize, leaky_relu, log_softmax, moments, relu, relu6,
+                         relu_layer, selu, sigmoid, softmax, softplus, softsign, swish, tanh,
+                         top_k, xw_plus_b)
+from .ops.pool_ops import avg_pool, avg_pool2d, max_pool, max_pool2d  # noqa: F401
+
+__all__ = [
+    "atrous_conv2d", "avg_pool", "avg_pool2d", "batch_normalization", "bias_add", "conv2d",
+    "crelu", "separable_conv2d", "zero_fraction",
+    "conv2d_backprop_filter", "conv2d_backprop_input", "conv2d_transpose", "depthwise_conv2d",
+    "depthwise_conv2d_native", "dropout", "elu", "embedding_lookup", "in_top_k", "l2_loss",
+    "l2_normalize",
+    "leaky_relu", "log_softmax", "max_pool", "max_pool2d", "moments", "relu", "relu6",
+    "relu_layer", "selu", "sigmoid", "sigmoid_cross_entropy_with_logits", "softmax",
+    "softmax_cross_entropy_with_logits", "softmax_cross_entropy_with_logits_v2", "softplus",
+    "softsign", "sparse_softmax_cross_entropy_with_logits", "swish", "tanh", "top_k",
+    "weighted_cross_entropy_with_logits", "xw_plus_b",
+]

@@ -1,0 +1,1020 @@
+"""2-D convolutions: `Conv2D`, `Conv2DBackpropInput`, `Conv2DBackpropFilter`,
+`DepthwiseConv2dNative` (+ backprops), and the `tf.nn` builders (conv2d, conv2d_transpose, ...).
+
+Kernels work in NHWC (NCHW values are transposed views).  Conv2D and Conv2DBackpropFilter use
+im2col: one strided view of all windows of the (padded) input, copied into a reusable work
+matrix, then ONE matrix product.  Conv2DBackpropInput does one matrix product per kernel offset
+(`dy @ W[i, j].T`) and adds it into a strided slice of the input gradient (col2im without
+np.add.at; each slice maps windows one-to-one onto input pixels).  Work buffers (im2col
+matrices, zero-bordered padded inputs) come from a small pool and are reused across runs:
+allocating a fresh 40 MB buffer costs as much as filling it (page faults), so reusing them
+is a large part of the speed.
+
+Geometry follows TF1: VALID gives `ceil((in - dk + 1) / s)` outputs, SAME gives `ceil(in / s)`
+with the padding split `total // 2` before and the rest after; explicit paddings come as a list
+of 4 `[before, after]` pairs (`padding=[[0, 0], [1, 1], [2, 2], [0, 0]]`).
+"""
+from __future__ import annotations
+
+import collections
+import contextlib
+import threading
+import weakref
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ..framework import dtypes
+from ..framework.constant import convert_to_tensor, graph_of, name_scope
+from ..framework.graph import Tensor
+from ..framework.registry import OpDef, register_op, spec
+from ..framework.tensor_shape import TensorShape
+from . import array_ops
+
+# --- work-buffer pool ---------------------------------------------------------------------------
+
+
+class WorkspacePool:
+    """Reusable scratch arrays keyed by (backend, purpose, shape, dtype), least recently used
+    evicted beyond `max_bytes`.
+
+    A kernel borrows a buffer for the duration of one call and gives it back; concurrent runs
+    of the same plan simply get different buffers.  Buffers tagged as zero-bordered padded
+    inputs keep their (zero) border between uses because only the interior is rewritten.
+    """
+
+    def __init__(self, max_bytes: int = 768 << 20):
+        self.max_bytes = max_bytes
+        self._free: "collections.OrderedDict[tuple, List[Any]]" = collections.OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def borrow(self, be, tag: str, shape: Tuple[int, ...], dtype: Any,
+               zeroed: bool = False) -> Iterator[Any]:
+        """Yields an array of `shape`/`dtype` (contents undefined unless `zeroed`, in which
+        case a new buffer starts as zeros and a reused one is returned as its last user left
+        it)."""
+        key, buf = self.take(be, tag, shape, dtype, zeroed)
+        try:
+            yield buf
+        finally:
+            self.give(key, buf)
+
+    def take(self, be, tag: str, shape: Tuple[int, ...], dtype: Any,
+             zeroed: bool = False) -> Tuple[tuple, Any]:
+        """`(key, buffer)`: a pooled buffer (or a new one) owned by the caller until `give`."""
+        key = (be.name, tag, tuple(shape), np.dtype(dtype).str)
+        buf = None
+        with self._lock:
+            lst = self._free.get(key)
+            if lst:
+                buf = lst.pop()
+                self._bytes -= buf.nbytes
+        if buf is None:
+            buf = be.xp.zeros(shape, dtype) if zeroed else be.xp.empty(shape, dtype)
+        return key, buf
+
+    def give(self, key: tuple, buf: Any) -> None:
+        """Returns a buffer obtained from `take` to the pool."""
+        if buf.nbytes > self.max_bytes:
+            return
+        with self._lock:
+            self._free.setdefault(key, []).append(buf)
+            self._free.move_to_end(key)
+            self._bytes += buf.nbytes
+            while self._bytes > self.max_bytes and self._free:
+                k, lst = next(iter(self._free.items()))
+                old = lst.pop(0)
+                self._bytes -= old.nbytes
+                if not lst:
+                    del self._free[k]
+
+    def clear(self) -> None:
+        """Drops every pooled buffer."""
+        with self._lock:
+            self._free.clear()
+            self._bytes = 0
+
+
+WORKSPACE = WorkspacePool()
+
+
+# --- attributes and geometry -------------------------------------------------------------------
+def get_sequence(value: Any, n: int, channel_index: int, name: str) -> List[int]:
+    """TF1's `_get_sequence`: an int or a list of 1, `n` or `n + 2` ints -> `n + 2` ints.
+
+    Raises:
+      ValueError: For a list of another length.
+    """
+    if value is None:
+        value = [1]
+    elif isinstance(value, (int, np.integer)):
+        value = [int(value)]
+    value = [int(v) for v in value]
+    if len(value) == n + 2:
+        return value
+    if len(value) == 1:
+        value = value * n
+    elif len(value) != n:
+        raise ValueError(f"{name} should be of length 1, {n} or {n + 2} but was {len(value)}")
+    return [1, 1] + value if channel_index == 1 else [1] + value + [1]
+
+
+def convert_padding(padding: Any) -> Tuple[str, List[int]]:
+    """TF1's `convert_padding`: "SAME"/"VALID", or a list of 4 [before, after] pairs ->
+    ("EXPLICIT", flat list of 8 ints).
+
+    Raises:
+      ValueError: For any other value.
+    """
+    if isinstance(padding, bytes):
+        padding = padding.decode()
+    if padding == "EXPLICIT":
+        raise ValueError('"EXPLICIT" is not a valid value for the padding parameter. To use '
+                         'explicit padding, the padding parameter must be a list.')
+    if isinstance(padding, (list, tuple)):
+        explicit: List[int] = []
+        for i, pair in enumerate(padding):
+            if not isinstance(pair, (list, tuple)):
+                raise ValueError(f"When padding is a list, each element of padding must be a "
+                                 f"list/tuple of size 2. Element with index {i} of padding is "
+                                 f"not a list/tuple")
+            if len(pair) != 2:
+                raise ValueError(f"When padding is a list, each element of padding must be a "
+                                 f"list/tuple of size 2. Element with index {i} of padding has "
+                                 f"size {len(pair)}")
+            explicit.extend(int(p) for p in pair)
+        if len(padding) != 4:
+            raise ValueError(f"When padding is a list, it must be of size 4. Got padding of size: "
+                             f"{len(padding)}")
+        return "EXPLICIT", explicit
+    if padding not in ("SAME", "VALID"):
+        raise ValueError(f"Value for attr 'padding' of {padding!r} is not in the list of allowed "
+                         f"values: \"SAME\", \"VALID\", \"EXPLICIT\"")
+    return padding, []
+
+
+def check_data_format(data_format: Optional[str]) -> str:
+    if data_format is None:
+        return "NHWC"
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError(f"Value for attr 'data_format' of {data_format!r} is not in the list of "
+                         f"allowed values: \"NHWC\", \"NCHW\"")
+    return data_format
+
+
+def to_nhwc(dims: Sequence[Any], data_format: str) -> List[Any]:
+    """Reorders a 4-vector given in `data_format` to N, H, W, C."""
+    d = list(dims)
+    return [d[0], d[2], d[3], d[1]] if data_format == "NCHW" else d
+
+
+def from_nhwc(dims: Sequence[Any], data_format: str) -> List[Any]:
+    d = list(dims)
+    return [d[0], d[3], d[1], d[2]] if data_format == "NCHW" else d
+
+
+def spatial_output(size: Optional[int], k: Optional[int], stride: int, dilation: int,
+                   padding: str, pads: Tuple[int, int] = (0, 0)
+                   ) -> Tuple[Optional[int], int, int]:
+    """Output size and (before, after) padding of one spatial axis, as TF1 computes them.
+
+    Raises:
+      ValueError: If the (dilated) window is larger than the (padded) input.
+    """
+    if size is None or k is None:
+        return None, 0, 0
+    dk = (k - 1) * dilation + 1
+    if padding == "SAME":
+        out = -(-size // stride)
+        total = max((out - 1) * stride + dk - size, 0)
+        return out, total // 2, total - total // 2
+    if padding == "EXPLICIT":
+        before, after = pads
+        padded = size + before + after
+    else:
+        before = after = 0
+        padded = size
+    if padded < dk:
+        raise ValueError(f"Negative dimension size caused by subtracting {dk} from {padded}")
+    return (padded - dk) // stride + 1, before, after
+
+
+class Geometry(NamedTuple):
+    """Everything a 2-D window kernel needs to know about one call (NHWC terms)."""
+
+    n: int
+    h: int
+    w: int
+    c: int
+    kh: int
+    kw: int
+    sh: int
+    sw: int
+    dh: int
+    dw: int
+    oh: int
+    ow: int
+    pt: int
+    pb: int
+    pl: int
+    pr: int
+
+    @property
+    def padded(self) -> bool:
+        return bool(self.pt or self.pb or self.pl or self.pr)
+
+    def window_view(self, be, xpad: Any) -> Any:
+        """The (N, OH, OW, KH, KW, C) strided view of all windows of the padded input."""
+        sn, sh, sw, sc = xpad.strides
+        return be.as_strided(xpad, (self.n, self.oh, self.ow, self.kh, self.kw, self.c),
+                             (sn, sh * self.sh, sw * self.sw, sh * self.dh, sw * self.dw, sc))
+
+    def offset_slice(self, i: int, j: int) -> Tuple[slice, slice, slice, slice]:
+        """Index of the padded-input pixels that kernel offset (i, j) touches, one per output."""
+        r0, c0 = i * self.dh, j * self.dw
+        return (slice(None), slice(r0, r0 + self.sh * (self.oh - 1) + 1, self.sh),
+                slice(c0, c0 + self.sw * (self.ow - 1) + 1, self.sw), slice(None))
+
+
+def make_geometry(in_nhwc: Sequence[int], kh: int, kw: int, attrs: Dict[str, Any],
+                  strides_key: str = "strides") -> Geometry:
+    """The geometry of a call with NHWC input dims `in_nhwc` and a `kh` x `kw` window."""
+    fmt = attrs.get("data_format", "NHWC")
+    n, h, w, c = (int(d) for d in in_nhwc)
+    s = to_nhwc(attrs[strides_key], fmt)
+    d = to_nhwc(attrs.get("dilations") or [1, 1, 1, 1], fmt)
+    padding = attrs["padding"]
+    ex = attrs.get("explicit_paddings") or [0] * 8
+    if padding == "EXPLICIT":
+        pairs = [(ex[0], ex[1]), (ex[2], ex[3]), (ex[4], ex[5]), (ex[6], ex[7])]
+        pairs = to_nhwc(pairs, fmt)
+    else:
+        pairs = [(0, 0)] * 4
+    oh, pt, pb = spatial_output(h, kh, s[1], d[1], padding, pairs[1])
+    ow, pl, pr = spatial_output(w, kw, s[2], d[2], padding, pairs[2])
+    return Geometry(n, h, w, c, kh, kw, s[1], s[2], d[1], d[2], oh, ow, pt, pb, pl, pr)
+
+
+def validate_window_attrs(attrs: Dict[str, Any], what: str = "strides") -> None:
+    """Checks strides/dilations/explicit paddings as TF1's shape functions do.
+
+    Raises:
+      ValueError: For a wrong length, a stride or dilation in the batch/channel axes, or
+        nonzero explicit batch/channel padding.
+    """
+    fmt = attrs.get("data_format", "NHWC")
+    for key in ("strides", "dilations", "ksize"):
+        v = attrs.get(key)
+        if v is None:
+            continue
+        if len(v) != 4:
+            raise ValueError(f"{key} must have 4 elements, got {list(v)}")
+        vv = to_nhwc(v, fmt)
+        if any(int(x) < 1 for x in v):
+            raise ValueError(f"{key} must be positive, got {list(v)}")
+        if vv[0] != 1 or vv[3] != 1:
+            if key == "ksize":
+                raise ValueError("Pooling is not yet supported on the batch dimension.")
+            noun = "strides" if key == "strides" else "dilations"
+            raise ValueError(f"Current implementation does not yet support {noun} in the batch "
+                             f"and depth dimensions.")
+    if attrs.get("padding") == "EXPLICIT":
+        ex = attrs.get("explicit_paddings") or []
+        if len(ex) != 8:
+            raise ValueError(f"explicit_paddings must have 8 elements, got {len(ex)}")
+        pairs = to_nhwc([(ex[0], ex[1]), (ex[2], ex[3]), (ex[4], ex[5]), (ex[6], ex[7])], fmt)
+        if any(p < 0 for pair in pairs for p in pair):
+            raise ValueError(f"All explicit paddings must be non-negative, got {ex}")
+        if pairs[0] != (0, 0) or pairs[3] != (0, 0):
+            raise ValueError("Nonzero explicit padding in the batch or depth dimensions is not "
+                             "supported")
+
+
+def _static_dims(t: Tensor) -> Optional[List[Optional[int]]]:
+    """The value of a 1-D shape tensor as far as known at build time (Const or Shape op)."""
+    v = array_ops._static_int_vector(t)
+    if v is not None:
+        return v
+    return None
+
+
+def _nhwc(x: Any, fmt: str) -> Any:
+    return x.transpose(0, 2, 3, 1) if fmt == "NCHW" else x
+
+
+def _to_format(xp, y: Any, fmt: str) -> Any:
+    return xp.ascontiguousarray(y.transpose(0, 3, 1, 2)) if fmt == "NCHW" else y
+
+
+@contextlib.contextmanager
+def padded_input(be, x: Any, g: Geometry, fill: float = 0.0) -> Iterator[Any]:
+    """`x` (NHWC) with its spatial padding, from the pool (zero border kept between uses)."""
+    if not g.padded:
+        yield x
+        return
+    shape = (g.n, g.h + g.pt + g.pb, g.w + g.pl + g.pr, g.c)
+    if fill == 0.0:
+        with WORKSPACE.borrow(be, f"pad{g.pt},{g.pb},{g.pl},{g.pr}", shape, x.dtype,
+                              zeroed=True) as buf:
+            buf[:, g.pt:g.pt + g.h, g.pl:g.pl + g.w, :] = x
+            yield buf
+        return
+    buf = be.xp.full(shape, fill, dtype=x.dtype)
+    buf[:, g.pt:g.pt + g.h, g.pl:g.pl + g.w, :] = x
+    yield buf
+
+
+def _is_view_im2col(g: Geometry) -> bool:
+    return g.kh == 1 and g.kw == 1 and g.sh == 1 and g.sw == 1 and not g.padded
+
+
+def _fill_im2col(be, x: Any, g: Geometry, buf: Any) -> None:
+    with padded_input(be, x, g) as xpad:
+        be.xp.copyto(buf.reshape(g.n, g.oh, g.ow, g.kh, g.kw, g.c), g.window_view(be, xpad))
+
+
+@contextlib.contextmanager
+def im2col(be, x: Any, g: Geometry) -> Iterator[Any]:
+    """The (N*OH*OW, KH*KW*C) matrix of all windows of NHWC `x` (a pooled buffer; a view of x
+    for 1x1 stride-1 unpadded convolutions)."""
+    if _is_view_im2col(g):
+        yield x.reshape(g.n * g.oh * g.ow, g.c)
+        return
+    rows, cols = g.n * g.oh * g.ow, g.kh * g.kw * g.c
+    with WORKSPACE.borrow(be, "im2col", (rows, cols), x.dtype) as buf:
+        _fill_im2col(be, x, g, buf)
+        yield buf
+
+
+class _Im2colSlot:
+    """The im2col matrix a Conv2D computed in the current run, kept for the Conv2DBackpropFilter
+    of the same input and geometry (saves rebuilding it in the backward pass).
+
+    Valid only for the same session run (`Session._run_serial`) and the same input array
+    object (held by weak reference): within one run kernels never modify their inputs, so the
+    matrix still describes the input; anything else falls back to recomputing.
+    """
+
+    __slots__ = ("lock", "serial", "xref", "geometry", "key", "buf")
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.serial = self.xref = self.geometry = self.key = self.buf = None
+
+    def put(self, serial: int, x: Any, g: Geometry, key: tuple, buf: Any) -> None:
+        try:
+            xref = weakref.ref(x)
+        except TypeError:  # an array type without weak references: no sharing
+            WORKSPACE.give(key, buf)
+            return
+        with self.lock:
+            old = (self.key, self.buf)
+            self.serial, self.xref, self.geometry, self.key, self.buf = serial, xref, g, key, buf
+        if old[1] is not None:
+            WORKSPACE.give(*old)
+
+    def take(self, serial: int, x: Any, g: Geometry) -> Optional[Tuple[tuple, Any]]:
+        """The kept matrix if it was built from `x` with geometry `g` in run `serial` (the
+        caller owns it afterwards and gives it back to WORKSPACE), else None."""
+        with self.lock:
+            if self.buf is None or self.serial != serial or self.geometry != g or \
+                    self.xref() is not x:
+                return None
+            got = (self.key, self.buf)
+            self.key = self.buf = self.xref = None
+            return got
+
+
+def _im2col_slot(ctx, x: Tensor, attrs: Dict[str, Any], kh: Optional[int],
+                 kw: Optional[int]) -> Optional[_Im2colSlot]:
+    """The slot shared by a Conv2D and the Conv2DBackpropFilter of the same input tensor and
+    window attributes in session `ctx` (None when sharing is impossible)."""
+    if ctx is None or getattr(ctx, "_run_serial", None) is None or kh is None or kw is None:
+        return None
+    slots = getattr(ctx, "_im2col_slots", None)
+    if slots is None:
+        slots = {}
+        try:
+            ctx._im2col_slots = slots
+        except AttributeError:
+            return None
+    key = (x,) + _window_key(attrs) + (kh, kw)
+    slot = slots.get(key)
+    if slot is None:
+        slot = slots[key] = _Im2colSlot()
+    return slot
+
+
+def _window_key(attrs: Dict[str, Any]) -> tuple:
+    return (tuple(attrs["strides"]), attrs["padding"], tuple(attrs.get("explicit_paddings") or ()),
+            tuple(attrs.get("dilations") or (1, 1, 1, 1)), attrs.get("data_format", "NHWC"))
+
+
+def _host_ints(be, v: Any) -> List[int]:
+    return [int(d) for d in np.asarray(be.to_host(v)).reshape(-1)]
+
+
+# --- Conv2D ---------------------------------------------------------------------------------------
+class _ConvBase(OpDef):
+    """Shared attribute handling of the convolution ops."""
+
+    @staticmethod
+    def _check_dtypes(a: Tensor, b: Tensor, op_type: str, an: str, bn: str) -> None:
+        if a.dtype != b.dtype:
+            raise TypeError(f"Input '{bn}' of '{op_type}' has type {b.dtype.name} that does not "
+                            f"match type {a.dtype.name} of argument '{an}'.")
+        if not a.dtype.is_floating:
+            raise TypeError(f"Value passed to parameter '{an}' has DataType {a.dtype.name} not in "
+                            f"list of allowed values: float16, float32, float64")
+
+    @staticmethod
+    def _out_shape(in_dims: Sequence[Optional[int]], filt: Sequence[Optional[int]],
+                   attrs: Dict[str, Any], what: str) -> List[Optional[int]]:
+        """Static NHWC->format output shape of a forward convolution."""
+        fmt = attrs.get("data_format", "NHWC")
+        n, h, w, c = to_nhwc(in_dims, fmt)
+        kh, kw, fc, f = filt
+        if c is not None and fc is not None and c != fc:
+            raise ValueError(f"Depth of input ({c}) must equal the input depth of filter ({fc})")
+        s = to_nhwc(attrs["strides"], fmt)
+        d = to_nhwc(attrs.get("dilations") or [1, 1, 1, 1], fmt)
+        ex = attrs.get("explicit_paddings") or [0] * 8
+        pairs = to_nhwc([(ex[0], ex[1]), (ex[2], ex[3]), (ex[4], ex[5]), (ex[6], ex[7])], fmt)
+        oh = spatial_output(h, kh, s[1], d[1], attrs["padding"], pairs[1])[0]
+        ow = spatial_output(w, kw, s[2], d[2], attrs["padding"], pairs[2])[0]
+        return from_nhwc([n, oh, ow, f], fmt)
+
+
+@register_op("Conv2D")
+class Conv2D(_ConvBase):
+    """2-D cross-correlation of an NHWC/NCHW input with a [kh, kw, in, out] filter."""
+
+    def infer(self, input, filter, **attrs):
+        self._check_dtypes(input, filter, "Conv2D", "input", "filter")
+        validate_window_attrs(attrs)
+        ins = input.shape.with_rank(4).as_list()
+        fs = filter.shape.with_rank(4).as_list()
+        return spec(input.dtype, self._out_shape(ins, fs, attrs, "Conv2D"))
+
+    def kernel(self, be, op, ctx):
+        xp, attrs = be.xp, op.attrs
+        fmt = attrs.get("data_format", "NHWC")
+        cache: Dict[tuple, Geometry] = {}
+        slot = None
+        x_t = op.inputs[0]
+        kh, kw = op.inputs[1].shape.as_list()[:2] if op.inputs[1].shape.ndims == 4 else (None,) * 2
+        if any(c.type == "Conv2DBackpropFilter" and c.inputs[0] is x_t and
+               _window_key(c.attrs) == _window_key(attrs) for c in x_t.consumers()):
+            slot = _im2col_slot(ctx, x_t, attrs, kh, kw)
+
+        def conv2d_kernel(x, w):
+            xn = _nhwc(x, fmt)
+            key = (xn.shape, w.shape)
+            g = cache.get(key)
+            if g is None:
+                g = cache[key] = make_geometry(xn.shape, w.shape[0], w.shape[1], attrs)
+            w2 = w.reshape(-1, w.shape[3])
+            if slot is not None and not _is_view_im2col(g):
+                # keep the im2col matrix for this run's filter gradient
+                bkey, buf = WORKSPACE.take(be, "im2col", (g.n * g.oh * g.ow, g.kh * g.kw * g.c),
+                                           xn.dtype)
+                _fill_im2col(be, xn, g, buf)
+                y = xp.matmul(buf, w2)
+                slot.put(ctx._run_serial, x, g, bkey, buf)
+            else:
+                with im2col(be, xn, g) as cols:
+                    y = xp.matmul(cols, w2)
+            return _to_format(xp, y.reshape(g.n, g.oh, g.ow, w.shape[3]), fmt)
+        return conv2d_kernel
+
+    def gradient(self, op, grad):
+        x, w = op.inputs
+        attrs = _grad_attrs(op)
+        return [conv2d_backprop_input(array_ops.shape(x), w, grad, **attrs),
+                conv2d_backprop_filter(x, array_ops.shape(w), grad, **attrs)]
+
+
+def _grad_attrs(op) -> Dict[str, Any]:
+    a = op.attrs
+    return {"strides": a["strides"], "padding": a["padding"],
+            "explicit_paddings": a.get("explicit_paddings") or [],
+            "data_format": a.get("data_format", "NHWC"),
+            "dilations": a.get("dilations") or [1, 1, 1, 1],
+            "use_cudnn_on_gpu": a.get("use_cudnn_on_gpu", True)}
+
+
+@register_op("Conv2DBackpropInput")
+class Conv2DBackpropInput(_ConvBase):
+    """The gradient of Conv2D w.r.t. its input (inputs: input_sizes, filter, out_backprop);
+    also the "transposed convolution"."""
+
+    def infer(self, input_sizes, filter, out_backprop, **attrs):
+        self._check_dtypes(filter, out_backprop, "Conv2DBackpropInput", "filter", "out_backprop")
+        validate_window_attrs(attrs)
+        fs = filter.shape.with_rank(4).as_list()
+        out_backprop.shape.with_rank(4)
+        sizes = _static_dims(input_sizes)
+        if sizes is None:
+            sizes = [None] * 4
+        if len(sizes) != 4:
+            raise ValueError(f"input_sizes must have 4 elements, got {sizes}")
+        expect = self._out_shape(sizes, fs, attrs, "Conv2DBackpropInput")
+        got = out_backprop.shape.as_list()
+        for e, a in zip(expect, got):
+            if e is not None and a is not None and e != a:
+                raise ValueError(f"Conv2DBackpropInput: out_backprop has shape {got}, the "
+                                 f"convolution of input_sizes {sizes} gives {expect}")
+        fmt = attrs.get("data_format", "NHWC")
+        c_axis = 1 if fmt == "NCHW" else 3
+        out = list(sizes)
+        if out[c_axis] is None:
+            out[c_axis] = fs[2]
+        return spec(filter.dtype, out)
+
+    def kernel(self, be, op, ctx):
+        xp, attrs = be.xp, op.attrs
+        fmt = attrs.get("data_format", "NHWC")
+        static = _static_dims(op.inputs[0])
+        static = static if static is not None and None not in static else None
+
+        def conv2d_backprop_input_kernel(input_sizes, w, dy):
+            sizes = static if static is not None else _host_ints(be, input_sizes)
+            n, h, wd, c = to_nhwc(sizes, fmt)
+            g = make_geometry((n, h, wd, c), w.shape[0], w.shape[1], attrs)
+            dy = _nhwc(dy, fmt)
+            f = w.shape[3]
+            if tuple(dy.shape) != (g.n, g.oh, g.ow, f):
+                raise ValueError(f"Conv2DBackpropInput: out_backprop has shape "
+                                 f"{tuple(dy.shape)}, expected {(g.n, g.oh, g.ow, f)}")
+            return _to_format(xp, col2im_conv(be, dy, w, g), fmt)
+        return conv2d_backprop_input_kernel
+
+    def gradient(self, op, grad):
+        _, w, dy = op.inputs
+        attrs = _grad_attrs(op)
+        return [None,
+                conv2d_backprop_filter(grad, array_ops.shape(w), dy, **attrs),
+                conv2d(grad, w, **_builder_attrs(attrs))]
+
+
+def col2im_conv(be, dy: Any, w: Any, g: Geometry) -> Any:
+    """The input gradient (NHWC) of a convolution from `dy` (N, OH, OW, F) and the filter:
+    one GEMM per kernel offset, added into a strided slice of the padded gradient."""
+    xp = be.xp
+    f = w.shape[3]
+    dx = xp.zeros((g.n, g.h + g.pt + g.pb, g.w + g.pl + g.pr, g.c), dtype=dy.dtype)
+    dy2 = dy.reshape(-1, f)
+    w3 = w.reshape(g.kh * g.kw, g.c, f)
+    if dy2.shape[0]:
+        with WORKSPACE.borrow(be, "col2im", (dy2.shape[0], g.c), dy.dtype) as z:
+            z4 = z.reshape(g.n, g.oh, g.ow, g.c)
+            for k in range(g.kh * g.kw):
+                xp.matmul(dy2, w3[k].T, out=z)
+                dst = dx[g.offset_slice(*divmod(k, g.kw))]
+                xp.add(dst, z4, out=dst)
+    if g.padded:
+        dx = xp.ascontiguousarray(dx[:, g.pt:g.pt + g.h, g.pl:g.pl + g.w, :])
+    return dx
+
+
+@register_op("Conv2DBackpropFilter")
+class Conv2DBackpropFilter(_ConvBase):
+    """The gradient of Conv2D w.r.t. its filter (inputs: input, filter_sizes, out_backprop)."""
+
+    def infer(self, input, filter_sizes, out_backprop, **attrs):
+        self._check_dtypes(input, out_backprop, "Conv2DBackpropFilter", "input", "out_backprop")
+        validate_window_attrs(attrs)
+        input.shape.with_rank(4)
+        out_backprop.shape.with_rank(4)
+        sizes = _static_dims(filter_sizes)
+        if sizes is None:
+            sizes = [None] * 4
+        if len(sizes) != 4:
+            raise ValueError(f"filter_sizes must have 4 elements, got {sizes}")
+        return spec(input.dtype, sizes)
+
+    def kernel(self, be, op, ctx):
+        xp, attrs = be.xp, op.attrs
+        fmt = attrs.get("data_format", "NHWC")
+        static = _static_dims(op.inputs[1])
+        static = static if static is not None and None not in static else None
+        slot = _im2col_slot(ctx, op.inputs[0], attrs, *(static[:2] if static else (None, None)))
+
+        def conv2d_backprop_filter_kernel(x, filter_sizes, dy):
+            kh, kw, c, f = static if static is not None else _host_ints(be, filter_sizes)
+            xn = _nhwc(x, fmt)
+            dy = _nhwc(dy, fmt)
+            g = make_geometry(xn.shape, kh, kw, attrs)
+            if tuple(dy.shape) != (g.n, g.oh, g.ow, f):
+                raise ValueError(f"Conv2DBackpropFilter: out_backprop has shape "
+                                 f"{tuple(dy.shape)}, expected {(g.n, g.oh, g.ow, f)}")
+            dy2 = dy.reshape(-1, f)
+            kept = slot.take(ctx._run_serial, x, g) if slot is not None else None
+            if kept is not None:
+                try:
+                    dw = xp.matmul(kept[1].T, dy2)
+                finally:
+                    WORKSPACE.give(*kept)
+            else:
+                with im2col(be, xn, g) as cols:
+                    dw = xp.matmul(cols.T, dy2)
+            return dw.reshape(kh, kw, c, f)
+        return conv2d_backprop_filter_kernel
+
+    def gradient(self, op, grad):
+        x, _, dy = op.inputs
+        attrs = _grad_attrs(op)
+        return [conv2d_backprop_input(array_ops.shape(x), grad, dy, **attrs),
+                None,
+                conv2d(x, grad, **_builder_attrs(attrs))]
+
+
+def _builder_attrs(attrs: Dict[str, Any]) -> Dict[str, Any]:
+    """Gradient attrs -> keyword arguments of `conv2d`."""
+    padding = attrs["padding"]
+    if padding == "EXPLICIT":
+        ex = attrs["explicit_paddings"]
+        padding = [[ex[0], ex[1]], [ex[2], ex[3]], [ex[4], ex[5]], [ex[6], ex[7]]]
+    return {"strides": attrs["strides"], "padding": padding, "data_format": attrs["data_format"],
+            "dilations": attrs["dilations"]}
+
+
+# --- depthwise -----------------------------------------------------------------------------------
+@register_op("DepthwiseConv2dNative")
+class DepthwiseConv2dNative(_ConvBase):
+    """Per-channel 2-D convolution with a [kh, kw, in, multiplier] filter -> in*multiplier
+    channels."""
+
+    def infer(self, input, filter, **attrs):
+        self._check_dtypes(input, filter, "DepthwiseConv2dNative", "input", "filter")
+        validate_window_attrs(attrs)
+        fmt = attrs.get("data_format", "NHWC")
+        ins = input.shape.with_rank(4).as_list()
+        kh, kw, fc, m = filter.shape.with_rank(4).as_list()
+        out = self._out_shape(ins, [kh, kw, fc, None], attrs, "DepthwiseConv2dNative")
+        c = to_nhwc(ins, fmt)[3]
+        c = c if c is not None else fc
+        ch = None if c is None or m is None else c * m
+        o = to_nhwc(out, fmt)
+        return spec(input.dtype, from_nhwc([o[0], o[1], o[2], ch], fmt))
+
+    def kernel(self, be, op, ctx):
+        xp, attrs = be.xp, op.attrs
+        fmt = attrs.get("data_format", "NHWC")
+
+        def depthwise_kernel(x, w):
+            x = _nhwc(x, fmt)
+            kh, kw, c, m = w.shape
+            g = make_geometry(x.shape, kh, kw, attrs)
+            out = xp.zeros((g.n, g.oh, g.ow, c, m), dtype=x.dtype)
+            with padded_input(be, x, g) as xpad:
+                for k in range(kh * kw):
+                    i, j = divmod(k, kw)
+                    out += xpad[g.offset_slice(i, j)][..., None] * w[i, j]
+            return _to_format(xp, out.reshape(g.n, g.oh, g.ow, c * m), fmt)
+        return depthwise_kernel
+
+    def gradient(self, op, grad):
+        x, w = op.inputs
+        attrs = _grad_attrs(op)
+        return [depthwise_conv2d_native_backprop_input(array_ops.shape(x), w, grad, **attrs),
+                depthwise_conv2d_native_backprop_filter(x, array_ops.shape(w), grad, **attrs)]
+
+
+@register_op("DepthwiseConv2dNativeBackpropInput")
+class DepthwiseConv2dNativeBackpropInput(_ConvBase):
+    """Gradient of DepthwiseConv2dNative w.r.t. its input."""
+
+    def infer(self, input_sizes, filter, out_backprop, **attrs):
+        self._check_dtypes(filter, out_backprop, "DepthwiseConv2dNativeBackpropInput", "filter",
+                           "out_backprop")
+        validate_window_attrs(attrs)
+        sizes = _static_dims(input_sizes) or [None] * 4
+        return spec(filter.dtype, sizes)
+
+    def kernel(self, be, op, ctx):
+        xp, attrs = be.xp, op.attrs
+        fmt = attrs.get("data_format", "NHWC")
+
+        def depthwise_backprop_input_kernel(input_sizes, w, dy):
+            n, h, wd, c = to_nhwc(_host_ints(be, input_sizes), fmt)
+            kh, kw, _, m = w.shape
+            g = make_geometry((n, h, wd, c), kh, kw, attrs)
+            dy5 = _nhwc(dy, fmt).reshape(g.n, g.oh, g.ow, c, m)
+            dx = xp.zeros((g.n, g.h + g.pt + g.pb, g.w + g.pl + g.pr, c), dtype=dy.dtype)
+            for k in range(kh * kw):
+                i, j = divmod(k, kw)
+                dst = dx[g.offset_slice(i, j)]
+                dst += (dy5 * w[i, j]).sum(axis=-1)
+            if g.padded:
+                dx = xp.ascontiguousarray(dx[:, g.pt:g.pt + g.h, g.pl:g.pl + g.w, :])
+            return _to_format(xp, dx, fmt)
+        return depthwise_backprop_input_kernel
+
+    def gradient(self, op, grad):
+        _, w, dy = op.inputs
+        attrs = _grad_attrs(op)
+        return [None,
+                depthwise_conv2d_native_backprop_filter(grad, array_ops.shape(w), dy, **attrs),
+                _depthwise_op(grad, w, attrs)]
+
+
+@register_op("DepthwiseConv2dNativeBackpropFilter")
+class DepthwiseConv2dNativeBackpropFilter(_ConvBase):
+    """Gradient of DepthwiseConv2dNative w.r.t. its filter."""
+
+    def infer(self, input, filter_sizes, out_backprop, **attrs):
+        self._check_dtypes(input, out_backprop, "DepthwiseConv2dNativeBackpropFilter", "input",
+                           "out_backprop")
+        validate_window_attrs(attrs)
+        sizes = _static_dims(filter_sizes) or [None] * 4
+        return spec(input.dtype, sizes)
+
+    def kernel(self, be, op, ctx):
+        xp, attrs = be.xp, op.attrs
+        fmt = attrs.get("data_format", "NHWC")
+
+        def depthwise_backprop_filter_kernel(x, filter_sizes, dy):
+            kh, kw, c, m = _host_ints(be, filter_sizes)
+            x = _nhwc(x, fmt)
+            g = make_geometry(x.shape, kh, kw, attrs)
+            dy5 = _nhwc(dy, fmt).reshape(g.n, g.oh, g.ow, c, m)
+            dw = xp.empty((kh, kw, c, m), dtype=x.dtype)
+            with padded_input(be, x, g) as xpad:
+                for k in range(kh * kw):
+                    i, j = divmod(k, kw)
+                    dw[i, j] = (xpad[g.offset_slice(i, j)][..., None] * dy5).sum(axis=(0, 1, 2))
+            return dw
+        return depthwise_backprop_filter_kernel
+
+    def gradient(self, op, grad):
+        x, _, dy = op.inputs
+        attrs = _grad_attrs(op)
+        return [depthwise_conv2d_native_backprop_input(array_ops.shape(x), grad, dy, **attrs),
+                None,
+                _depthwise_op(x, grad, attrs)]
+
+
+def _depthwise_op(x: Tensor, w: Tensor, attrs: Dict[str, Any]) -> Tensor:
+    return x.graph.create_op("DepthwiseConv2dNative", [x, w], dict(attrs),
+                             name="DepthwiseConv2dNative").outputs[0]
+
+
+def depthwise_conv2d_native_backprop_input(input_sizes, filter, out_backprop, **attrs) -> Tensor:
+    return filter.graph.create_op("DepthwiseConv2dNativeBackpropInput",
+                                  [input_sizes, filter, out_backprop], dict(attrs),
+                                  name="DepthwiseConv2dNativeBackpropInput").outputs[0]
+
+
+def depthwise_conv2d_native_backprop_filter(input, filter_sizes, out_backprop, **attrs) -> Tensor:
+    return input.graph.create_op("DepthwiseConv2dNativeBackpropFilter",
+                                 [input, filter_sizes, out_backprop], dict(attrs),
+                                 name="DepthwiseConv2dNativeBackpropFilter").outputs[0]
+
+
+# --- builders ------------------------------------------------------------------------------------
+def _conv_attrs(strides, padding, data_format, dilations, use_cudnn_on_gpu=True,
+                explicit_paddings=None) -> Dict[str, Any]:
+    data_format = check_data_format(data_format)
+    channel_index = 1 if data_format == "NCHW" else 3
+    if strides is None:
+        raise ValueError("strides must be given")
+    if padding is None:
+        raise ValueError("padding must be given")
+    if isinstance(padding, str) and padding == "EXPLICIT" and explicit_paddings:
+        explicit = [int(p) for p in explicit_paddings]
+    else:
+        padding, explicit = convert_padding(padding)
+    return {"strides": get_sequence(strides, 2, channel_index, "strides"),
+            "padding": padding, "explicit_paddings": explicit, "data_format": data_format,
+            "dilations": get_sequence(dilations, 2, channel_index, "dilations"),
+            "use_cudnn_on_gpu": bool(use_cudnn_on_gpu)}
+
+
+def conv2d(input: Any, filter: Any = None, strides: Any = None, padding: Any = None,
+           use_cudnn_on_gpu: bool = True, data_format: str = "NHWC",
+           dilations: Any = (1, 1, 1, 1), name: Optional[str] = None,
+           filters: Any = None, explicit_paddings: Any = None) -> Tensor:
+    """2-D convolution (cross-correlation) of `input` with `filter` (`tf.nn.conv2d`).
+
+    Args:
+      input: A 4-D float tensor, [batch, height, width, channels] (NHWC) or NCHW.
+      filter: A 4-D tensor [filter_height, filter_width, in_channels, out_channels].
+      strides: An int or a list of 1, 2 or 4 ints (the batch and channel strides must be 1).
+      padding: "SAME", "VALID", or a list of 4 [before, after] pairs (batch and channel pairs
+        must be [0, 0]).
+      use_cudnn_on_gpu: Accepted for compatibility.
+      data_format: "NHWC" (default) or "NCHW".
+      dilations: An int or a list of 1, 2 or 4 ints: the spacing of the filter taps.
+      name: Op name (default "Conv2D").
+      filters: Alias of `filter`.
+
+    Returns:
+      A tensor of `input`'s dtype.
+
+    Raises:
+      ValueError: For bad strides/padding/dilations, mismatched channels, or a filter larger
+        than the (padded) input.
+    """
+    if filter is None:
+        filter = filters
+    elif filters is not None:
+        raise ValueError("Cannot specify both 'filters' and 'filter'.")
+    attrs = _conv_attrs(strides, padding, data_format, dilations, use_cudnn_on_gpu,
+                        explicit_paddings)
+    graph = graph_of([input, filter])
+    with graph.as_default():
+        input = convert_to_tensor(input, name="input")
+        filter = convert_to_tensor(filter, dtype=input.dtype, name="filter")
+        return graph.create_op("Conv2D", [input, filter], attrs, name=name or "Conv2D").outputs[0]
+
+
+def _sizes_tensor(v: Any, name: str) -> Tensor:
+    if isinstance(v, Tensor):
+        return v
+    if isinstance(v, TensorShape):
+        v = v.as_list()
+    return convert_to_tensor(v, dtype=dtypes.int32, name=name)
+
+
+def conv2d_backprop_input(input_sizes: Any, filter: Any = None, out_backprop: Any = None,
+                          strides: Any = None, padding: Any = None, use_cudnn_on_gpu: bool = True,
+                          data_format: str = "NHWC", dilations: Any = (1, 1, 1, 1),
+                          name: Optional[str] = None, filters: Any = None,
+                          explicit_paddings: Any = None) -> Tensor:
+    """The gradient of `conv2d` w.r.t. its input (`tf.nn.conv2d_backprop_input`).
+
+    Args:
+      input_sizes: 1-D int32 tensor (or list) of the input's shape.
+      filter: The convolution filter [kh, kw, in_channels, out_channels].
+      out_backprop: The gradient w.r.t. the convolution's output.
+      strides, padding, use_cudnn_on_gpu, data_format, dilations: As for `conv2d`.
+      name: Op name (default "Conv2DBackpropInput").
+      filters: Alias of `filter`.
+    """
+    if filter is None:
+        filter = filters
+    attrs = _conv_attrs(strides, padding, data_format, dilations, use_cudnn_on_gpu,
+                        explicit_paddings)
+    graph = graph_of([input_sizes, filter, out_backprop])
+    with graph.as_default():
+        sizes = _sizes_tensor(input_sizes, "input_sizes")
+        filter = convert_to_tensor(filter, name="filter")
+        out_backprop = convert_to_tensor(out_backprop, dtype=filter.dtype, name="out_backprop")
+        return graph.create_op("Conv2DBackpropInput", [sizes, filter, out_backprop], attrs,
+                               name=name or "Conv2DBackpropInput").outputs[0]
+
+
+def conv2d_backprop_filter(input: Any, filter_sizes: Any, out_backprop: Any, strides: Any = None,
+                           padding: Any = None, use_cudnn_on_gpu: bool = True,
+                           data_format: str = "NHWC", dilations: Any = (1, 1, 1, 1),
+                           name: Optional[str] = None, explicit_paddings: Any = None) -> Tensor:
+    """The gradient of `conv2d` w.r.t. its filter (`tf.nn.conv2d_backprop_filter`).
+
+    Args:
+      input: The convolution's input.
+      filter_sizes: 1-D int32 tensor (or list) of the filter's shape.
+      out_backprop: The gradient w.r.t. the convolution's output.
+      strides, padding, use_cudnn_on_gpu, data_format, dilations: As for `conv2d`.
+      name: Op name (default "Conv2DBackpropFilter").
+    """
+    attrs = _conv_attrs(strides, padding, data_format, dilations, use_cudnn_on_gpu,
+                        explicit_paddings)
+    graph = graph_of([input, filter_sizes, out_backprop])
+    with graph.as_default():
+        input = convert_to_tensor(input, name="input")
+        sizes = _sizes_tensor(filter_sizes, "filter_sizes")
+        out_backprop = convert_to_tensor(out_backprop, dtype=input.dtype, name="out_backprop")
+        return graph.create_op("Conv2DBackpropFilter", [input, sizes, out_backprop], attrs,
+                               name=name or "Conv2DBackpropFilter").outputs[0]
+
+
+def conv2d_transpose(value: Any = None, filter: Any = None, output_shape: Any = None,
+                     strides: Any = None, padding: str = "SAME", data_format: str = "NHWC",
+                     name: Optional[str] = None, input: Any = None, filters: Any = None,
+                     dilations: Any = None) -> Tensor:
+    """The transpose of `conv2d` ("deconvolution") (`tf.nn.conv2d_transpose`).
+
+    Args:
+      value: A 4-D tensor [batch, height, width, in_channels] (NHWC).
+      filter: A 4-D tensor [height, width, output_channels, in_channels].
+      output_shape: 1-D tensor or list: the shape of the result.
+      strides, padding, data_format, dilations: As for `conv2d`.
+      name: Name (default "conv2d_transpose").
+      input, filters: Aliases of `value` and `filter`.
+
+    Raises:
+      ValueError: If the channels of `value`, `filter` and `output_shape` do not agree.
+    """
+    value = input if value is None else value
+    filter = filters if filter is None else filter
+    with name_scope(name, "conv2d_transpose", [value, filter, output_shape]) as name:
+        value = convert_to_tensor(value, name="value")
+        filter = convert_to_tensor(filter, dtype=value.dtype, name="filter")
+        fmt = check_data_format(data_format)
+        axis = 1 if fmt == "NCHW" else 3
+        fs = filter.shape.as_list() if filter.shape.ndims is not None else [None] * 4
+        vs = value.shape.as_list() if value.shape.ndims is not None else [None] * 4
+        if fs[3] is not None and vs[axis] is not None and fs[3] != vs[axis]:
+            raise ValueError(f"input channels does not match filter's input channels, "
+                             f"{vs[axis]} != {fs[3]}")
+        out = _sizes_tensor(output_shape, "output_shape")
+        if out.shape.ndims is not None and out.shape.as_list() not in ([4], [None]):
+            raise ValueError(f"output_shape must have shape (4,), got {out.shape}")
+        known = _static_dims(out)
+        if known is not None and known[axis] is not None and fs[2] is not None \
+                and known[axis] != fs[2]:
+            raise ValueError(f"output_shape does not match filter's output channels, "
+                             f"{known[axis]} != {fs[2]}")
+        return conv2d_backprop_input(out, filter, value, strides=strides, padding=padding,
+                                     data_format=fmt,
+                                     dilations=dilations if dilations is not None else 1,
+                                     name=name)
+
+
+def depthwise_conv2d_native(input: Any, filter: Any, strides: Any, padding: Any,
+                            data_format: str = "NHWC", dilations: Any = (1, 1, 1, 1),
+                            name: Optional[str] = None) -> Tensor:
+    """Depthwise 2-D convolution (`tf.nn.depthwise_conv2d_native`)."""
+    attrs = _conv_attrs(strides, padding, data_format, dilations)
+    attrs.pop("use_cudnn_on_gpu")
+    graph = graph_of([input, filter])
+    with graph.as_default():
+        input = convert_to_tensor(input, name="input")
+        filter = convert_to_tensor(filter, dtype=input.dtype, name="filter")
+        return graph.create_op("DepthwiseConv2dNative", [input, filter], attrs,
+                               name=name or "DepthwiseConv2dNative").outputs[0]
+
+
+def depthwise_conv2d(input: Any, filter: Any, strides: Any, padding: Any, rate: Any = None,
+                     name: Optional[str] = None, data_format: Optional[str] = None,
+                     dilations: Any = None) -> Tensor:
+    """Depthwise 2-D convolution: each input channel convolved with its own
+    `channel_multiplier` filters (`tf.nn.depthwise_conv2d`).
+
+    Args:
+      input: 4-D input.
+      filter: [filter_height, filter_width, in_channels, channel_multiplier].
+      strides: List of 4 ints.
+      padding: "SAME" or "VALID".
+      rate: Optional dilation rate (list of 2 ints).
+      name: Name scope (default "depthwise").
+      data_format: "NHWC" (default) or "NCHW".
+      dilations: Alias of `rate`.
+    """
+    if rate is None:
+        rate = dilations
+    with name_scope(name, "depthwise", [input, filter]) as name:
+        return depthwise_conv2d_native(input, filter, strides, padding,
+                                       data_format=data_format or "NHWC",
+                                       dilations=rate if rate is not None else 1, name=name)
+
+
+def atrous_conv2d(value: Any, filters: Any, rate: int, padding: str,
+                  name: Optional[str] = None) -> Tensor:
+    """Dilated ("atrous") convolution with stride 1 (`tf.nn.atrous_conv2d`).
+
+    Raises:
+      ValueError: If `rate` is smaller than 1.
+    """
+    if int(rate) < 1:
+        raise ValueError(f"rate {rate} cannot be less than one")
+    return conv2d(value, filters, strides=1, padding=padding, dilations=int(rate),
+                  name=name or "Conv2D")
+
+
+def separable_conv2d(input: Any, depthwise_filter: Any, pointwise_filter: Any, strides: Any,
+                     padding: Any, rate: Any = None, name: Optional[str] = None,
+                     data_format: Optional[str] = None, dilations: Any = None) -> Tensor:
+    """A depthwise convolution followed by a 1x1 convolution mixing the channels
+    (`tf.nn.separable_conv2d`).
+
+    Args:
+      input: 4-D input.
+      depthwise_filter: [kh, kw, in_channels, channel_multiplier].
+      pointwise_filter: [1, 1, in_channels * channel_multiplier, out_channels].
+      strides: List of 4 ints (applied by the depthwise step).
+      padding: "SAME" or "VALID".
+      rate, dilations: Optional dilation of the depthwise step.
+      name: Name scope (default "separable_conv2d").
+      data_format: "NHWC" (default) or "NCHW".
+
+    Raises:
+      ValueError: If the pointwise filter is not 1x1.
+    """
+    if rate is None:
+        rate = dilations
+    with name_scope(name, "separable_conv2d", [input, depthwise_filter, pointwise_filter]) as name:
+        pointwise_filter = convert_to_tensor(pointwise_filter, name="pointwise_filter")
+        ps = pointwise_filter.shape
+        if ps.ndims is not None and ps.as_list()[:2] not in ([1, 1], [None, None]):
+            raise ValueError(f"pointwise_filter must be [1, 1, in, out], got {ps}")
+        depthwise = depthwise_conv2d(input, depthwise_filter, strides, padding, rate=rate,
+                                     name="depthwise", data_format=data_format)
+        return conv2d(depthwise, pointwise_filter, [1, 1, 1, 1], "VALID",
+                      data_format=data_format or "NHWC", name=name)
+
+
+__all__: List[str] = []
