@@ -3,8 +3,6 @@
 Replace `import tensorflow.compat.v1 as tf` with `import tfgraph as tf`: build a graph of
 placeholders, Variables and ops, then run it in a `tf.Session` with `feed_dict`.
 """
-from __future__ import annotations
-
 __version__ = "0.1.0"
 
 from .framework import dtypes as _dtypes_module
@@ -33,6 +31,20 @@ from .ops import extra_modules as _extra  # noqa: F401
 from .gradients import gradients, hessians, UnconnectedGradients
 
 from ._namespaces import *  # noqa: F401,F403  (tf.nn, tf.train, tf.layers, ... and late ops)
+from ._namespaces import LAZY_NAMESPACES as _LAZY_NAMESPACES
+
+
+def __getattr__(name: str):
+    """Loads the heavier namespaces (`tf.summary`, `tf.viz`, ...) on first use."""
+    if name in _LAZY_NAMESPACES:
+        import importlib
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    if name in ("Summary", "Event", "SessionLog"):  # TF1's top-level protobuf aliases
+        from . import summary
+        return getattr(summary, name)
+    raise AttributeError(f"module 'tfgraph' has no attribute {name!r}")
 
 
 def get_collection(key: str, scope=None) -> list:

@@ -1,31 +1,23 @@
 """The TF1 sub-namespaces (`tf.nn`, `tf.train`, `tf.layers`, `tf.losses`, ...) and the
-public functions of op families defined outside the core modules."""
+public functions of op families defined outside the core modules.
+
+Light namespaces are imported with `tfgraph`; heavy or optional ones (`tf.summary` needs
+tensorboard's protos, `tf.viz` graphviz and networkx, `tf.distribute` mpi4py, `tf.datasets`
+urllib/ssl, `tf.test` unittest) load on first attribute access (`LAZY_NAMESPACES`), so
+`import tfgraph` stays fast and small.
+"""
 import importlib as _importlib
 
-
-def _optional(name):
-    try:
-        return _importlib.import_module(f"{__package__}.{name}")
-    except ModuleNotFoundError as e:
-        if e.name != f"{__package__}.{name}":
-            raise
-        return None
-
-
 __all__ = []
-for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_ops",
-                "ops.string_ops"):
-    _mod = _optional(_family)
-    if _mod is not None:
-        for _n in getattr(_mod, "__all__", []):
-            globals()[_n] = getattr(_mod, _n)
-            __all__.append(_n)
+for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_ops"):
+    _mod = _importlib.import_module(f"{__package__}.{_family}")
+    for _n in getattr(_mod, "__all__", []):
+        globals()[_n] = getattr(_mod, _n)
+        __all__.append(_n)
 
-for _ns in ("nn", "train", "layers", "losses", "summary", "test", "initializers", "random",
-            "math", "compat", "contrib", "keras", "viz", "distribute", "datasets", "image",
-            "linalg", "io", "sparse", "saved_model", "data", "metrics", "logging", "app",
-            "flags", "debugging", "dtypes"):
-    _mod = _optional(_ns)
-    if _mod is not None:
-        globals()[_ns] = _mod
-        __all__.append(_ns)
+for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math", "compat",
+            "logging", "app"):
+    globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
+    __all__.append(_ns)
+
+LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets")

@@ -1,7 +1,8 @@
 """`tf.Session`: compiles a run plan per (fetches, feed keys) signature and executes it.
 
 A plan is decided once and cached: the fetched elements, pruning (ancestors of the fetches,
-cut at fed tensors), a topological order (networkx), the backend of every op, one kernel per
+cut at fed tensors), a topological order (creation order; networkx once control edges
+were added after the fact), the backend of every op, one kernel per
 op, host<->device transfers (one per value and device, not one per consumer) and the last use
 of every value.  From that the planner generates one straight-line Python function::
 
@@ -25,7 +26,6 @@ import re
 import threading
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-import networkx as nx
 import numpy as np
 
 from .backends import Backend, default_backend_name, get_backend
@@ -289,23 +289,13 @@ class BaseSession:
                 stack.append(t._op)
             stack.extend(c for c in op._control_inputs if not _is_fed_source(c, fed))
 
-        # 3. Order (networkx, creation order among ties; raises on a cycle).
-        g = nx.DiGraph()
-        g.add_nodes_from(needed)
-        for op in needed:
-            refs = op._op_def.ref_inputs
-            for i, t in enumerate(op._inputs):
-                if t not in fed and i not in refs:
-                    g.add_edge(t._op, op)
-            for c in op._control_inputs:
-                if c in needed:  # a fed placeholder/constant as a control input has run
-                    g.add_edge(c, op)
-        try:
-            order = list(nx.lexicographical_topological_sort(g, key=lambda o: o._id))
-        except nx.NetworkXUnfeasible:
-            cyc = nx.find_cycle(g)
-            raise errors.InvalidArgumentError(
-                None, None, "Graph has a cycle through: " + " -> ".join(a.name for a, _ in cyc)) from None
+        # 3. Order. Ops can only consume ops that already exist, so creation order is a
+        #    topological order -- unless control inputs were added to existing ops later
+        #    (`op._add_control_input`): then networkx orders the subgraph and finds cycles.
+        if graph._control_edits:
+            order = _networkx_order(needed, fed)
+        else:
+            order = sorted(needed, key=_creation_id)
 
         # 4. A needed placeholder must be fed.
         for op in order:
@@ -533,6 +523,35 @@ class _CodeGen:
         # Keep the source reachable for debugging (linecache shows it in tracebacks).
         linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
         return _Plan(fn, fn.__code__, line_info, self.feed_tensors, self.order)
+
+
+def _creation_id(op: Operation) -> int:
+    return op._id
+
+
+def _networkx_order(needed, fed) -> List[Operation]:
+    """Topological order of `needed` (creation order among ties) with networkx.
+
+    Raises:
+      tf.errors.InvalidArgumentError: If the subgraph has a cycle (named op by op).
+    """
+    import networkx as nx
+    g = nx.DiGraph()
+    g.add_nodes_from(needed)
+    for op in needed:
+        refs = op._op_def.ref_inputs
+        for i, t in enumerate(op._inputs):
+            if t not in fed and i not in refs:
+                g.add_edge(t._op, op)
+        for c in op._control_inputs:
+            if c in needed:  # a fed placeholder/constant as a control input has run
+                g.add_edge(c, op)
+    try:
+        return list(nx.lexicographical_topological_sort(g, key=_creation_id))
+    except nx.NetworkXUnfeasible:
+        cyc = nx.find_cycle(g)
+        raise errors.InvalidArgumentError(
+            None, None, "Graph has a cycle through: " + " -> ".join(a.name for a, _ in cyc)) from None
 
 
 def _bad_feed_shape(t: Tensor) -> Callable:

@@ -7,7 +7,6 @@ import importlib.util
 import tempfile
 import unittest
 from typing import Any, Iterator, List, Optional, Sequence, Tuple, Union
-from unittest import mock  # noqa: F401  (tf.test.mock)
 
 import numpy as np
 
@@ -374,3 +373,11 @@ class TestCase(unittest.TestCase):
                                        expected_err_re_or_predicate: Any):
         return self.assertRaisesRegex(exception_type, expected_err_re_or_predicate)
 
+
+
+def __getattr__(name: str) -> Any:
+    # `tf.test.mock` is unittest.mock, imported on first use (it pulls in asyncio).
+    if name == "mock":
+        from unittest import mock
+        return mock
+    raise AttributeError(f"module 'tfgraph.test' has no attribute {name!r}")

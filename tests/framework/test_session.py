@@ -361,3 +361,18 @@ def test_placeholder_with_default():
     with tf.Session() as sess:
         np.testing.assert_allclose(sess.run(y), [2.0, 4.0])
         np.testing.assert_allclose(sess.run(y, {d: [5.0]}), [10.0])
+
+
+def test_control_input_added_later_reorders_and_cycles_are_reported():
+    v = tf.Variable(0.0)
+    read = v.read_value()  # created before the update...
+    upd = tf.assign_add(v, 5.0)
+    read.op._add_control_input(upd.op)  # ...but made to run after it
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run(read) == 5.0
+        a = tf.identity(tf.constant(1.0), name="a")
+        b = tf.identity(a, name="b")
+        a.op._add_control_input(b.op)
+        with pytest.raises(tf.errors.InvalidArgumentError, match="cycle"):
+            sess.run(b)
