@@ -1,0 +1,17 @@
+"""The README's first example runs unchanged and learns the line it claims to."""
+import pathlib
+import re
+
+import numpy as np
+
+README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_first_graph_example_runs(capsys):
+    code = re.search(r"## A first graph\n\n```python\n(.*?)```", README.read_text(), re.S).group(1)
+    namespace: dict = {}
+    np.random.seed(0)
+    exec(compile(code, "README.md", "exec"), namespace)
+    out = capsys.readouterr().out
+    w = [float(v) for v in re.search(r"W \[(.*?)\]", out).group(1).split()]
+    np.testing.assert_allclose(w, [1.0, -2.0, 0.5], atol=0.05)
