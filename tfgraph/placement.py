@@ -18,6 +18,17 @@ The rules, applied once per op and session when a plan is compiled (before anyth
    device, unless `allow_soft_placement=True`: then it runs on the GPU (for "/gpu:N") or the
    CPU, and a warning lists such ops once (logger "tfgraph").
 
+6. Host metadata (TF1's HostMemory; decided per plan, `place_host_metadata`): shapes, axes
+   and sizes stay in host memory whatever device runs the op.  A tensor is host metadata if
+   it is an output listed in its op's `host_outputs` (Shape, Size, ...), an int32/int64 Const
+   of at most `HOST_CONST_SIZE` elements, a fed int32/int64 tensor of rank 0 or 1, or an
+   output of an op run in host memory.  An op whose OpDef sets `host_memory_ok` runs in host
+   memory (NumPy backend) when all its inputs are host metadata -- if they are all small int
+   Consts, only when its outputs are ints too (`tf.cast(tf.constant([1, 2]), tf.float32)` is
+   data); with `host_memory_ok = "if_consumed_as_metadata"` (Range) also only when every
+   consumer in the plan reads the output as metadata: at a `host_inputs` index, or through
+   `host_memory_ok` ops whose outputs are read that way, and it is not fetched.
+
 The CPU backend is NumPy, or the test-only strict backend when `TFGRAPH_BACKEND=strict`.
 """
 from __future__ import annotations
@@ -25,7 +36,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Collection, Dict, List, Optional, Sequence, Set, Tuple
 
 from .backends import Backend, default_backend_name, get_backend, gpu_available
 from .framework import errors
@@ -143,12 +154,14 @@ class Placer:
         self._report_soft_placement()
         return be
 
-    def place(self, order: Sequence, graph: Any = None) -> Dict[Any, Backend]:
+    def place(self, order: Sequence, graph: Any = None, fed: Collection = (),
+              fetched: Collection = ()) -> Dict[Any, Backend]:
         """Places every op of a plan; prints the placement when `log_device_placement` is on.
 
         Args:
-          order: The plan's ops.
-          graph: The graph (unused; placement depends on each op only).
+          order: The plan's ops, in a topological order.
+          graph: The graph (unused).
+          fed: The plan's fed tensors; fetched: its fetched tensors (host metadata, rule 6).
 
         Returns:
           A dict op -> Backend.
@@ -158,6 +171,7 @@ class Placer:
         """
         placed = {op: self._place_one(op) for op in order}
         self._report_soft_placement()
+        place_host_metadata(order, placed, self.host, fed, fetched)
         if self.log_placement:
             lines = [f"{op.name}: ({op.type}): {be.device_name}" for op, be in placed.items()]
             if lines:
@@ -263,6 +277,89 @@ def _has_strings(op) -> bool:
     return False
 
 
+# --- host metadata (rule 6) -------------------------------------------------------------------
+HOST_CONST_SIZE = 1024  # an int Const up to this size counts as host metadata
+_INDEX_DTYPES = frozenset({"int32", "int64"})
+IF_CONSUMED_AS_METADATA = "if_consumed_as_metadata"
+
+
+def is_host_input(op, i: int) -> bool:
+    """Whether `op`'s kernel reads input `i` in host memory (`host_inputs`, negative from the end)."""
+    h = op._op_def.host_inputs
+    return i in h or (i - len(op._inputs)) in h
+
+
+def _small_int_const(t) -> bool:
+    if t._op.type != "Const" or t.dtype.name not in _INDEX_DTYPES:
+        return False
+    n = t.shape.num_elements()
+    return n is not None and n <= HOST_CONST_SIZE
+
+
+def place_host_metadata(order: Sequence, placed: Dict[Any, Backend], host: Backend,
+                        fed: Collection = (), fetched: Collection = ()) -> Dict[Any, bool]:
+    """Rule 6: moves the plan's shape arithmetic to `host` (in `placed`), in one pass.
+
+    Args:
+      order: The plan's ops in a topological order.
+      placed: op -> Backend, updated in place.
+      host: The host (NumPy) backend.
+      fed, fetched: The plan's fed and fetched tensors.
+
+    Returns:
+      The host metadata: tensor -> True, or False for a small int Const (it does not make a
+      float result metadata).
+    """
+    meta: Dict[Any, bool] = {t: True for t in fed
+                             if t.dtype.name in _INDEX_DTYPES and t.shape.ndims in (0, 1)}
+    demanded: Optional[Set] = None
+    for op in order:
+        od = op._op_def
+        outs = op._outputs
+        ins = op._inputs
+        ok = od.host_memory_ok
+        if ok and ins and not od.ref_inputs and all(t in meta or _small_int_const(t) for t in ins) \
+                and (any(meta.get(t, False) for t in ins) or
+                     all(t.dtype.name in _INDEX_DTYPES for t in outs)):
+            if ok == IF_CONSUMED_AS_METADATA:
+                if demanded is None:
+                    demanded = _read_as_metadata(order, fed, fetched)
+                ok = all(t in demanded for t in outs)
+            if ok:
+                placed[op] = host
+                for t in outs:
+                    if t not in fed:
+                        meta[t] = True
+                continue
+        h_out = od.host_outputs
+        if h_out:
+            for i, t in enumerate(outs):
+                if i in h_out and t not in fed:
+                    meta[t] = True
+    return meta
+
+
+def _read_as_metadata(order: Sequence, fed: Collection, fetched: Collection) -> Set:
+    """Tensors of the plan that are not fetched and that every consumer reads as metadata: at a
+    `host_inputs` index, or as an input of a `host_memory_ok` op whose outputs are read so."""
+    consumers: Dict[Any, List[Tuple[Any, int]]] = {}
+    for op in order:
+        refs = op._op_def.ref_inputs
+        for i, t in enumerate(op._inputs):
+            if i not in refs:
+                consumers.setdefault(t, []).append((op, i))
+    out: Set = set()
+    for op in reversed(order):
+        for t in op._outputs:
+            if t in fetched or t in fed:
+                continue
+            if all(is_host_input(c, i) or (c._op_def.host_memory_ok and
+                                           all(o in out for o in c._outputs))
+                   for c, i in consumers.get(t, ())):
+                out.add(t)
+    return out
+
+
 # --- TF1 helpers: tf.test.is_gpu_available / gpu_device_name, device_lib.list_local_devices ---
 def is_gpu_available(cuda_only: bool = False, min_cuda_compute_capability: Any = None) -> bool:
     """True when CuPy and a CUDA device are available (`tf.test.is_gpu_available`)."""
@@ -280,4 +377,5 @@ def list_local_devices(session_config: Any = None) -> List[DeviceAttributes]:
 
 
 __all__ = ["Placer", "DeviceAttributes", "ENV_DEVICE", "default_device_mode", "is_gpu_available",
-           "gpu_device_name", "list_local_devices"]
+           "gpu_device_name", "list_local_devices", "place_host_metadata", "is_host_input",
+           "HOST_CONST_SIZE"]

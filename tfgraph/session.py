@@ -33,6 +33,7 @@ from .framework import errors
 from .framework.device import device_type as _device_type
 from .framework.graph import Graph, Operation, Tensor, get_default_graph
 from .framework.tensor_shape import shape_str
+from .placement import is_host_input
 
 # Tests set TFGRAPH_CHECK_KERNELS=1: every kernel output is checked against the op's static
 # dtype and shape (catches float64 leaks and shape-rule bugs anywhere in the suite).
@@ -56,14 +57,15 @@ class _VariableCell:
 class _Plan:
     """A compiled run: the generated function plus what is needed to report errors."""
 
-    __slots__ = ("fn", "code", "line_info", "feed_tensors", "ops")
+    __slots__ = ("fn", "code", "line_info", "feed_tensors", "ops", "backends")
 
-    def __init__(self, fn, code, line_info, feed_tensors, ops):
+    def __init__(self, fn, code, line_info, feed_tensors, ops, backends):
         self.fn = fn
         self.code = code
         self.line_info = line_info
         self.feed_tensors = feed_tensors
         self.ops = ops
+        self.backends = backends  # op -> Backend (shape arithmetic in host memory: NumPy)
 
 
 def _freeze(fetches: Any) -> Any:
@@ -309,7 +311,8 @@ class BaseSession:
                     + f"\n\t [[node {op.name}]]")
 
         # 5. Placement, then code generation.
-        backends = self._placer.place(order, graph)
+        fetched = {e for e in flat if isinstance(e, Tensor)}
+        backends = self._placer.place(order, graph, fed, fetched)
         return _CodeGen(self, order, backends, flat, structure, feed_tensors, fed).build()
 
     def _translate_error(self, plan: _Plan, e: Exception) -> Exception:
@@ -391,6 +394,32 @@ class _CodeGen:
         self.var_of[(t, be.name)] = var
         return var
 
+    def scalar_of(self, t: Tensor) -> str:
+        """The local holding the 0-d host value `t` as a NumPy scalar: an operand that device
+        kernels of `scalar_operands_ok` ops take as is (no transfer: `x / n_float`)."""
+        key = (t, "scalar")
+        var = self.var_of.get(key)
+        if var is None:
+            src = self.var_of[(t, self.home[t].name)]
+            var = self.new_var()
+            self.emit(f"{var} = {src}[()]", [src], [var], ("op", t.op))
+            self.var_of[key] = var
+        return var
+
+    def _scalar_operands(self, op: Operation, be: Backend) -> Sequence[int]:
+        """Inputs of `op` (on device `be`) passed as NumPy scalars: 0-d values in host memory,
+        as long as another operand is a device array (which makes the result one)."""
+        if be.is_host or not op._op_def.scalar_operands_ok:
+            return ()
+        ins = op._inputs
+        picked: List[int] = []
+        for j in reversed(range(len(ins))):
+            t = ins[j]
+            if t.shape.ndims == 0 and self.home[t].is_host and \
+                    any(k != j and k not in picked for k in range(len(ins))):
+                picked.append(j)
+        return picked
+
     def build(self) -> _Plan:
         sess = self.sess
         # Feeds: positional arguments v0..vn in feed_dict order.
@@ -420,8 +449,9 @@ class _CodeGen:
             od = op._op_def
             refs = od.ref_inputs
             # `host_inputs`: inputs the kernel reads on the host (shapes, axes), as TF1's HostMemory.
-            h_in = getattr(od, "host_inputs", ())
-            in_vars = [self.value_on(t, host if i in h_in else be)
+            scalars = self._scalar_operands(op, be)
+            in_vars = [self.scalar_of(t) if i in scalars else
+                       self.value_on(t, host if is_host_input(op, i) else be)
                        for i, t in enumerate(op._inputs) if i not in refs]
             outs = op._outputs
             # Identity-like ops on one device bind a name, no call.
@@ -435,7 +465,7 @@ class _CodeGen:
             k = self.const(kern, "k")
             call = f"{k}({', '.join(in_vars)})"
             out_vars = []
-            h_out = getattr(od, "host_outputs", ())  # outputs made in host memory (Shape, ...)
+            h_out = od.host_outputs  # outputs made in host memory (Shape, ...)
             for i, t in enumerate(outs):
                 if t in self.fed:
                     out_vars.append("_")
@@ -522,7 +552,7 @@ class _CodeGen:
         fn = self.ns["_run"]
         # Keep the source reachable for debugging (linecache shows it in tracebacks).
         linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
-        return _Plan(fn, fn.__code__, line_info, self.feed_tensors, self.order)
+        return _Plan(fn, fn.__code__, line_info, self.feed_tensors, self.order, self.backends)
 
 
 def _creation_id(op: Operation) -> int:

@@ -15,7 +15,6 @@ from tfgraph import placement
 from tfgraph.backends import get_backend
 from tfgraph.backends.strict_backend import COUNTERS, StrictBackend
 from tfgraph.framework.registry import get_op_def
-from tfgraph.ops import array_ops
 
 F32 = np.float32
 
@@ -322,7 +321,7 @@ def test_metadata_stays_in_host_memory(strict_cpu, case, uploads, downloads):
     assert (up, down, reads, hidden) == (uploads, downloads, validation, 0)
 
 
-# --- the declarations and variants themselves ---------------------------------------------------
+# --- the declarations and the planner's decisions ---------------------------------------------
 @pytest.mark.parametrize("op_type,inputs,outputs", [
     ("Shape", (), (0,)), ("Size", (), (0,)), ("Rank", (), (0,)), ("AllAxes", (), (0,)),
     ("BroadcastGradientArgs", (0, 1), (0, 1)), ("ReducedShape", (0, 1), (0,)),
@@ -340,33 +339,105 @@ def test_metadata_stays_in_host_memory(strict_cpu, case, uploads, downloads):
 ])
 def test_op_types_declare_their_host_memory(op_type, inputs, outputs):
     od = get_op_def(op_type)
-    declared_in = getattr(od, "host_inputs", ())
-    declared_out = getattr(od, "host_outputs", ())
     for i in range(5):
-        assert (i in declared_in) == (i in inputs), (op_type, "input", i)
+        assert (i in od.host_inputs) == (i in inputs), (op_type, "input", i)
     for i in range(3):
-        assert (i in declared_out) == (i in outputs), (op_type, "output", i)
+        assert (i in od.host_outputs) == (i in outputs), (op_type, "output", i)
 
 
 def test_variable_arity_metadata_ops_are_all_host_memory():
     assert 7 in get_op_def("ShapeN").host_outputs
     assert 7 in get_op_def("ConcatOffset").host_inputs
     assert 7 in get_op_def("ConcatOffset").host_outputs
+    assert -1 in get_op_def("ConcatV2").host_inputs and 0 not in get_op_def("ConcatV2").host_inputs
 
 
-def test_shape_arithmetic_runs_in_host_memory_and_data_stays_on_the_device():
+@pytest.mark.parametrize("op_type", [
+    "Identity", "StopGradient", "Shape", "ShapeN", "Size", "Rank", "Reshape", "ExpandDims",
+    "Squeeze", "Pack", "Unpack", "ConcatV2", "StridedSlice", "Slice", "GatherV2", "Transpose",
+    "Cast", "Add", "AddV2", "Sub", "Mul", "FloorDiv", "FloorMod", "Maximum", "Minimum", "Neg",
+    "Abs", "RealDiv", "Sum", "Prod", "Max", "Min", "Range"])
+def test_shape_arithmetic_op_types_may_run_in_host_memory(op_type):
+    assert get_op_def(op_type).host_memory_ok
+    assert (get_op_def(op_type).host_memory_ok == "if_consumed_as_metadata") == (op_type == "Range")
+
+
+@pytest.mark.parametrize("op_type", ["MatMul", "Exp", "ConjugateTranspose", "Pow", "OneHot"])
+def test_other_op_types_stay_on_their_device(op_type):
+    assert not get_op_def(op_type).host_memory_ok
+
+
+def test_binary_elementwise_op_types_take_scalar_operands():
+    for t in ("Add", "AddV2", "Sub", "Mul", "RealDiv", "FloorDiv", "FloorMod", "Maximum",
+              "Minimum", "Pow"):
+        assert get_op_def(t).scalar_operands_ok, t
+    assert not get_op_def("MatMul").scalar_operands_ok
+
+
+def _placement(fetches, feeds):
+    """op -> backend name in the plan of `fetches` fed with `feeds` (nothing runs)."""
+    with tf.Session() as sess:
+        plan = sess._compile(fetches, tuple(feeds))
+    return {op: be.name for op, be in plan.backends.items()}
+
+
+def test_shape_arithmetic_runs_in_host_memory_and_data_stays_on_the_device(strict_cpu):
     x = _x()
     n = tf.shape(x)[0]
     pair = tf.stack([n, -1])
-    assert array_ops.in_host_memory(n) and array_ops.in_host_memory(pair)
-    assert n.op.type == "StridedSlice" and pair.op.type == "Pack"  # the same op types
+    assert n.op.op_def is get_op_def("StridedSlice")  # the op types' own definitions
+    assert pair.op.op_def is get_op_def("Pack")
     data = x[0]  # slicing data: on the device
-    assert not array_ops.in_host_memory(data)
-    assert data.op.op_def is get_op_def("StridedSlice")
-    assert not array_ops.in_host_memory(tf.range(n))  # a range is data
-    assert not array_ops.in_host_memory(tf.cast(tf.constant([1, 2]), tf.float32))
-    c = tf.concat([x, x], tf.rank(x) - 1)  # the axis, whatever its index, is read on the host
-    assert 2 in c.op.op_def.host_inputs and 0 not in c.op.op_def.host_inputs
+    r = tf.range(n)  # a range is data ...
+    cast = tf.cast(tf.constant([1, 2]), tf.float32)
+    c = tf.concat([x, x], tf.rank(x) - 1)
+    placed = _placement([n, pair, data, r, cast, c], [x])
+    assert placed[n.op] == placed[pair.op] == "numpy"
+    assert placed[data.op] == placed[r.op] == placed[cast.op] == placed[c.op] == "strict"
+    assert placed[c.op.inputs[-1].op] == "numpy"  # the concat axis: rank - 1 on the host
+    xu = _x(None)
+    tr = tf.transpose(xu)  # of unknown rank: perm = (rank - 1) - range(rank), axes: metadata
+    placed = _placement([tr], [xu])
+    assert tr.op.inputs[1].op.type == "Sub" and placed[tr.op.inputs[1].op] == "numpy"
+    ranges = [op for op in placed if op.type == "Range"]
+    assert len(ranges) == 1 and placed[ranges[0]] == "numpy"
+    n_data = tf.reduce_sum(tf.gather(x, tf.range(n)))  # range as gather indices: data
+    assert _placement([n_data], [x])[n_data.op.inputs[0].op.inputs[1].op] == "strict"
+
+
+def test_ops_built_with_create_op_directly_keep_metadata_in_host_memory(strict_cpu):
+    """The planner decides, not the builders: ops made by `graph.create_op` (no builder) on
+    shape metadata run in host memory too, and a 0-d host value is a scalar operand."""
+    g = tf.get_default_graph()
+    x = _x()
+    shp = g.create_op("Shape", [x], {"out_type": tf.int32}).outputs[0]
+    two = tf.constant(2)
+    one = tf.constant(1)
+    rows = g.create_op("StridedSlice", [shp, tf.constant([0]), tf.constant([1]),
+                                        tf.constant([1])],
+                       {"begin_mask": 0, "end_mask": 0, "ellipsis_mask": 0,
+                        "new_axis_mask": 0, "shrink_axis_mask": 1}).outputs[0]
+    double = g.create_op("Mul", [rows, two]).outputs[0]
+    new_shape = g.create_op("Pack", [double, g.create_op("Neg", [one]).outputs[0]],
+                            {"axis": 0}).outputs[0]
+    out = g.create_op("Reshape", [x, new_shape]).outputs[0]
+    count = g.create_op("Cast", [rows], {"SrcT": tf.int32, "DstT": tf.float32,
+                                         "Truncate": False}).outputs[0]
+    scaled = g.create_op("RealDiv", [out, count]).outputs[0]
+    axis = g.create_op("Sub", [g.create_op("Rank", [x]).outputs[0], one]).outputs[0]
+    joined = g.create_op("ConcatV2", [x, x, axis]).outputs[0]
+    placed = _placement([scaled, joined], [x])
+    for t in (rows, double, new_shape, count, axis):
+        assert placed[t.op] == "numpy", t.op.type
+    assert placed[out.op] == placed[scaled.op] == placed[joined.op] == "strict"
+    v = np.arange(24, dtype=F32).reshape(4, 6)
+    with tf.Session() as sess:
+        (got, got_j), (up, down, _, reads, hidden) = _steady_traffic(
+            sess, strict_cpu, [scaled, joined], {x: v})
+    np.testing.assert_allclose(got, v.reshape(8, -1) / 4)
+    np.testing.assert_allclose(got_j, np.concatenate([v, v], 1))
+    # x goes up once, the two results come down; no metadata moves, nothing is read back.
+    assert (up, down, reads, hidden) == (1, 2, 0, 0)
 
 
 def test_shape_arithmetic_is_made_and_fetched_in_host_memory(strict_cpu):

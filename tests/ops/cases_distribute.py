@@ -9,8 +9,9 @@ import pathlib
 import sys
 
 import pytest
-
 from gradcheck import Case
+
+import tfgraph.distribute  # noqa: F401  (registers MPIAllreduce; tf.distribute loads lazily)
 
 _DISTRIBUTE_TESTS = pathlib.Path(__file__).resolve().parents[1] / "distribute"
 

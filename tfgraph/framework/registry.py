@@ -47,6 +47,15 @@ class OpDef:
       may_alias_input: True when the kernel may return (a view of) an input array unchanged
         (Identity, Reshape): used to copy fetched values that alias variable storage.
       mutates_variables: True for ops that update a variable's storage in place.
+      host_inputs: Indices of inputs the kernel reads in host memory, as NumPy arrays (shapes,
+        axes: TF1's HostMemory); a negative index counts from the end (ConcatV2's axis).
+      host_outputs: Indices of outputs the kernel makes in host memory, as NumPy (Shape).
+      host_memory_ok: The planner may run the op in host memory (NumPy kernel, inputs and
+        outputs there) when all its inputs are host metadata (shape arithmetic); the string
+        "if_consumed_as_metadata" also requires every consumer to read the output as metadata
+        (Range: a range of axes is metadata, `tf.range(n)` used as data is not).
+      scalar_operands_ok: The kernel takes NumPy scalars as operands (binary elementwise ops):
+        a 0-d host value is passed as one instead of being moved to the op's device.
     """
 
     type_name: str = ""
@@ -54,6 +63,10 @@ class OpDef:
     stateful: bool = False
     may_alias_input: bool = False
     mutates_variables: bool = False
+    host_inputs: Any = ()
+    host_outputs: Any = ()
+    host_memory_ok: Any = False
+    scalar_operands_ok: bool = False
 
     def infer(self, *inputs, **attrs):
         raise NotImplementedError(f"{type(self).__name__}.infer")

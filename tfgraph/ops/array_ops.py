@@ -59,7 +59,7 @@ def _gen_op(op_type: str, name: Optional[str], inputs: Sequence[tuple],
                 raise TypeError(f"Input '{arg}' of '{op_type}' Op has type {v.dtype.name} that "
                                 f"does not match allowed types {names} (tensor {v.name}).")
             ts.append(v)
-        return _create_op(graph, op_type, ts, attrs, name=scope)
+        return graph.create_op(op_type, ts, attrs, name=scope)
 
 
 def _gen(op_type: str, name: Optional[str], inputs: Sequence[tuple],
@@ -83,21 +83,12 @@ def _check_same_dtype(op_type: str, arg: str, ts: Sequence[Tensor]) -> None:
 
 # --- host memory (TF1's HostMemory) ----------------------------------------------------------
 # Shapes, axes, sizes and index vectors are metadata: they live in host memory as NumPy arrays,
-# whatever device runs the op, so reading them never stalls a GPU.  An op type declares
-#   host_inputs:  indices of inputs its kernel receives as host NumPy arrays (Reshape's shape);
-#   host_outputs: indices of outputs its kernel makes on the host, as NumPy arrays (Shape).
-# The planner moves a value at most once per device; a host output feeding a host input moves
-# nothing.  Beyond the per-type declarations, the builders below pick a *host-memory variant* of
-# an op (same type, attributes and gradient) for the small shape arithmetic between them, as
-# TF1 keeps int32 tensors of GPU kernels in host memory:
-#   * an op of `_HOST_MEMORY_OPS` whose every input is already in host memory (or a small int
-#     Const, which the planner binds on the host for free) runs on the host: NumPy kernel,
-#     all inputs and outputs in host memory (`tf.shape(x)[0]`, `tf.stack([n, -1])`, the
-#     `reduce_prod(shape)` of a mean's gradient);
-#   * a binary elementwise op with one 0-d operand in host memory and the other on the device
-#     runs on the device with that operand passed as a NumPy scalar (a kernel argument, no
-#     transfer: `grad / cast(count, float32)`);
-#   * ConcatV2 reads its axis (the last input, whose index depends on the input count) on the host.
+# whatever device runs the op, so reading them never stalls a GPU.  Op types declare it with
+# OpDef flags: `host_inputs` (Reshape's shape), `host_outputs` (Shape), `host_memory_ok` (the
+# shape arithmetic between them: StridedSlice, Pack, Prod, Cast, int arithmetic, ...) and
+# `scalar_operands_ok` (binary elementwise ops take a 0-d host value as a NumPy scalar).  The
+# session's planner decides from these, per plan, what runs and lives in host memory
+# (`tfgraph/placement.py`, rule 6); builders just call `graph.create_op`.
 
 
 class _Everything:
@@ -111,26 +102,11 @@ class _Everything:
 
 
 _ALL = _Everything()
-_HOST_CONST_SIZE = 1024  # an int Const up to this size counts as host metadata
-
-# Op types that may run in host memory when all their inputs are there.
-_HOST_MEMORY_OPS = frozenset({
-    "Identity", "StopGradient", "Shape", "ShapeN", "Size", "Rank", "Reshape", "ExpandDims",
-    "Squeeze", "Pack", "Unpack", "ConcatV2", "StridedSlice", "Slice", "GatherV2", "Transpose",
-    "Cast", "Add", "AddV2", "Sub", "Mul", "FloorDiv", "FloorMod", "Maximum", "Minimum", "Neg",
-    "Abs", "RealDiv", "Sum", "Prod", "Max", "Min",
-})
-# Binary elementwise op types that take a 0-d host operand as a NumPy scalar.
-_SCALAR_OPERAND_OPS = frozenset({
-    "Add", "AddV2", "Sub", "Mul", "RealDiv", "FloorDiv", "FloorMod", "Maximum", "Minimum", "Pow",
-})
-_VARIANTS: dict = {}
 
 
 def _to_numpy(be, value: Any) -> np.ndarray:
-    """A host input's value as NumPy.  The planner hands `host_inputs` over as NumPy; a device
-    value still arrives where an op was built without the host-memory variant its input needs
-    (ConcatV2's axis in an op made by `graph.create_op` directly): it is copied here."""
+    """A host input's value as NumPy (the planner hands `host_inputs` over as NumPy; a device
+    value, from a kernel called directly, is copied)."""
     if isinstance(value, (np.ndarray, np.generic)):
         return np.asarray(value)
     return np.asarray(be.to_host(value))
@@ -139,87 +115,6 @@ def _to_numpy(be, value: Any) -> np.ndarray:
 def _host_ints(be, value: Any) -> tuple:
     """A host int vector (or scalar) as a tuple of Python ints."""
     return tuple(_to_numpy(be, value).reshape(-1).tolist())
-
-
-def in_host_memory(t: Tensor) -> bool:
-    """Whether `t`'s run-time value is made in host memory (a Shape's output, a fed int
-    vector, a host-memory variant's output)."""
-    op = t.op
-    if t.value_index in getattr(op.op_def, "host_outputs", ()):
-        return True
-    return op.type == "Placeholder" and t.dtype in _INDEX_TYPES and t.shape.ndims in (0, 1)
-
-
-def _small_int_const(t: Tensor) -> bool:
-    if t.op.type != "Const" or t.dtype not in _INDEX_TYPES:
-        return False
-    n = t.shape.num_elements()
-    return n is not None and n <= _HOST_CONST_SIZE
-
-
-def _host_backend():
-    from ..backends import get_backend
-    return get_backend("numpy")
-
-
-def _variant(op_type: str, kind: str, index: Any = None) -> OpDef:
-    """The host-memory variant `kind` of `op_type` (created once; see the section comment)."""
-    key = (op_type, kind, index)
-    od = _VARIANTS.get(key)
-    if od is not None:
-        return od
-    from ..framework.registry import get_op_def
-    base = type(get_op_def(op_type))
-    attrs: dict = {"__module__": __name__, "__doc__": base.__doc__}
-    if kind == "host":
-        def kernel(self, be, op, ctx):
-            return base.kernel(self, _host_backend(), op, ctx)
-        attrs.update(host_inputs=_ALL, host_outputs=_ALL, is_identity=False, kernel=kernel)
-    elif kind == "inputs":
-        attrs["host_inputs"] = frozenset(getattr(base, "host_inputs", ())) | frozenset(index)
-    elif kind == "scalar":
-        j = index
-
-        def kernel(self, be, op, ctx):
-            f = base.kernel(self, be, op, ctx)
-            if j == 0:
-                return lambda x, y: f(x[()], y)
-            return lambda x, y: f(x, y[()])
-        attrs.update(host_inputs=frozenset({j}), kernel=kernel)
-    else:
-        raise ValueError(f"unknown host-memory variant {kind!r}")
-    cls = type(f"{base.__name__}_{kind.capitalize()}Memory", (base,), attrs)
-    od = cls()
-    od.type_name = op_type
-    _VARIANTS[key] = od
-    return od
-
-
-def host_memory_op_def(op_type: str, inputs: Sequence[Tensor],
-                       attrs: Optional[dict] = None) -> Optional[OpDef]:
-    """The host-memory variant of an op about to be built on `inputs`, or None (the op type's
-    own definition)."""
-    if op_type in _HOST_MEMORY_OPS and inputs and \
-            all(in_host_memory(t) or _small_int_const(t) for t in inputs):
-        # Only small int constants: int results are metadata too (a float Cast stays put).
-        if any(in_host_memory(t) for t in inputs) or op_type != "Cast" or \
-                (attrs or {}).get("DstT") in _INDEX_TYPES:
-            return _variant(op_type, "host")
-    if op_type == "ConcatV2" and len(inputs) > 1:
-        return _variant(op_type, "inputs", (len(inputs) - 1,))
-    if op_type in _SCALAR_OPERAND_OPS and len(inputs) == 2:
-        for j in (1, 0):
-            t = inputs[j]
-            if t.shape.ndims == 0 and in_host_memory(t) and not in_host_memory(inputs[1 - j]):
-                return _variant(op_type, "scalar", j)
-    return None
-
-
-def _create_op(graph, op_type: str, inputs: Sequence[Tensor], attrs: Optional[dict] = None,
-               name: Optional[str] = None) -> Operation:
-    """`graph.create_op` with the host-memory variant chosen for `inputs`."""
-    return graph.create_op(op_type, inputs, attrs, name=name,
-                           op_def=host_memory_op_def(op_type, inputs, attrs))
 
 
 # --- build-time constant evaluation -----------------------------------------------------------
@@ -459,6 +354,8 @@ def placeholder_with_default(input: Any, shape: Any, name: Optional[str] = None)
 class Identity(OpDef):
     """Returns its input unchanged (the session binds the value, no call)."""
 
+    host_memory_ok = True
+
     may_alias_input = True
     is_identity = True
 
@@ -480,6 +377,8 @@ def identity(input: Any, name: Optional[str] = None) -> Tensor:
 @register_op("StopGradient")
 class StopGradient(OpDef):
     """Identity in the forward pass; gradients do not flow through it."""
+
+    host_memory_ok = True
 
     may_alias_input = True
     is_identity = True
@@ -512,6 +411,8 @@ def _check_out_type(out_type: Any) -> dtypes.DType:
 class Shape(OpDef):
     """The run-time shape of a tensor as a 1-D int vector (made in host memory)."""
 
+    host_memory_ok = True
+
     host_outputs = (0,)
 
     def infer(self, x, *, out_type):
@@ -524,6 +425,8 @@ class Shape(OpDef):
 @register_op("ShapeN")
 class ShapeN(OpDef):
     """The run-time shapes of N tensors (made in host memory)."""
+
+    host_memory_ok = True
 
     host_outputs = _ALL
 
@@ -538,6 +441,8 @@ class ShapeN(OpDef):
 class Size(OpDef):
     """The number of elements of a tensor (scalar, made in host memory)."""
 
+    host_memory_ok = True
+
     host_outputs = (0,)
 
     def infer(self, x, *, out_type):
@@ -550,6 +455,8 @@ class Size(OpDef):
 @register_op("Rank")
 class Rank(OpDef):
     """The number of dimensions of the input (int32 scalar, made in host memory)."""
+
+    host_memory_ok = True
 
     host_outputs = (0,)
 
@@ -584,7 +491,7 @@ def shape_internal(input: Any, name: Optional[str] = None, optimize: bool = True
         x = convert_to_tensor(input)
         if optimize and x.shape.is_fully_defined():
             return constant(x.shape.as_list(), out_type, name=scope)
-        return _create_op(graph, "Shape", [x], {"out_type": out_type}, name=scope).outputs[0]
+        return graph.create_op("Shape", [x], {"out_type": out_type}, name=scope).outputs[0]
 
 
 def shape_n(input: Sequence[Any], out_type: Any = dtypes.int32, name: Optional[str] = None) -> List[Tensor]:
@@ -605,7 +512,7 @@ def size(input: Any, name: Optional[str] = None, out_type: Any = dtypes.int32) -
             return constant(s.num_elements(), out_type, name=scope)
         if s.ndims is not None and any(d == 0 for d in s.as_list()):
             return constant(0, out_type, name=scope)
-        return _create_op(graph, "Size", [x], {"out_type": out_type}, name=scope).outputs[0]
+        return graph.create_op("Size", [x], {"out_type": out_type}, name=scope).outputs[0]
 
 
 def rank(input: Any, name: Optional[str] = None) -> Tensor:
@@ -615,7 +522,7 @@ def rank(input: Any, name: Optional[str] = None) -> Tensor:
         x = convert_to_tensor(input)
         if x.shape.ndims is not None:
             return constant(x.shape.ndims, dtypes.int32, name=scope)
-        return _create_op(graph, "Rank", [x], name=scope).outputs[0]
+        return graph.create_op("Rank", [x], name=scope).outputs[0]
 
 
 def rank_internal(x: Tensor, name: Optional[str] = None) -> Tensor:
@@ -643,6 +550,8 @@ NotDifferentiable("AllAxes")
 @register_op("Reshape")
 class Reshape(OpDef):
     """Reshape to a 1-D int `shape` (one entry may be -1; read in host memory)."""
+
+    host_memory_ok = True
 
     may_alias_input = True
     host_inputs = (1,)
@@ -733,6 +642,8 @@ def reshape(tensor: Any, shape: Any, name: Optional[str] = None) -> Tensor:
 class Pack(OpDef):
     """Stacks N same-shaped tensors along a new axis."""
 
+    host_memory_ok = True
+
     def infer(self, *values, axis=0):
         _check_same_dtype("Pack", "values", values)
         s = values[0].shape
@@ -815,7 +726,7 @@ def _autopack(values: Sequence[Any], dtype=None, name: str = "packed") -> Tensor
             elems.append(v)
         ts = [e if isinstance(e, Tensor) else constant(e, dtype=dtype, name=str(i))
               for i, e in enumerate(elems)]
-        return _create_op(graph, "Pack", ts, {"axis": 0}, name=scope).outputs[0]
+        return graph.create_op("Pack", ts, {"axis": 0}, name=scope).outputs[0]
 
 
 def _fill_none_grads(op: Operation, grads: Sequence[Optional[Tensor]]) -> List[Tensor]:
@@ -826,6 +737,8 @@ def _fill_none_grads(op: Operation, grads: Sequence[Optional[Tensor]]) -> List[T
 @register_op("Unpack")
 class Unpack(OpDef):
     """Splits a tensor into `num` tensors along `axis` (removing it)."""
+
+    host_memory_ok = True
 
     def infer(self, value, *, num, axis=0):
         s = value.shape
@@ -1136,9 +1049,11 @@ def _range_values(xp, start, delta, n, dt):
 @register_op("Range")
 class Range(OpDef):
     """`[start, start + delta, ...]` up to (excluding) `limit`: the bounds are read in host
-    memory, the sequence is made on the op's device."""
+    memory, the sequence is made on the op's device -- or in host memory when it is a range
+    of axes (its bounds and all its consumers are metadata: a transpose's default perm)."""
 
     host_inputs = (0, 1, 2)
+    host_memory_ok = "if_consumed_as_metadata"  # `tf.range(n)` used as data stays put
 
     def infer(self, start, limit, delta):
         for t, arg in ((start, "start"), (limit, "limit"), (delta, "delta")):
@@ -1160,7 +1075,7 @@ NotDifferentiable("Range")
 
 
 def range(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,  # noqa: A001
-          name: str = "range", *, _axes: bool = False) -> Tensor:
+          name: str = "range") -> Tensor:
     """A 1-D sequence of numbers (`tf.range`), like Python's `range`.
 
     Args:
@@ -1191,16 +1106,7 @@ def range(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,  # n
             if any(t.dtype != inferred for t in (start, limit, delta)):
                 from .math_ops import cast
                 start, limit, delta = (cast(t, inferred) for t in (start, limit, delta))
-        # A range of axes (its bounds in host memory: a Rank, a Size) is metadata: made there.
-        op_def = _variant("Range", "host") if _axes and \
-            all(in_host_memory(t) or _small_int_const(t) for t in (start, limit, delta)) else None
-        return graph.create_op("Range", [start, limit, delta], name=scope, op_def=op_def).outputs[0]
-
-
-def _axes_range(start: Any, limit: Any, delta: Any = 1) -> Tensor:
-    """`range(start, limit, delta)` of axes for shape arithmetic (transpose's default perm, the
-    Tile gradient): made in host memory when its bounds are, as the shapes it indexes."""
-    return range(start, limit, delta, _axes=True)
+        return graph.create_op("Range", [start, limit, delta], name=scope).outputs[0]
 
 
 @register_op("OneHot")
@@ -1464,6 +1370,8 @@ def _check_perm(perm: List[int], n: int) -> None:
 class Transpose(OpDef):
     """Permutes the dimensions (`out.shape[i] = x.shape[perm[i]]`; perm in host memory)."""
 
+    host_memory_ok = True
+
     may_alias_input = True
     host_inputs = (1,)
 
@@ -1515,7 +1423,7 @@ def transpose(a: Any, perm: Any = None, name: str = "transpose", conjugate: bool
             if a.shape.ndims is None:
                 from .math_ops import subtract
                 r = rank(a)
-                perm = subtract(subtract(r, 1), _axes_range(0, r, 1))
+                perm = subtract(subtract(r, 1), range(0, r, 1))
             else:
                 perm = np.arange(a.shape.ndims - 1, -1, -1, dtype=np.int32)
         return _gen(op_type, scope, [("x", a, None, None), ("perm", perm, _INDEX_TYPES, dtypes.int32)])
@@ -1526,6 +1434,7 @@ class ConjugateTranspose(Transpose):
     """Transpose and complex conjugate."""
 
     may_alias_input = False
+    host_memory_ok = False
 
     def kernel(self, be, op, ctx):
         base = Transpose.kernel(self, be, op, ctx)
@@ -1552,7 +1461,7 @@ def matrix_transpose(a: Any, name: str = "matrix_transpose", conjugate: bool = F
         else:
             r = rank(a)
             from .math_ops import subtract
-            perm = concat([_axes_range(0, subtract(r, 2), 1),
+            perm = concat([range(0, subtract(r, 2), 1),
                            stack([subtract(r, 1), subtract(r, 2)])], 0)
         return transpose(a, perm=perm, conjugate=conjugate)
 
@@ -1561,6 +1470,8 @@ def matrix_transpose(a: Any, name: str = "matrix_transpose", conjugate: bool = F
 @register_op("ExpandDims")
 class ExpandDims(OpDef):
     """Inserts a dimension of size 1 at `axis` (read in host memory)."""
+
+    host_memory_ok = True
 
     may_alias_input = True
     host_inputs = (1,)
@@ -1621,6 +1532,8 @@ def expand_dims(input: Any, axis: Any = None, name: Optional[str] = None, dim: A
 class Squeeze(OpDef):
     """Removes dimensions of size 1 (all of them, or those in `squeeze_dims`)."""
 
+    host_memory_ok = True
+
     may_alias_input = True
 
     def infer(self, x, *, squeeze_dims=()):
@@ -1677,7 +1590,10 @@ def squeeze(input: Any, axis: Any = None, name: Optional[str] = None, squeeze_di
 # --- concat, split ----------------------------------------------------------------------------
 @register_op("ConcatV2")
 class ConcatV2(OpDef):
-    """Joins N tensors along `axis` (the last input)."""
+    """Joins N tensors along `axis` (the last input, read in host memory)."""
+
+    host_memory_ok = True
+    host_inputs = (-1,)  # the axis, whatever the number of values
 
     def infer(self, *args):
         values, axis_t = args[:-1], args[-1]
@@ -1992,7 +1908,7 @@ class Tile(OpDef):
             # Interleave multiples and the input shape: reshape to [m0, d0, m1, d1, ...] and
             # sum the even (tiled) axes.
             split_shape = reshape(transpose(stack([multiples, shape(x, out_type=multiples.dtype)])), [-1])
-            axes = _axes_range(0, size(split_shape), 2)
+            axes = range(0, size(split_shape), 2)
             out = reduce_sum(reshape(grad, split_shape), axes)
         out.set_shape(xs)
         return [out, None]
@@ -2237,6 +2153,8 @@ class Slice(OpDef):
     """The `size`-shaped block starting at `begin` (size -1: to the end); begin and size are
     read in host memory."""
 
+    host_memory_ok = True
+
     may_alias_input = True
     host_inputs = (1, 2)
 
@@ -2432,6 +2350,8 @@ class _StridedSliceBase(OpDef):
 class StridedSlice(_StridedSliceBase):
     """Python-style slicing `x[begin:end:strides]` with TF1's mask attributes (begin, end
     and strides are read in host memory)."""
+
+    host_memory_ok = True
 
     may_alias_input = True
     host_inputs = (1, 2, 3)
@@ -2689,6 +2609,8 @@ def _check_indices_in_range(be, indices, n: int, what: str = "indices") -> None:
 @register_op("GatherV2")
 class GatherV2(OpDef):
     """Rows (slices along `axis`, read in host memory) of `params` selected by `indices`."""
+
+    host_memory_ok = True
 
     host_inputs = (2,)
 

@@ -59,28 +59,19 @@ def _binary_args(x: Any, y: Any):
     return graph, x, y
 
 
-def _create(graph, op_type: str, inputs: list, attrs: Optional[dict] = None,
-            name: Optional[str] = None):
-    """`graph.create_op`, choosing a host-memory variant for shape arithmetic (see array_ops:
-    an op whose inputs are all in host memory runs there; a 0-d host operand of a device op is
-    passed as a NumPy scalar)."""
-    from .array_ops import _create_op
-    return _create_op(graph, op_type, inputs, attrs, name=name)
-
-
 def _binary(op_type: str, x: Any, y: Any, name: Optional[str],
             attrs: Optional[dict] = None) -> Tensor:
     graph = graph_of([x, y])
     with graph.as_default(), graph.name_scope(name or op_type) as scope:
         x, y = _convert_pair(x, y)
-        return _create(graph, op_type, [x, y], attrs, name=scope).outputs[0]
+        return graph.create_op(op_type, [x, y], attrs, name=scope).outputs[0]
 
 
 def _unary(op_type: str, x: Any, name: Optional[str], attrs: Optional[dict] = None) -> Tensor:
     graph = graph_of([x])
     with graph.as_default(), graph.name_scope(name or op_type) as scope:
         x = convert_to_tensor(x, name="x")
-        return _create(graph, op_type, [x], attrs, name=scope).outputs[0]
+        return graph.create_op(op_type, [x], attrs, name=scope).outputs[0]
 
 
 # --- elementwise bases ------------------------------------------------------------------------
@@ -142,6 +133,8 @@ class _IntegerDivision(BinaryElementwise):
 # --- arithmetic -------------------------------------------------------------------------------
 @register_op("Add")
 class Add(BinaryElementwise):
+    scalar_operands_ok = True
+    host_memory_ok = True
     ufunc = "add"
     allowed = NUMERIC | {dtypes.string}  # string Add concatenates, as in TF1
 
@@ -156,6 +149,8 @@ class AddV2(Add):
 
 @register_op("Sub")
 class Sub(BinaryElementwise):
+    scalar_operands_ok = True
+    host_memory_ok = True
     ufunc = "subtract"
 
     def gradient(self, op, grad):
@@ -164,6 +159,8 @@ class Sub(BinaryElementwise):
 
 @register_op("Mul")
 class Mul(BinaryElementwise):
+    scalar_operands_ok = True
+    host_memory_ok = True
     ufunc = "multiply"
 
     def gradient(self, op, grad):
@@ -173,6 +170,8 @@ class Mul(BinaryElementwise):
 
 @register_op("RealDiv")
 class RealDiv(BinaryElementwise):
+    scalar_operands_ok = True
+    host_memory_ok = True
     ufunc = "true_divide"
     allowed = _FLOAT_COMPLEX
 
@@ -205,12 +204,16 @@ class DivNoNan(BinaryElementwise):
 
 @register_op("FloorDiv")
 class FloorDiv(_IntegerDivision):
+    scalar_operands_ok = True
+    host_memory_ok = True
     ufunc = "floor_divide"
     allowed = REAL
 
 
 @register_op("FloorMod")
 class FloorMod(_IntegerDivision):
+    scalar_operands_ok = True
+    host_memory_ok = True
     ufunc = "remainder"  # Python's %: the result takes the sign of y, as TF1's FloorMod
     allowed = REAL
 
@@ -224,6 +227,7 @@ NotDifferentiable("FloorDiv")  # TF1 registers a gradient returning None: piecew
 
 @register_op("Pow")
 class Pow(BinaryElementwise):
+    scalar_operands_ok = True
     ufunc = "power"
     allowed = FLOATS | COMPLEX | {dtypes.int32, dtypes.int64}
 
@@ -256,12 +260,16 @@ class _MaxMin(BinaryElementwise):
 
 @register_op("Maximum")
 class Maximum(_MaxMin):
+    scalar_operands_ok = True
+    host_memory_ok = True
     ufunc = "maximum"
     selector = "ge"
 
 
 @register_op("Minimum")
 class Minimum(_MaxMin):
+    scalar_operands_ok = True
+    host_memory_ok = True
     ufunc = "minimum"
     selector = "le"
 
@@ -296,6 +304,7 @@ class SquaredDifference(BinaryElementwise):
 # --- unary ------------------------------------------------------------------------------------
 @register_op("Neg")
 class Neg(UnaryElementwise):
+    host_memory_ok = True
     ufunc = "negative"
 
     def gradient(self, op, grad):
@@ -304,6 +313,7 @@ class Neg(UnaryElementwise):
 
 @register_op("Abs")
 class Abs(UnaryElementwise):
+    host_memory_ok = True
     ufunc = "absolute"
     allowed = REAL
 
@@ -639,6 +649,8 @@ def _sh(shape: TensorShape) -> str:
 class Cast(OpDef):
     """Converts the elements to `DstT` (float -> int truncates toward zero)."""
 
+    host_memory_ok = True
+
     def infer(self, x, *, DstT, SrcT=None, Truncate=False):  # noqa: N803  (TF1 attr names)
         if (x.dtype is dtypes.string) != (DstT is dtypes.string):
             raise TypeError(f"Cast {x.dtype.name} to {DstT.name} is not supported")
@@ -766,6 +778,8 @@ def _sum_grad(op, grad):
 
 @register_op("Sum")
 class Sum(Reduction):
+    host_memory_ok = True
+
     def reducer(self, be, op):
         xp, dt = be.xp, op.inputs[0].dtype.np_dtype
         # dtype=: NumPy would widen int32 sums to int64
@@ -807,6 +821,8 @@ class Mean(Reduction):
 
 @register_op("Prod")
 class Prod(Reduction):
+    host_memory_ok = True
+
     def reducer(self, be, op):
         xp, dt = be.xp, op.inputs[0].dtype.np_dtype
         return lambda x, axis, keepdims: xp.prod(x, axis=axis, keepdims=keepdims, dtype=dt)
@@ -835,11 +851,13 @@ class _MinOrMax(Reduction):
 
 @register_op("Max")
 class Max(_MinOrMax):
+    host_memory_ok = True
     np_name = "max"
 
 
 @register_op("Min")
 class Min(_MinOrMax):
+    host_memory_ok = True
     np_name = "min"
 
 
@@ -911,7 +929,7 @@ def _reduce(op_type: str, input_tensor: Any, axis: Any, keepdims: Any, name: Opt
             if axis is not None:
                 axes = axis if isinstance(axis, Tensor) else convert_to_tensor(
                     axis, dtype=dtypes.int32, name="reduction_indices")
-            out = _create(graph, op_type, [x, axes], {"keep_dims": keep}, name=scope).outputs[0]
+            out = graph.create_op(op_type, [x, axes], {"keep_dims": keep}, name=scope).outputs[0]
     if axis is None and not keep:
         out.set_shape([])  # everything reduced: a scalar even for an input of unknown rank
     return out
@@ -1579,7 +1597,7 @@ def truediv(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
         target = _TRUEDIV_TABLE[x.dtype]
         if target is not None:
             x, y = cast(x, target), cast(y, target)
-        return _create(graph, "RealDiv", [x, y], name=scope).outputs[0]
+        return graph.create_op("RealDiv", [x, y], name=scope).outputs[0]
 
 
 def divide(x: Any, y: Any, name: Optional[str] = None) -> Any:
@@ -1603,7 +1621,7 @@ def div(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
         if x.dtype != y.dtype:
             raise TypeError(f"x and y must have the same dtype, got {x.dtype!r} != {y.dtype!r}")
         op_type = "RealDiv" if (x.dtype.is_floating or x.dtype.is_complex) else "FloorDiv"
-        return _create(graph, op_type, [x, y], name=scope).outputs[0]
+        return graph.create_op(op_type, [x, y], name=scope).outputs[0]
 
 
 def floordiv(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
@@ -1616,7 +1634,7 @@ def floordiv(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
     graph = graph_of([x, y])
     with graph.as_default(), name_scope(name, "floordiv", [x, y]) as scope:
         x, y = _convert_pair(x, y)
-        return _create(graph, "FloorDiv", [x, y], name=scope).outputs[0]
+        return graph.create_op("FloorDiv", [x, y], name=scope).outputs[0]
 
 
 def floormod(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
@@ -1886,8 +1904,8 @@ def cast(x: Any, dtype: Any, name: Optional[str] = None) -> Tensor:
     with graph.as_default(), name_scope(name, "Cast", [x]) as scope:
         x = convert_to_tensor(x, name="x")
         if x.dtype != base:
-            x = _create(graph, "Cast", [x], {"SrcT": x.dtype, "DstT": base, "Truncate": False},
-                        name=scope).outputs[0]
+            x = graph.create_op("Cast", [x], {"SrcT": x.dtype, "DstT": base, "Truncate": False},
+                                name=scope).outputs[0]
     return x
 
 
