@@ -24,6 +24,7 @@ import linecache
 import os
 import re
 import threading
+import warnings
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -38,6 +39,11 @@ from .placement import is_host_input
 # Tests set TFGRAPH_CHECK_KERNELS=1: every kernel output is checked against the op's static
 # dtype and shape (catches float64 leaks and shape-rule bugs anywhere in the suite).
 CHECK_KERNELS = os.environ.get("TFGRAPH_CHECK_KERNELS", "") not in ("", "0")
+
+# TF1 kernels produce NaN and Inf silently (sqrt(-1), log(0), overflow); NumPy would warn from
+# inside tfgraph's kernels and generated plans. The filter is scoped to tfgraph's own modules.
+warnings.filterwarnings("ignore", message=r".*encountered in", category=RuntimeWarning,
+                        module=r"tfgraph(\.|$)")
 
 _default_session_stack: List["BaseSession"] = []
 _codegen_counter = itertools.count()
@@ -351,7 +357,8 @@ class _CodeGen:
         self.structure = structure
         self.feed_tensors = feed_tensors
         self.fed = fed
-        self.ns: Dict[str, Any] = {"_np": np}
+        # `__name__` attributes warnings raised in the generated code to tfgraph (see above).
+        self.ns: Dict[str, Any] = {"_np": np, "__name__": "tfgraph.plan"}
         self.lines: List[Tuple[str, List[str], List[str], Any]] = []  # code, uses, defines, info
         self.var_of: Dict[Tuple[Tensor, str], str] = {}  # (tensor, backend name) -> local name
         self.home: Dict[Tensor, Backend] = {}  # tensor -> backend its value lives on

@@ -376,3 +376,12 @@ def test_control_input_added_later_reorders_and_cycles_are_reported():
         a.op._add_control_input(b.op)
         with pytest.raises(tf.errors.InvalidArgumentError, match="cycle"):
             sess.run(b)
+
+
+def test_kernels_return_nan_and_inf_silently_like_tf1():
+    import warnings
+    x = tf.constant([-1.0, 0.0, 4.0])
+    with tf.Session() as sess, warnings.catch_warnings(record=True) as caught:
+        root, log = sess.run([tf.sqrt(x), tf.log(x)])
+    assert np.isnan(root[0]) and root[2] == 2.0 and log[1] == -np.inf
+    assert [w for w in caught if issubclass(w.category, RuntimeWarning)] == []
