@@ -40,10 +40,21 @@ from .placement import is_host_input
 # dtype and shape (catches float64 leaks and shape-rule bugs anywhere in the suite).
 CHECK_KERNELS = os.environ.get("TFGRAPH_CHECK_KERNELS", "") not in ("", "0")
 
-# TF1 kernels produce NaN and Inf silently (sqrt(-1), log(0), overflow); NumPy would warn from
-# inside tfgraph's kernels and generated plans. The filter is scoped to tfgraph's own modules.
-warnings.filterwarnings("ignore", message=r".*encountered in", category=RuntimeWarning,
-                        module=r"tfgraph(\.|$)")
+
+def _silence_kernel_fp_warnings() -> None:
+    """TF1 kernels produce NaN and Inf silently (sqrt(-1), log(0), overflow); NumPy would warn
+    from inside tfgraph's kernels and generated plans. The filter is scoped to tfgraph's own
+    modules, and (re)installed per session since `warnings.catch_warnings` blocks restore the
+    filter list on exit."""
+    for f in warnings.filters:
+        if f[0] == "ignore" and f[2] is RuntimeWarning and f[3] is not None and \
+                f[3].pattern == _TFGRAPH_MODULES:
+            return
+    warnings.filterwarnings("ignore", message=r".*encountered in", category=RuntimeWarning,
+                            module=_TFGRAPH_MODULES)
+
+
+_TFGRAPH_MODULES = r"tfgraph(\.|$)"
 
 _default_session_stack: List["BaseSession"] = []
 _codegen_counter = itertools.count()
@@ -104,6 +115,7 @@ class BaseSession:
         # from the current run (conv_ops: im2col shared by Conv2D and its filter gradient).
         self._run_serial = 0
         self._lock = threading.Lock()
+        _silence_kernel_fp_warnings()
         from .placement import Placer
         self._placer = Placer(config)
 
