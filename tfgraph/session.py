@@ -372,9 +372,13 @@ class _CodeGen:
         # `__name__` attributes warnings raised in the generated code to tfgraph (see above).
         self.ns: Dict[str, Any] = {"_np": np, "__name__": "tfgraph.plan"}
         self.lines: List[Tuple[str, List[str], List[str], Any]] = []  # code, uses, defines, info
+        self.fresh: set = set()  # locals holding a kernel's new array that nothing else holds
+        self.inplace: Dict[int, Tuple[str, str]] = {}  # line -> (input local, in-place code)
         self.var_of: Dict[Tuple[Tensor, str], str] = {}  # (tensor, backend name) -> local name
         self.home: Dict[Tensor, Backend] = {}  # tensor -> backend its value lives on
         self.counter = itertools.count()
+        self.plan_ops = set(order)
+        self.bound: Dict[str, List[Tensor]] = {}  # local -> tensors bound to it by identities
 
     def const(self, value: Any, prefix: str = "c") -> str:
         name = f"_{prefix}{next(self.counter)}"
@@ -477,6 +481,7 @@ class _CodeGen:
             if getattr(od, "is_identity", False) and len(in_vars) == 1 and outs[0] not in self.fed:
                 self.var_of[(outs[0], be.name)] = in_vars[0]
                 self.home[outs[0]] = be
+                self.bound.setdefault(in_vars[0], [op._inputs[0]]).append(outs[0])
                 continue
             kern = od.kernel(be, op, sess)
             if kern is None:
@@ -497,9 +502,12 @@ class _CodeGen:
             if not outs:
                 self.emit(call, in_vars, [], ("op", op))
             elif len(outs) == 1:
+                self._maybe_inplace(op, be, in_vars, out_vars[0])
                 self.emit(f"{out_vars[0]} = {call}", in_vars, [out_vars[0]], ("op", op))
             else:
                 self.emit(f"{', '.join(out_vars)}, = {call}", in_vars, out_vars, ("op", op))
+            if od.fresh_outputs:
+                self.fresh.update(v for v in out_vars if v != "_")
             if CHECK_KERNELS:
                 chk = self.const(_kernel_checker(op), "chk")
                 self.emit(f"{chk}({', '.join(out_vars)})", out_vars, [], ("as_is", None))
@@ -527,6 +535,28 @@ class _CodeGen:
         self.emit(f"return {ret}", re.findall(r"\bt\d+\b", ret), [], ("as_is", None))
         return self._assemble(args)
 
+    def _maybe_inplace(self, op: Operation, be: Backend, in_vars: List[str], out_var: str) -> None:
+        """Records an in-place alternative for the line about to be emitted, if `op` can write
+        into its first input: a fresh array of this plan (not fed, constant or a variable's
+        storage), on this device, that no view-returning op consumes. `_assemble` uses it
+        only when that line is the input's last use."""
+        if not op._inputs or 0 in op._op_def.ref_inputs or not in_vars:
+            return
+        var = in_vars[0]
+        t = op._inputs[0]
+        if var not in self.fresh or self.var_of.get((t, be.name)) != var:
+            return
+        if t.dtype != op._outputs[0].dtype or not t.shape.ndims:
+            return  # 0-d results may be NumPy scalars, which have no buffer to write into
+        for bound in self.bound.get(var, (t,)):  # the tensor and its identity aliases
+            if any(c._op_def.may_alias_input for c in bound._consumers if c in self.plan_ops):
+                return
+        kern = op._op_def.inplace_kernel(be, op, self.sess)
+        if kern is None:
+            return
+        k = self.const(kern, "ip")
+        self.inplace[len(self.lines)] = (var, f"{out_var} = {k}({', '.join(in_vars)})")
+
     def _structure_expr(self, s, exprs) -> str:
         if isinstance(s, int):
             return exprs[s]
@@ -553,6 +583,9 @@ class _CodeGen:
         src = [f"def _run({', '.join(args)}):"]
         line_info: Dict[int, Any] = {}
         for i, (code, uses, defines, info) in enumerate(self.lines):
+            alt = self.inplace.get(i)
+            if alt is not None and last_use[alt[0]] == i:
+                code = alt[1]  # the input dies here: reuse its buffer for the result
             src.append("    " + code)
             line_info[len(src)] = info
             if code.startswith("return"):

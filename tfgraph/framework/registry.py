@@ -90,6 +90,15 @@ class OpDef:
             return functools.partial(self.compute, be, **op.attrs)
         return functools.partial(self.compute, be)
 
+    # Buffer forwarding (TF's forward_input): `fresh_outputs` says the kernel's outputs are new
+    # arrays nobody else holds; `inplace_kernel` returns a kernel that may write its result
+    # into its first input's buffer. The planner uses it only when that input is a fresh
+    # output of this plan at its last use (never a feed, constant or variable, nor viewed).
+    fresh_outputs: bool = False
+
+    def inplace_kernel(self, be, op, ctx) -> Optional[Callable]:
+        return None
+
     # `gradient(self, op, *grads)` is looked up only when a subclass defines it.
     gradient = None
 

@@ -78,6 +78,8 @@ def _unary(op_type: str, x: Any, name: Optional[str], attrs: Optional[dict] = No
 class BinaryElementwise(OpDef):
     """An elementwise op of two broadcastable same-dtype inputs, computed by a NumPy ufunc."""
 
+    fresh_outputs = True
+
     ufunc = ""
     out_dtype: Optional[dtypes.DType] = None  # e.g. bool for comparisons
     allowed = NUMERIC
@@ -90,12 +92,26 @@ class BinaryElementwise(OpDef):
     def kernel(self, be, op, ctx):
         return getattr(be.xp, self.ufunc)
 
+    def inplace_kernel(self, be, op, ctx):
+        if self.out_dtype is not None or type(self).kernel is not BinaryElementwise.kernel:
+            return None
+        f = getattr(be.xp, self.ufunc)
+
+        def into_x(x, y):
+            try:
+                return f(x, y, out=x)
+            except (ValueError, TypeError):  # `y` broadcasts `x` to a bigger shape
+                return f(x, y)
+        return into_x
+
     def compute(self, be, x, y):
         return getattr(be.xp, self.ufunc)(x, y)
 
 
 class UnaryElementwise(OpDef):
     """An elementwise op of one input, computed by a NumPy ufunc."""
+
+    fresh_outputs = True
 
     ufunc = ""
     out_dtype: Optional[dtypes.DType] = None
@@ -107,6 +123,12 @@ class UnaryElementwise(OpDef):
 
     def kernel(self, be, op, ctx):
         return getattr(be.xp, self.ufunc)
+
+    def inplace_kernel(self, be, op, ctx):
+        if self.out_dtype is not None or type(self).kernel is not UnaryElementwise.kernel:
+            return None
+        f = getattr(be.xp, self.ufunc)
+        return lambda x: f(x, out=x)
 
     def compute(self, be, x):
         return getattr(be.xp, self.ufunc)(x)
@@ -1267,6 +1289,8 @@ def _check_matmul_dtypes(op_type: str, a: Tensor, b: Tensor) -> None:
 @register_op("MatMul")
 class MatMul(OpDef):
     """`a @ b` for matrices, with optional transposes."""
+
+    fresh_outputs = True
 
     def infer(self, a, b, *, transpose_a=False, transpose_b=False):
         _check_matmul_dtypes("MatMul", a, b)

@@ -76,10 +76,15 @@ class Relu(_Unary):
     """max(x, 0)."""
 
     floating_only = False
+    fresh_outputs = True
 
     def kernel(self, be, op, ctx):
         xp, zero = be.xp, op.inputs[0].dtype.np_dtype.type(0)
         return lambda x: xp.maximum(x, zero)
+
+    def inplace_kernel(self, be, op, ctx):
+        xp, zero = be.xp, op.inputs[0].dtype.np_dtype.type(0)
+        return lambda x: xp.maximum(x, zero, out=x)
 
     def gradient(self, op, grad):
         return [relu_grad(grad, op.outputs[0])]
@@ -89,10 +94,16 @@ class Relu(_Unary):
 class ReluGrad(_Binary):
     """`gradients * (features > 0)`; `features` may be the Relu's input or output."""
 
+    fresh_outputs = True
+
     def kernel(self, be, op, ctx):
         xp, zero = be.xp, op.inputs[1].dtype.np_dtype.type(0)
         # multiply by a bool array: one pass, float32 result, no float temporaries
         return lambda g, f: xp.multiply(g, f > zero)
+
+    def inplace_kernel(self, be, op, ctx):
+        xp, zero = be.xp, op.inputs[1].dtype.np_dtype.type(0)
+        return lambda g, f: xp.multiply(g, f > zero, out=g)
 
     def gradient(self, op, grad):
         return [relu_grad(grad, op.inputs[1]), _zeros(op.inputs[1])]
@@ -453,6 +464,14 @@ class BiasAdd(OpDef):
             if c is not None and b is not None and c != b:
                 raise ValueError(f"Dimensions must be equal, but are {c} and {b}")
         return spec(value.dtype, value.shape)
+
+    fresh_outputs = True
+
+    def inplace_kernel(self, be, op, ctx):
+        if op.attrs.get("data_format", "NHWC").startswith("NC"):
+            return None
+        xp = be.xp
+        return lambda v, b: xp.add(v, b, out=v)
 
     def kernel(self, be, op, ctx):
         xp = be.xp
