@@ -210,11 +210,14 @@ class BaseSession:
         if plan is None:
             plan = self._compile(fetches, keys)
             self._plans[key] = plan
-        self._run_serial += 1
         try:
-            if feed_dict:
-                return plan.fn(*feed_dict.values())
-            return plan.fn()
+            # One run at a time: kernels reuse workspaces across runs (conv im2col buffers) and
+            # update variables in place, so concurrent runs from several threads serialize.
+            with self._lock:
+                self._run_serial += 1
+                if feed_dict:
+                    return plan.fn(*feed_dict.values())
+                return plan.fn()
         except errors.OpError:
             raise
         except Exception as e:  # noqa: BLE001 - translated to name the op or tensor involved
@@ -231,9 +234,10 @@ class BaseSession:
                 raise RuntimeError("Attempted to use a closed Session.")
             if len(args) != len(keys):
                 raise ValueError(f"callable expects {len(keys)} feed values, got {len(args)}")
-            self._run_serial += 1
             try:
-                return plan.fn(*args)
+                with self._lock:
+                    self._run_serial += 1
+                    return plan.fn(*args)
             except errors.OpError:
                 raise
             except Exception as e:  # noqa: BLE001

@@ -385,3 +385,21 @@ def test_kernels_return_nan_and_inf_silently_like_tf1():
         root, log = sess.run([tf.sqrt(x), tf.log(x)])
     assert np.isnan(root[0]) and root[2] == 2.0 and log[1] == -np.inf
     assert [w for w in caught if issubclass(w.category, RuntimeWarning)] == []
+
+
+def test_concurrent_runs_from_threads_are_consistent():
+    import threading
+    v = tf.Variable(0.0)
+    inc = tf.assign_add(v, 1.0)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+
+        def work():
+            for _ in range(200):
+                sess.run(inc)
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sess.run(v) == 800.0
