@@ -298,7 +298,8 @@ class BaseSession:
         stack = []
         for e in flat:
             if isinstance(e, Operation):
-                stack.append(e)
+                if not _is_fed_source(e, fed):  # a fed placeholder's op has nothing to run
+                    stack.append(e)
             elif e not in fed:
                 stack.append(e.op)
         while stack:
@@ -505,7 +506,7 @@ class _CodeGen:
                     out_vars.append(v)
             if not outs:
                 self.emit(call, in_vars, [], ("op", op))
-            elif len(outs) == 1:
+            elif len(outs) == 1 and not op._sequence_outputs:
                 self._maybe_inplace(op, be, in_vars, out_vars[0])
                 self.emit(f"{out_vars[0]} = {call}", in_vars, [out_vars[0]], ("op", op))
             else:

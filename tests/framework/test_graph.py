@@ -230,3 +230,12 @@ def test_operation_node_def_and_attrs():
     assert nd["name"] == "y" and nd["op"] == "Identity"
     assert nd["input"] == ["Const"]
     assert y.op.inputs[0].op.node_def["input"] == ["^x"]
+
+
+def test_exact_scope_names_are_marked_used():
+    a = tf.constant(1.0, name="foo/")
+    b = tf.constant(2.0, name="foo")
+    assert (a.op.name, b.op.name) == ("foo", "foo_1")
+    assert tf.get_default_graph().get_operation_by_name("foo") is a.op
+    with pytest.raises(ValueError, match="Duplicate node name"):
+        tf.constant(3.0, name="foo/")

@@ -403,3 +403,19 @@ def test_concurrent_runs_from_threads_are_consistent():
         for t in threads:
             t.join()
         assert sess.run(v) == 800.0
+
+
+def test_single_piece_split_and_unstack_return_arrays():
+    p = tf.placeholder(tf.float32, [1, 2])
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(tf.split(p, 1)[0], {p: np.ones((1, 2))}), [[1, 1]])
+        np.testing.assert_array_equal(sess.run(tf.unstack(p)[0] + 1, {p: np.ones((1, 2))}), [2, 2])
+
+
+def test_fetching_a_fed_placeholders_op_returns_none():
+    p = tf.placeholder(tf.float32, [2])
+    q = p * 2.0
+    with tf.Session() as sess:
+        out, none = sess.run([q, p.op], {p: [1.0, 2.0]})
+    np.testing.assert_array_equal(out, [2.0, 4.0])
+    assert none is None

@@ -77,14 +77,13 @@ class MPIAllreduce(OpDef):
         threshold = op.attrs.get("fusion_threshold")
         threshold = st.fusion_threshold if threshold is None else int(threshold)
         buckets = _bucket_plan(threshold, op.inputs)
-        single = len(op.outputs) == 1
         what = f"MPIAllreduce '{op.name}'"
 
         def run(*arrays):
             if buckets is None:  # a shape known only now: make sure all ranks agree
                 transport.check_same_shapes(st, op, [a.shape for a in arrays])
             outs = transport.allreduce(st, be, arrays, reduce_op, threshold, buckets, what)
-            return outs[0] if single else tuple(outs)
+            return tuple(outs)  # infer returns a list: the plan unpacks a sequence
         return run
 
     def gradient(self, op, *grads):
@@ -118,7 +117,6 @@ class MPIBroadcast(OpDef):
     def kernel(self, be, op, ctx):
         st = runtime.get_state()
         root = _checked_root(op, st)
-        single = len(op.outputs) == 1
         static = all(t.shape.is_fully_defined() for t in op.inputs)
         what = f"MPIBroadcast '{op.name}'"
 
@@ -126,7 +124,7 @@ class MPIBroadcast(OpDef):
             if not static:
                 transport.check_same_shapes(st, op, [a.shape for a in arrays])
             outs = transport.broadcast(st, be, arrays, root, st.fusion_threshold, what)
-            return outs[0] if single else tuple(outs)
+            return tuple(outs)  # infer returns a list: the plan unpacks a sequence
         return run
 
 

@@ -125,7 +125,7 @@ class Operation:
     """A node of the graph: an op type with inputs, attributes and output tensors."""
 
     __slots__ = ("_graph", "_name", "_op_def", "_inputs", "_control_inputs", "_outputs", "attrs",
-                 "_id", "_device", "_control_outputs", "__weakref__")
+                 "_id", "_device", "_control_outputs", "_sequence_outputs", "__weakref__")
 
     def __init__(self, graph: "Graph", name: str, op_def: OpDef, inputs: Sequence[Tensor],
                  attrs: Dict[str, Any], control_inputs: Sequence["Operation"], device: str):
@@ -139,6 +139,9 @@ class Operation:
         self._device = device
         self._control_outputs: List[Operation] = []
         self._id = 0
+        # True when the op definition's `infer` returned a list: its kernel then returns a
+        # sequence of arrays even when there is just one (a 1-way Split, a 1-element Unpack).
+        self._sequence_outputs = False
 
     @property
     def name(self) -> str:
@@ -366,8 +369,10 @@ class Graph:
                     f"'{name or op_type}' (input {i} comes from another graph).")
         if name and name[-1] == "/":
             name = name[:-1]
-            if name.lower() in self._names_in_use and name in self._ops_by_name:
+            if name in self._ops_by_name:
                 raise ValueError(f"Duplicate node name in graph: '{name}'")
+            # Mark it used, so a later op asking for this name gets "name_1".
+            self._names_in_use.setdefault(name.lower(), 1)
         else:
             name = self.unique_name(name or op_type)
         try:
@@ -377,11 +382,13 @@ class Graph:
             raise type(e)(f"{e} (op '{name}' of type {op_type}, inputs {shapes})") from None
         control = self._current_control_inputs(inputs)
         op = Operation(self, name, op_def, inputs, attrs, control, self._current_device(name, op_type))
+        sequence = not isinstance(specs, Spec)
         if specs is None:
             specs = ()
         elif isinstance(specs, Spec):
             specs = (specs,)
         op._outputs = [Tensor(op, i, s.dtype, s.shape) for i, s in enumerate(specs)]
+        op._sequence_outputs = sequence
         self._add_op(op)
         for t in inputs:
             t._consumers.append(op)
