@@ -164,6 +164,8 @@ class RandomNormal(Initializer):
       ValueError: If `dtype` is not floating point.
     """
 
+    _sample = staticmethod(random_ops.random_normal)
+
     def __init__(self, mean: Any = 0.0, stddev: Any = 1.0, seed: Optional[int] = None,
                  dtype: Any = dtypes.float32):
         self.mean = mean
@@ -173,34 +175,21 @@ class RandomNormal(Initializer):
 
     def __call__(self, shape, dtype=None, partition_info=None):
         dtype = self.dtype if dtype is None else dtypes.as_dtype(dtype)
-        return random_ops.random_normal(shape, self.mean, self.stddev, dtype, seed=self.seed)
+        return self._sample(shape, self.mean, self.stddev, dtype, seed=self.seed)
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed,
                 "dtype": self.dtype.name}
 
 
-class TruncatedNormal(Initializer):
+class TruncatedNormal(RandomNormal):
     """Normal values re-drawn beyond two standard deviations (`tf.truncated_normal_initializer`).
 
     Raises:
       ValueError: If `dtype` is not floating point.
     """
 
-    def __init__(self, mean: Any = 0.0, stddev: Any = 1.0, seed: Optional[int] = None,
-                 dtype: Any = dtypes.float32):
-        self.mean = mean
-        self.stddev = stddev
-        self.seed = seed
-        self.dtype = _assert_float_dtype(dtype)
-
-    def __call__(self, shape, dtype=None, partition_info=None):
-        dtype = self.dtype if dtype is None else dtypes.as_dtype(dtype)
-        return random_ops.truncated_normal(shape, self.mean, self.stddev, dtype, seed=self.seed)
-
-    def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed,
-                "dtype": self.dtype.name}
+    _sample = staticmethod(random_ops.truncated_normal)
 
 
 class UniformUnitScaling(Initializer):
