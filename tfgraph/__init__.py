@@ -44,6 +44,9 @@ def __getattr__(name: str):
     if name in ("Summary", "Event", "SessionLog"):  # TF1's top-level protobuf aliases
         from . import summary
         return getattr(summary, name)
+    from ._unsupported import TABLES
+    if name in TABLES["tf"]:
+        raise NotImplementedError(f"tf.{name} is not offered by tfgraph: {TABLES['tf'][name]}")
     raise AttributeError(f"module 'tfgraph' has no attribute {name!r}")
 
 

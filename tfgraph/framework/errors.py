@@ -1,7 +1,5 @@
 """TF1's error classes (`tf.errors.*`): `OpError` and its subclasses, with `.op` and `.message`."""
-from __future__ import annotations
-
-from typing import Any, Optional
+import typing as _t
 
 OK = 0
 CANCELLED = 1
@@ -32,7 +30,7 @@ class OpError(Exception):
       error_code: One of the codes in this module.
     """
 
-    def __init__(self, node_def: Any, op: Any, message: str, error_code: int = UNKNOWN):
+    def __init__(self, node_def: _t.Any, op: _t.Any, message: str, error_code: int = UNKNOWN):
         super().__init__(message)
         self._node_def = node_def
         self._op = op
@@ -44,11 +42,11 @@ class OpError(Exception):
         return self._message
 
     @property
-    def op(self) -> Optional[Any]:
+    def op(self) -> _t.Optional[_t.Any]:
         return self._op
 
     @property
-    def node_def(self) -> Any:
+    def node_def(self) -> _t.Any:
         return self._node_def
 
     @property

@@ -5,9 +5,12 @@ Each submodule lists its public names in `__all__`; they are all exported here.
 import importlib as _importlib
 
 __all__ = []
-for _name in ("optimizer", "gradient_descent", "momentum", "adam", "rmsprop", "adagrad",
+# Public in their modules for tfgraph's own use, but not names of TF1's tf.train.
+_NOT_TF1 = {"CheckpointReader", "CheckpointState", "meta_graph_filename"}
+_SUBMODULES = ("optimizer", "gradient_descent", "momentum", "adam", "rmsprop", "adagrad",
               "learning_rate_decay", "training_util", "saver", "checkpoint_management",
-              "moving_averages", "session_hooks"):
+              "moving_averages", "session_hooks")
+for _name in _SUBMODULES:
     try:
         _mod = _importlib.import_module(f"{__name__}.{_name}")
     except ModuleNotFoundError as _e:  # a submodule not written yet
@@ -15,5 +18,16 @@ for _name in ("optimizer", "gradient_descent", "momentum", "adam", "rmsprop", "a
             raise
         continue
     for _n in getattr(_mod, "__all__", []):
+        if _n in _NOT_TF1:
+            continue
         globals()[_n] = getattr(_mod, _n)
         __all__.append(_n)
+
+# The submodules are implementation; the namespace shows TF1's names only.
+for _name in list(globals()):
+    if _name in _SUBMODULES:
+        del globals()[_name]
+
+from .._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
+
+__getattr__ = _refusing_getattr("tf.train", __name__, _TABLES["tf.train"])
