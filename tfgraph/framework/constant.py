@@ -24,6 +24,15 @@ class Const(OpDef):
         return lambda: v
 
 
+def _as_bytes_array(arr: np.ndarray) -> np.ndarray:
+    """An object array of `bytes` (TF1's string tensors hold bytes; `str` is UTF-8 encoded)."""
+    out = np.empty(arr.shape, dtype=object)
+    for i, v in enumerate(arr.flat):
+        out.flat[i] = v.encode("utf-8") if isinstance(v, str) else (
+            bytes(v) if isinstance(v, (bytes, np.bytes_)) else v)
+    return out
+
+
 def _to_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
     """NumPy array for a Python/NumPy value with TF1's dtype defaults and checks."""
     if isinstance(value, (np.ndarray, np.generic)):
@@ -35,8 +44,9 @@ def _to_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
         except ValueError as e:
             raise ValueError(f"Can't convert non-rectangular Python sequence to Tensor: {e}") from None
         from_python = True
-    if arr.dtype.kind in "US":
-        arr = arr.astype(object)
+    if arr.dtype.kind in "US" or (arr.dtype == object and arr.size
+                                  and any(isinstance(v, str) for v in arr.flat)):
+        arr = _as_bytes_array(arr)
     if dtype is None:
         if from_python:
             if arr.dtype == np.float64:

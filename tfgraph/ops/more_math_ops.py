@@ -12,13 +12,13 @@ from typing import Any, Optional
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.constant import convert_to_tensor, graph_of
+from ..framework.constant import convert_to_tensor, graph_of, name_scope
 from ..framework.graph import Tensor
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ._helpers import COMPLEX, FLOATS, NUMERIC, binary_grads, check_dtype
-from .math_ops import (BinaryElementwise, UnaryElementwise, _binary, _unary, add, cumsum,
-                       div_no_nan, multiply, negative, realdiv, reciprocal, sqrt, square,
-                       subtract)
+from .math_ops import (BinaryElementwise, UnaryElementwise, _binary, _unary, add, cast,
+                       cumsum, div_no_nan, multiply, negative, not_equal, realdiv, reciprocal,
+                       sqrt, square, subtract)
 
 _FLOAT_COMPLEX = FLOATS | COMPLEX
 
@@ -93,7 +93,6 @@ class _ZeroWhereX(BinaryElementwise):
 
 
 def _nonzero(x: Tensor) -> Tensor:
-    from .math_ops import cast, not_equal
     return cast(not_equal(x, 0), x.dtype)
 
 
@@ -230,7 +229,6 @@ def multiply_no_nan(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
 
 def reciprocal_no_nan(x: Any, name: Optional[str] = None) -> Tensor:
     """`1 / x`, 0 where `x` is 0 (`tf.math.reciprocal_no_nan`)."""
-    from ..framework.constant import name_scope
     with name_scope(name, "reciprocal_no_nan", [x]) as scope:
         x = convert_to_tensor(x, name="x")
         return div_no_nan(convert_to_tensor(1, dtype=x.dtype), x, name=scope)

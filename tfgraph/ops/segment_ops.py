@@ -15,7 +15,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.constant import name_scope
+from ..framework.constant import convert_to_tensor, name_scope
 from ..framework.registry import OpDef, register_op, spec
 from ._helpers import REAL, check_dtype
 from .array_ops import (_gen, _INDEX_TYPES, _static_int, _to_numpy, concat, expand_dims, fill, gather,
@@ -351,7 +351,6 @@ def unsorted_segment_mean(data: Any, segment_ids: Any, num_segments: Any,
                           name: Optional[str] = None):
     """The mean along segments (`tf.math.unsorted_segment_mean`): the segment sum divided by
     the number of rows (an empty segment gives 0)."""
-    from ..framework.constant import convert_to_tensor
     with name_scope(name, "UnsortedSegmentMean", [data, segment_ids]):
         data = convert_to_tensor(data, name="data")
         segment_ids = convert_to_tensor(segment_ids, name="segment_ids")
@@ -362,7 +361,6 @@ def unsorted_segment_mean(data: Any, segment_ids: Any, num_segments: Any,
 def unsorted_segment_sqrt_n(data: Any, segment_ids: Any, num_segments: Any,
                             name: Optional[str] = None):
     """The segment sum divided by sqrt(number of rows) (`tf.math.unsorted_segment_sqrt_n`)."""
-    from ..framework.constant import convert_to_tensor
     with name_scope(name, "UnsortedSegmentSqrtN", [data, segment_ids]):
         data = convert_to_tensor(data, name="data")
         segment_ids = convert_to_tensor(segment_ids, name="segment_ids")
