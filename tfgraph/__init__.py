@@ -91,3 +91,13 @@ def disable_v2_behavior() -> None:
 
 def executing_eagerly() -> "bool":
     return False
+
+
+VERSION = __version__  # tfgraph's version (TF1 gives TensorFlow's here)
+OpError = errors.OpError
+
+
+def get_logger():
+    """`tf.get_logger`: the "tensorflow" logger that `tf.logging` writes to."""
+    from .logging import _get_logger
+    return _get_logger()

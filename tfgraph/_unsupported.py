@@ -114,6 +114,14 @@ TABLES: Dict[str, Dict[str, str]] = {
         "resource": ("resource variables are not offered; tfgraph's variables are TF1's "
                      "reference variables"),
     },
+    "tf.debugging": {
+        **refusals("TF2's eager-mode switch; in a graph use tf.debugging.check_numerics or "
+                   "tf.add_check_numerics_ops", ("enable_check_numerics",
+                                                 "disable_check_numerics")),
+        "set_log_device_placement": ("TF2's eager-mode switch; pass "
+                                     "tf.ConfigProto(log_device_placement=True) to tf.Session"),
+        "enable_traceback_filtering": "tfgraph does not filter tracebacks",
+    },
     "tf.nn": {
         **refusals(QUANTIZED, ("quantized_avg_pool", "quantized_conv2d", "quantized_max_pool",
                                "quantized_relu_x")),

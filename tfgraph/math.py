@@ -19,7 +19,7 @@ unsorted_segment_sqrt_n unsorted_segment_sum xdivy xlog1py xlogy zero_fraction z
 
 __all__ = _export(globals(), _NAMES,
                   ("ops.math_ops", "ops.more_math_ops", "ops.segment_ops", "ops.array_ops",
-                   "ops.nn_ops"),
+                   "ops.nn_ops", "ops.misc_api", "ops.linalg_ops", "ops.array_extra_ops"),
                   renames={"divide_no_nan": "div_no_nan"})
 
 from ._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
