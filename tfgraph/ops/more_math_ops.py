@@ -348,6 +348,6 @@ def bitcast(input: Any, type: Any, name: Optional[str] = None) -> Tensor:  # noq
                                name=name or "Bitcast").outputs[0]
 
 
+# Top-level TF1 names; tf.math picks the others (xlogy, multiply_no_nan, ...) by name.
 __all__ = ["acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "bitcast", "cosh",
-           "cumprod", "multiply_no_nan", "reciprocal_no_nan", "rint", "sinh", "tan", "xdivy",
-           "xlog1py", "xlogy"]
+           "cumprod", "rint", "sinh", "tan"]
