@@ -11,7 +11,7 @@ import importlib as _importlib
 __all__ = []
 for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_ops",
                 "ops.more_math_ops", "ops.segment_ops", "ops.clip_ops", "ops.misc_api",
-                "ops.linalg_ops"):
+                "ops.linalg_ops", "ops.scatter_ops"):
     _mod = _importlib.import_module(f"{__package__}.{_family}")
     for _n in getattr(_mod, "__all__", []):
         globals()[_n] = getattr(_mod, _n)

@@ -58,3 +58,12 @@ CASES = {
                Case(lambda a, b: tf.einsum("ij,k", a, b), [(2, 3), (4,)], label="implicit-outer"),
                Case(lambda a, b: tf.einsum("ij,ij->", a, b), [(2, 3), (2, 3)], label="dot")],
 }
+
+_IDX = np.array([[0], [2]])
+CASES.update({
+    "TensorScatterUpdate": [Case(lambda t, u: tf.tensor_scatter_update(t, _IDX, u),
+                                 [(3, 2), (2, 2)])],
+    "TensorScatterAdd": [Case(lambda t, u: tf.tensor_scatter_add(t, [[0, 1], [2, 0], [0, 1]], u),
+                              [(3, 2), (3,)])],
+    "TensorScatterSub": [Case(lambda t, u: tf.tensor_scatter_sub(t, _IDX, u), [(3, 2), (2, 2)])],
+})
