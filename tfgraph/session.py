@@ -33,6 +33,8 @@ from .backends import Backend, default_backend_name, get_backend
 from .framework import errors
 from .framework.device import device_type as _device_type
 from .framework.graph import Graph, Operation, Tensor, get_default_graph
+# The default-session stack lives in the framework (Tensor.eval needs it); re-exported here.
+from .framework.graph import _default_session_stack, _eval_in_session, get_default_session  # noqa: F401
 from .framework.tensor_shape import shape_str
 from .placement import is_host_input
 
@@ -56,7 +58,6 @@ def _silence_kernel_fp_warnings() -> None:
 
 _TFGRAPH_MODULES = r"tfgraph(\.|$)"
 
-_default_session_stack: List["BaseSession"] = []
 _codegen_counter = itertools.count()
 
 
@@ -746,20 +747,3 @@ class InteractiveSession(BaseSession):
             ctx.__exit__(None, None, None)
 
 
-def get_default_session() -> Optional[BaseSession]:
-    """The innermost session entered with `with sess:` / `sess.as_default()`, or None."""
-    return _default_session_stack[-1] if _default_session_stack else None
-
-
-def _eval_in_session(element: Any, feed_dict: Optional[dict], session: Optional[BaseSession]):
-    if session is None:
-        session = get_default_session()
-        if session is None:
-            kind = "Tensor" if isinstance(element, Tensor) else "operation"
-            raise ValueError(f"Cannot evaluate {kind} using `eval()` or `run()`: No default session "
-                             "is registered. Use `with sess.as_default()` or pass an explicit "
-                             "session to `eval(session=sess)`")
-    if element.graph is not session.graph:
-        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is "
-                         "different from the session's graph.")
-    return session.run(element, feed_dict)

@@ -17,7 +17,9 @@ from typing import Any, List, Optional, Sequence
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.constant import constant, convert_to_tensor, graph_of, make_op, name_scope
+from ..framework.constant import constant
+from ..framework.ops import (convert_to_tensor, graph_of, make_op, name_scope,
+                             register_tensor_conversion_function)
 from ..framework.graph import Operation, Tensor, get_default_graph
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import Dimension, TensorShape, as_shape
@@ -727,6 +729,27 @@ def _autopack(values: Sequence[Any], dtype=None, name: str = "packed") -> Tensor
         ts = [e if isinstance(e, Tensor) else constant(e, dtype=dtype, name=str(i))
               for i, e in enumerate(elems)]
         return graph.create_op("Pack", ts, {"axis": 0}, name=scope).outputs[0]
+
+
+def _contains_tensor(seq: Sequence) -> bool:
+    for v in seq:
+        if isinstance(v, Tensor) or hasattr(v, "_as_graph_element"):
+            return True
+        if isinstance(v, (list, tuple)) and _contains_tensor(v):
+            return True
+    return False
+
+
+def _autopacking_conversion(value: Any, dtype: Any = None, name: Optional[str] = None,
+                            as_ref: bool = False) -> Any:
+    """`convert_to_tensor` of a list/tuple holding tensors: one `Pack` (TF1's auto-packing)."""
+    if not _contains_tensor(value):
+        return NotImplemented  # plain Python data: the Const conversion takes it
+    return _autopack(value, dtype=dtype, name=name or "packed")
+
+
+# Priority 99, as TF1: before user conversions (100) and the Const fallback (200).
+register_tensor_conversion_function((list, tuple), _autopacking_conversion, 99)
 
 
 def _fill_none_grads(op: Operation, grads: Sequence[Optional[Tensor]]) -> List[Tensor]:
