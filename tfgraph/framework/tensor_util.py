@@ -58,7 +58,7 @@ def constant_value(t: Any) -> Optional[np.ndarray]:
             r = op.inputs[0].shape.ndims
             return None if r is None else np.array(r, dtype=np.int32)
         folder = _FOLDERS.get(typ)
-        if folder is None:
+        if folder is None or op._op_def.stateful:  # never "evaluate" a random op or a read
             return None
         vals = [constant_value(i) for i in op.inputs]
         if any(v is None for v in vals):

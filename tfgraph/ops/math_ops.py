@@ -85,9 +85,6 @@ class BinaryElementwise(OpDef):
                 return f(x, y)
         return into_x
 
-    def compute(self, be, x, y):
-        return getattr(be.xp, self.ufunc)(x, y)
-
 
 class UnaryElementwise(OpDef):
     """An elementwise op of one input, computed by a NumPy ufunc."""
@@ -110,9 +107,6 @@ class UnaryElementwise(OpDef):
             return None
         f = getattr(be.xp, self.ufunc)
         return lambda x: f(x, out=x)
-
-    def compute(self, be, x):
-        return getattr(be.xp, self.ufunc)(x)
 
 
 class _IntegerDivision(BinaryElementwise):
@@ -358,9 +352,6 @@ class Rsqrt(UnaryElementwise):
     def kernel(self, be, op, ctx):
         xp = be.xp
         return lambda x: xp.reciprocal(xp.sqrt(x))
-
-    def compute(self, be, x):
-        return be.xp.reciprocal(be.xp.sqrt(x))
 
     def gradient(self, op, grad):
         y = op.outputs[0]  # d x^-1/2 = -0.5 y^3
@@ -662,9 +653,6 @@ class Cast(OpDef):
     def kernel(self, be, op, ctx):
         dst = op.attrs["DstT"].np_dtype
         return lambda x: x.astype(dst)
-
-    def compute(self, be, x, *, DstT, SrcT=None, Truncate=False):  # noqa: N803
-        return x.astype(DstT.np_dtype)
 
     def gradient(self, op, grad):
         src = op.inputs[0].dtype
