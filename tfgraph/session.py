@@ -111,6 +111,10 @@ class BaseSession:
         self._plans_control_edits = graph._control_edits
         self._cells: Dict[Operation, _VariableCell] = {}
         self._rngs: Dict[Operation, Any] = {}
+        # Stateful resources of input pipelines (iterators, queues), by their op: objects with
+        # an optional `close()` that stops their threads when the session closes.
+        self._resources: Dict[Any, Any] = {}
+        self._resources_lock = threading.Lock()
         # Counts runs; kernels use it to tell whether a value cached by another kernel comes
         # from the current run (conv_ops: im2col shared by Conv2D and its filter gradient).
         self._run_serial = 0
@@ -139,6 +143,12 @@ class BaseSession:
         self._plans.clear()
         self._cells.clear()
         self._rngs.clear()
+        with self._resources_lock:
+            resources, self._resources = list(self._resources.values()), {}
+        for r in resources:  # stops prefetch / queue-runner threads, wakes blocked dequeues
+            close = getattr(r, "close", None)
+            if close is not None:
+                close()
 
     def as_default(self):
         """A context manager making this the default session (does not close it)."""
@@ -173,6 +183,20 @@ class BaseSession:
             rng = be.rng(seed)
             self._rngs[op] = rng
         return rng
+
+    def resource(self, key: Any, make: Callable[[], Any]) -> Any:
+        """The session's resource for `key` (an iterator's or queue's op), made by `make()` on
+        first use. Resources with a `close()` method are closed with the session."""
+        r = self._resources.get(key)
+        if r is None:
+            with self._resources_lock:
+                r = self._resources.get(key)
+                if r is None:
+                    if self._closed:
+                        raise RuntimeError("Attempted to use a closed Session.")
+                    r = make()
+                    self._resources[key] = r
+        return r
 
     # --- running --------------------------------------------------------------------------
     def run(self, fetches: Any, feed_dict: Optional[dict] = None, options: Any = None,
@@ -279,6 +303,10 @@ class BaseSession:
         flat: List[Any] = []
 
         def walk(f):
+            expand = getattr(f, "_fetch_components", None)  # SparseTensor -> SparseTensorValue
+            if expand is not None:
+                typ, parts = expand()
+                return (typ, [walk(x) for x in parts])
             if isinstance(f, (list, tuple)):
                 return (type(f), [walk(x) for x in f])
             if isinstance(f, dict):
