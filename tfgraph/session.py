@@ -25,6 +25,7 @@ import os
 import re
 import threading
 import warnings
+import weakref
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -118,7 +119,11 @@ class BaseSession:
         # Counts runs; kernels use it to tell whether a value cached by another kernel comes
         # from the current run (conv_ops: im2col shared by Conv2D and its filter gradient).
         self._run_serial = 0
+        # `_lock` serializes runs *and* plan compilation: compiling binds kernels to variable
+        # cells and random generators, which must be created once per session, whichever
+        # thread makes the first run. `_state_lock` guards their creation on its own too.
         self._lock = threading.Lock()
+        self._state_lock = threading.Lock()
         _silence_kernel_fp_warnings()
         from .placement import Placer
         self._placer = Placer(config)
@@ -159,7 +164,8 @@ class BaseSession:
         return self._ctx.__enter__()
 
     def __exit__(self, *exc) -> bool:
-        return self._ctx.__exit__(*exc)
+        ctx, self._ctx = self._ctx, None  # no session <-> context cycle left behind
+        return ctx.__exit__(*exc)
 
     def __del__(self):
         try:
@@ -172,16 +178,22 @@ class BaseSession:
         """The storage of variable `var_op` in this session (created empty on first use)."""
         cell = self._cells.get(var_op)
         if cell is None:
-            cell = _VariableCell(var_op, self._placer.backend_for(var_op))
-            self._cells[var_op] = cell
+            with self._state_lock:
+                cell = self._cells.get(var_op)
+                if cell is None:
+                    cell = _VariableCell(var_op, self._placer.backend_for(var_op))
+                    self._cells[var_op] = cell
         return cell
 
     def random_state(self, op: Operation, be: Backend, seed: Optional[int]):
         """The random generator of `op` in this session: seeded once, advancing every run."""
         rng = self._rngs.get(op)
         if rng is None:
-            rng = be.rng(seed)
-            self._rngs[op] = rng
+            with self._state_lock:
+                rng = self._rngs.get(op)
+                if rng is None:
+                    rng = be.rng(seed)
+                    self._rngs[op] = rng
         return rng
 
     def resource(self, key: Any, make: Callable[[], Any]) -> Any:
@@ -221,9 +233,6 @@ class BaseSession:
         """
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
-        if self._graph._control_edits != self._plans_control_edits:
-            self._plans.clear()
-            self._plans_control_edits = self._graph._control_edits
         keys = tuple(feed_dict) if feed_dict else ()
         try:
             key = (fetches.__class__, tuple(fetches) if fetches.__class__ is list else fetches, keys)
@@ -231,9 +240,8 @@ class BaseSession:
         except TypeError:
             key = (_freeze(fetches), keys)
             plan = self._plans.get(key)
-        if plan is None:
-            plan = self._compile(fetches, keys)
-            self._plans[key] = plan
+        if plan is None or self._graph._control_edits != self._plans_control_edits:
+            plan = self._cached_plan(key, fetches, keys)
         try:
             # One run at a time: kernels reuse workspaces across runs (conv im2col buffers) and
             # update variables in place, so concurrent runs from several threads serialize.
@@ -251,7 +259,8 @@ class BaseSession:
                       accept_options: bool = False) -> Callable:
         """Returns `f(*feed_values)` that runs `fetches` with `feed_list` fed (no per-call lookup)."""
         keys = tuple(feed_list or ())
-        plan = self._compile(fetches, keys)
+        with self._lock:
+            plan = self._compile(fetches, keys)
 
         def call(*args, **kwargs):
             if self._closed:
@@ -273,6 +282,21 @@ class BaseSession:
         return self._placer.list_devices()
 
     # --- plan compilation -------------------------------------------------------------------
+    def _cached_plan(self, key: Any, fetches: Any, keys: Tuple) -> _Plan:
+        """The plan for `key`, compiled under the session lock if no thread has made it yet
+        (so concurrent first runs bind the same variable cells)."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("Attempted to use a closed Session.")
+            if self._graph._control_edits != self._plans_control_edits:
+                self._plans.clear()
+                self._plans_control_edits = self._graph._control_edits
+            plan = self._plans.get(key)
+            if plan is None:
+                plan = self._compile(fetches, keys)
+                self._plans[key] = plan
+            return plan
+
     def _resolve_fetch(self, f: Any):
         if f is None:
             raise TypeError(f"Fetch argument {f!r} has invalid type {type(f)}")
@@ -301,20 +325,7 @@ class BaseSession:
         graph = self._graph
         # 1. Fetch structure -> flat list of elements.
         flat: List[Any] = []
-
-        def walk(f):
-            expand = getattr(f, "_fetch_components", None)  # SparseTensor -> SparseTensorValue
-            if expand is not None:
-                typ, parts = expand()
-                return (typ, [walk(x) for x in parts])
-            if isinstance(f, (list, tuple)):
-                return (type(f), [walk(x) for x in f])
-            if isinstance(f, dict):
-                return (type(f), [(k, walk(v)) for k, v in f.items()])
-            flat.append(self._resolve_fetch(f))
-            return len(flat) - 1
-
-        structure = walk(fetches)
+        structure = _flatten_fetches(fetches, self._resolve_fetch, flat)
         feed_tensors = [self._resolve_feed(k) for k in feed_keys]
         fed = {t: i for i, t in enumerate(feed_tensors)}
         if len(fed) != len(feed_tensors):
@@ -634,10 +645,27 @@ class _CodeGen:
         filename = f"<tfgraph-plan-{next(_codegen_counter)}>"
         code = compile(text, filename, "exec")
         exec(code, self.ns)
-        fn = self.ns["_run"]
-        # Keep the source reachable for debugging (linecache shows it in tracebacks).
+        fn = self.ns.pop("_run")  # not left in its own globals: no reference cycle
+        # The source stays readable in tracebacks (linecache) while the plan lives, and is
+        # dropped with it: a long-lived process making many sessions does not grow.
         linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+        weakref.finalize(fn, linecache.cache.pop, filename, None)
         return _Plan(fn, fn.__code__, line_info, self.feed_tensors, self.order, self.backends)
+
+
+def _flatten_fetches(f: Any, resolve: Callable, flat: List[Any]) -> Any:
+    """Appends the graph elements of the nesting `f` to `flat`; returns its structure (a
+    module function, not a recursive closure: that would be a reference cycle per plan)."""
+    expand = getattr(f, "_fetch_components", None)  # SparseTensor -> SparseTensorValue
+    if expand is not None:
+        typ, parts = expand()
+        return (typ, [_flatten_fetches(x, resolve, flat) for x in parts])
+    if isinstance(f, (list, tuple)):
+        return (type(f), [_flatten_fetches(x, resolve, flat) for x in f])
+    if isinstance(f, dict):
+        return (type(f), [(k, _flatten_fetches(v, resolve, flat)) for k, v in f.items()])
+    flat.append(resolve(f))
+    return len(flat) - 1
 
 
 def _creation_id(op: Operation) -> int:
