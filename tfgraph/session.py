@@ -117,7 +117,7 @@ class BaseSession(RunContext):
         self._rngs: Dict[Operation, Any] = {}
         # The RunContext kernels get as `ctx`: `run_serial` counts runs (a value cached by one
         # kernel for another is valid within one run: conv_ops' im2col), per-session
-        # resources and per-run scratch.
+        # resources (iterators, queues: closed with the session) and per-run scratch.
         self._init_run_context()
         # `_lock` serializes runs *and* plan compilation: compiling binds kernels to variable
         # cells and random generators, which must be created once per session, whichever
@@ -148,7 +148,7 @@ class BaseSession(RunContext):
         self._plans.clear()
         self._cells.clear()
         self._rngs.clear()
-        self._clear_run_context()
+        self._clear_run_context()  # closes resources: stops prefetch / queue-runner threads
 
     def as_default(self):
         """A context manager making this the default session (does not close it)."""
@@ -671,6 +671,10 @@ def _device_label(be: Backend) -> str:
 def _flatten_fetches(f: Any, resolve: Callable, flat: List[Any]) -> Any:
     """Appends the graph elements of the nesting `f` to `flat`; returns its structure (a
     module function, not a recursive closure: that would be a reference cycle per plan)."""
+    expand = getattr(f, "_fetch_components", None)  # SparseTensor -> SparseTensorValue
+    if expand is not None:
+        typ, parts = expand()
+        return (typ, [_flatten_fetches(x, resolve, flat) for x in parts])
     if isinstance(f, (list, tuple)):
         return (type(f), [_flatten_fetches(x, resolve, flat) for x in f])
     if isinstance(f, dict):

@@ -100,7 +100,9 @@ def test_session_is_a_run_context():
         assert sess.scratch("arr", lambda: [2]) is a  # same run: the same value
         sess.run(c)
         assert sess.scratch("arr", lambda: [3]) == [3]  # next run: made afresh
-    assert sess.resource(("test", "queue"), lambda: ["new"]) == ["new"]  # closed: cleared
+    with pytest.raises(RuntimeError, match="closed Session"):
+        sess.resource(("test", "queue"), lambda: ["new"])
+    assert sess._resources == {}
 
 
 def test_conv_shares_im2col_through_a_session_resource():

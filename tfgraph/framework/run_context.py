@@ -11,8 +11,9 @@ that outlives one call lives behind this interface, never in Session attributes:
   the same run get it back, the next run starts empty (TF's per-step resources, e.g.
   TensorArrays).
 - `resource(key, factory)`: a per-session value, created once on first use and kept until
-  the session closes (TF's resource manager: iterators, queues, kernel-shared buffers).
-  Keys are any hashable; prefix them with your module's name to stay unique.
+  the session closes, when its `close()` method, if any, is called (TF's resource manager:
+  iterators, queues, kernel-shared buffers). Keys are any hashable (an iterator's op, or a
+  tuple starting with your module's name).
 
 `Session` implements it; tests may pass a small fake.
 """
@@ -52,19 +53,26 @@ class RunContext:
         return self._run_serial
 
     def resource(self, key: Hashable, factory: Callable[[], Any]) -> Any:
-        """The per-session value for `key`, made by `factory()` on first use."""
-        try:
-            return self._resources[key]
-        except KeyError:
-            pass
-        with self._resource_lock:
-            value = self._resources.get(key)
-            if value is None:
-                value = self._resources[key] = factory()
-            return value
+        """The per-session value for `key`, made by `factory()` (not None) on first use.
+
+        Values with a `close()` method are closed with the session.
+
+        Raises:
+          RuntimeError: If the session is closed.
+        """
+        value = self._resources.get(key)
+        if value is None:
+            with self._resource_lock:
+                value = self._resources.get(key)
+                if value is None:
+                    if getattr(self, "_closed", False):
+                        raise RuntimeError("Attempted to use a closed Session.")
+                    value = self._resources[key] = factory()
+        return value
 
     def scratch(self, key: Hashable, factory: Callable[[], Any]) -> Any:
-        """The value for `key` in the current run, made by `factory()` on first use in a run."""
+        """The value for `key` in the current run, made by `factory()` (not None) on first use
+        in a run."""
         with self._resource_lock:
             if self._scratch_serial != self._run_serial:
                 self._scratch = {}
@@ -75,8 +83,13 @@ class RunContext:
             return value
 
     def _clear_run_context(self) -> None:
-        """Drops every resource and scratch value (the session closes)."""
+        """Drops every resource and scratch value, closing resources that have `close()`
+        (the session closes: stops prefetch / queue-runner threads, wakes blocked dequeues)."""
         with self._resource_lock:
-            self._resources.clear()
+            resources, self._resources = list(self._resources.values()), {}
             self._scratch = {}
             self._scratch_serial = None
+        for r in resources:
+            close = getattr(r, "close", None)
+            if close is not None:
+                close()
