@@ -10,6 +10,7 @@ import importlib as _importlib
 
 __all__ = []
 for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_ops",
+                "ops.parsing_ops", "ops.io_ops", "framework.sparse_tensor",
                 "ops.more_math_ops", "ops.segment_ops", "ops.clip_ops", "ops.misc_api",
                 "ops.linalg_ops", "ops.scatter_ops"):
     _mod = _importlib.import_module(f"{__package__}.{_family}")
@@ -18,7 +19,7 @@ for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_
         __all__.append(_n)
 
 for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math", "compat",
-            "logging", "app", "dtypes", "debugging", "linalg"):
+            "logging", "app", "io", "python_io", "dtypes", "debugging", "linalg"):
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 

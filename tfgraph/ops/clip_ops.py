@@ -6,7 +6,7 @@ from __future__ import annotations
 import collections.abc
 from typing import Any, List, Optional, Sequence, Tuple
 
-from ..framework.constant import convert_to_tensor, name_scope
+from ..framework.ops import convert_to_tensor, name_scope
 from ..framework.graph import Tensor
 from . import array_ops, math_ops
 from .nn_ops import l2_loss

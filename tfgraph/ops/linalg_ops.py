@@ -14,7 +14,7 @@ from typing import Any, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.constant import convert_to_tensor, graph_of, name_scope
+from ..framework.ops import convert_to_tensor, graph_of, name_scope
 from ..framework.graph import Tensor
 from ..framework.registry import OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape

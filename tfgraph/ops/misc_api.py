@@ -9,12 +9,12 @@ import functools
 from typing import Any, Callable, Optional, Sequence
 
 from ..framework import dtypes
-from ..framework.constant import convert_to_tensor, name_scope
+from ..framework.ops import convert_to_tensor, name_scope
 from ..framework.graph import Tensor
 from ..framework.registry import NotDifferentiable
 from ..framework.tensor_shape import Dimension, TensorShape, as_shape, broadcast_shapes
 from . import array_ops, control_flow_ops, math_ops
-from .array_ops import constant_value
+from ..framework.tensor_util import constant_value
 from .variable_scope import variable_scope
 from .variables import Variable, local_variables_initializer
 

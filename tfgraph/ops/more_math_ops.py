@@ -12,10 +12,11 @@ from typing import Any, Optional
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.constant import convert_to_tensor, graph_of, name_scope
+from ..framework.ops import convert_to_tensor, graph_of, name_scope
 from ..framework.graph import Tensor
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
-from ._helpers import COMPLEX, FLOATS, NUMERIC, binary_grads, check_dtype
+from ._helpers import COMPLEX, FLOATS, NUMERIC, check_dtype
+from .array_ops import binary_grads
 from .math_ops import (BinaryElementwise, UnaryElementwise, _binary, _unary, add, cast,
                        cumsum, div_no_nan, multiply, negative, not_equal, realdiv, reciprocal,
                        sqrt, square, subtract)

@@ -14,13 +14,12 @@ from typing import Any, Optional
 import numpy as np
 
 from ..framework import dtypes, errors
-from ..framework.constant import convert_to_tensor
+from ..framework.ops import convert_to_tensor
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape
 from .array_ops import _INDEX_TYPES, _gen, gather_nd, zeros_like
 from .math_ops import negative
-from .state_ops import _check_ref
-from .variables import _ref_of
+from .state_ops import _check_ref, _ref_of
 
 _UFUNCS = {"add": "add", "sub": "subtract", "mul": "multiply", "div": "true_divide",
            "min": "minimum", "max": "maximum"}

@@ -15,7 +15,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.constant import convert_to_tensor, name_scope
+from ..framework.ops import convert_to_tensor, name_scope
 from ..framework.registry import OpDef, register_op, spec
 from ._helpers import REAL, check_dtype
 from .array_ops import (_gen, _INDEX_TYPES, _static_int, _to_numpy, concat, expand_dims, fill, gather,

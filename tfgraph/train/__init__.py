@@ -9,7 +9,7 @@ __all__ = []
 _NOT_TF1 = {"CheckpointReader", "CheckpointState", "meta_graph_filename"}
 _SUBMODULES = ("optimizer", "gradient_descent", "momentum", "adam", "rmsprop", "adagrad",
               "learning_rate_decay", "training_util", "saver", "checkpoint_management",
-              "moving_averages", "session_hooks")
+              "moving_averages", "session_hooks", "coordinator", "queue_runner", "input")
 for _name in _SUBMODULES:
     try:
         _mod = _importlib.import_module(f"{__name__}.{_name}")
@@ -30,4 +30,15 @@ for _name in list(globals()):
 
 from .._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
 
-__getattr__ = _refusing_getattr("tf.train", __name__, _TABLES["tf.train"])
+_EXAMPLE_PROTOS = ("Example", "SequenceExample", "Features", "Feature", "FeatureList",
+                   "FeatureLists", "BytesList", "FloatList", "Int64List")
+_refuse = _refusing_getattr("tf.train", __name__, _TABLES["tf.train"])
+
+
+def __getattr__(name: str):
+    """`tf.train.Example` & co.: protobuf classes, built on first use (needs protobuf);
+    names tfgraph does not offer raise NotImplementedError saying what to use."""
+    if name in _EXAMPLE_PROTOS:
+        from ..lib import example_pb2
+        return getattr(example_pb2, name)
+    return _refuse(name)
