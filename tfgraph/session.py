@@ -34,6 +34,7 @@ from .framework import errors
 from .framework.device import device_type as _device_type
 from .framework.graph import Graph, Operation, Tensor, get_default_graph
 from .framework.tensor_shape import shape_str
+from .kernels.threads import CONTROLLER as _THREADS
 from .placement import is_host_input
 
 # Tests set TFGRAPH_CHECK_KERNELS=1: every kernel output is checked against the op's static
@@ -215,6 +216,7 @@ class BaseSession:
             # update variables in place, so concurrent runs from several threads serialize.
             with self._lock:
                 self._run_serial += 1
+                _THREADS.tick()  # BLAS threads sized to the cores other processes leave free
                 if feed_dict:
                     return plan.fn(*feed_dict.values())
                 return plan.fn()
@@ -237,6 +239,7 @@ class BaseSession:
             try:
                 with self._lock:
                     self._run_serial += 1
+                    _THREADS.tick()
                     return plan.fn(*args)
             except errors.OpError:
                 raise
