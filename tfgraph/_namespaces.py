@@ -21,4 +21,4 @@ for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math",
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 
-LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets")
+LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets", "data")
