@@ -10,6 +10,7 @@ own graph once, at construction, and run per element (see `function`).
 """
 from __future__ import annotations
 
+import glob
 import itertools
 import os
 from typing import Any, Callable, Iterator, List, Optional, Sequence
@@ -148,8 +149,10 @@ class Dataset:
     def list_files(file_pattern: Any, shuffle: Optional[bool] = None,
                    seed: Optional[int] = None) -> "Dataset":
         """The file names matching glob pattern(s), shuffled by default (TF1)."""
-        from .readers import list_files
-        return list_files(file_pattern, shuffle, seed)
+        ds: Dataset = _ListFilesDataset(file_pattern)
+        if shuffle is None or shuffle:
+            ds = ds.shuffle(2 ** 31 - 1, seed=seed)
+        return ds
 
     # --- transformations ----------------------------------------------------------------
     def concatenate(self, dataset: "Dataset") -> "Dataset":
@@ -331,7 +334,7 @@ class GeneratorDataset(Dataset):
                 shapes = [output_shapes]
                 self._shapes = as_shape(output_shapes)
             else:
-                self._shapes = nest.map_structure(as_shape, _shape_structure(output_shapes))
+                self._shapes = nest.map_structure(as_shape, nest.shape_structure(output_shapes))
             if not nest.same_structure(self._types, self._shapes):
                 raise TypeError("output_shapes must have the same structure as output_types")
         self._args = [convert_to_tensor(a, name=f"generator_arg_{i}")
@@ -371,19 +374,6 @@ class GeneratorDataset(Dataset):
                                     f"{_shape_list(a.shape)} where an element of shape {s} was "
                                     "expected.")
             yield arrs
-
-
-def _shape_structure(shapes: Any) -> Any:
-    """output_shapes given as nests of lists: a list of ints/None is one shape."""
-    if isinstance(shapes, dict):
-        return {k: _shape_structure(v) for k, v in shapes.items()}
-    if isinstance(shapes, tuple) and not _is_dims(shapes):
-        return tuple(_shape_structure(v) for v in shapes)
-    return TensorShape(shapes) if not isinstance(shapes, TensorShape) else shapes
-
-
-def _is_dims(x: Any) -> bool:
-    return all(d is None or isinstance(d, (int, np.integer)) for d in x)
 
 
 def _py_error(e: Exception, what: str) -> errors.OpError:
@@ -429,6 +419,29 @@ class ConcatenateDataset(Dataset):
     def _iter(self, rt):
         yield from self._a._iter(rt)
         yield from self._b._iter(rt)
+
+
+class _ListFilesDataset(Dataset):
+    def __init__(self, pattern: Any):
+        self._pattern = convert_to_tensor(pattern, dtype=dtypes.string, name="file_pattern")
+        self._types = dtypes.string
+        self._shapes = TensorShape([])
+
+    def _inputs(self):
+        return [self._pattern]
+
+    def _iter(self, rt):
+        pats = [p.decode("utf-8") if isinstance(p, bytes) else str(p)
+                for p in np.asarray(rt.value(self._pattern)).reshape(-1)]
+        names: List[str] = []
+        for p in pats:
+            names += sorted(glob.glob(p))
+        if not names:
+            raise errors.InvalidArgumentError(
+                None, None, f"Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be true. "
+                            f"Summarized data: b'No files matched pattern: {', '.join(pats)}'")
+        for n in names:
+            yield [nest.as_array(n.encode("utf-8"), dtypes.string)]
 
 
 # --- functions ----------------------------------------------------------------------------------
@@ -501,7 +514,7 @@ class FlatMapDataset(_Unary):
     def __init__(self, input_dataset, map_func, name="flat_map"):
         super().__init__(input_dataset)
         self._func = Function(map_func, input_dataset._types, input_dataset._shapes, name,
-                              returns_dataset=True)
+                              dataset_class=Dataset)
         inner = self._func.output
         self._types = inner._types
         self._shapes = inner._shapes
@@ -640,7 +653,7 @@ class PaddedBatchDataset(_Unary):
         if padded_shapes is None:
             padded = in_shapes
         else:
-            ps = _shape_structure(padded_shapes) if nest.is_structure(input_dataset._types) \
+            ps = nest.shape_structure(padded_shapes) if nest.is_structure(input_dataset._types) \
                 else as_shape(padded_shapes)
             padded = [as_shape(p) for p in nest.flatten(ps)]
             if len(padded) != len(in_shapes):

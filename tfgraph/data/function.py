@@ -72,7 +72,7 @@ class Function:
     """
 
     def __init__(self, fn: Callable, types: Any, shapes: Any, name: str,
-                 returns_dataset: bool = False):
+                 dataset_class: Optional[type] = None):
         from ..framework.constant import convert_to_tensor
         from ..ops import array_ops
         outer = get_default_graph()
@@ -88,10 +88,9 @@ class Function:
                 ret = fn(*packed)
             else:
                 ret = fn(packed)
-            self.returns_dataset = returns_dataset
-            if returns_dataset:
-                from .dataset_ops import Dataset
-                if not isinstance(ret, Dataset):
+            self.returns_dataset = dataset_class is not None
+            if dataset_class is not None:  # flat_map / interleave: the function makes a dataset
+                if not isinstance(ret, dataset_class):
                     raise TypeError(f"The function of '{name}' must return a tf.data.Dataset, "
                                     f"got {type(ret).__name__}")
                 self.output = ret
@@ -158,15 +157,3 @@ class FunctionRunner:
         for s in sessions:
             s.close()
 
-
-def output_arrays(func: Function, values: Sequence[Any]) -> List[Any]:
-    """Fetched values as arrays of exactly the outputs' dtypes (0-d strings included)."""
-    return [nest.as_array(v, t.dtype) for v, t in zip(values, func.outputs)]
-
-
-def shape_of(t: Tensor) -> TensorShape:
-    return t.shape
-
-
-def dtype_of(t: Tensor) -> dtypes.DType:
-    return t.dtype

@@ -21,8 +21,9 @@ from ..framework.graph import Operation, Tensor, get_default_graph
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape, as_shape, unknown_shape
 from . import structure as nest
-from .dataset_ops import Dataset
 from .runtime import Runtime
+
+# Datasets are typed `Any` here: dataset_ops imports this module (imports go one way).
 
 
 class _IteratorResource:
@@ -36,7 +37,7 @@ class _IteratorResource:
         self.types: List[dtypes.DType] = []
         self.started = False  # one-shot iterators initialize once
 
-    def reset(self, dataset: Dataset, values: dict) -> None:
+    def reset(self, dataset: Any, values: dict) -> None:
         old = self.runtime
         self.runtime = rt = Runtime(values)
         self.types = dataset._flat_types()
@@ -272,7 +273,7 @@ class Iterator:
     def output_classes(self) -> Any:
         return nest.map_structure(lambda _: Tensor, self._types)
 
-    def make_initializer(self, dataset: Dataset, name: Optional[str] = None) -> Operation:
+    def make_initializer(self, dataset: Any, name: Optional[str] = None) -> Operation:
         """An op that (re)initializes this iterator to read `dataset`.
 
         Raises:
@@ -313,12 +314,11 @@ class Iterator:
 
 
 def _normalize_structure(output_types: Any, output_shapes: Any):
-    from .dataset_ops import _shape_structure
     types = nest.map_structure(dtypes.as_dtype, nest.lists_to_tuples(output_types))
     if output_shapes is None:
         shapes = nest.map_structure(lambda _: unknown_shape(), types)
     elif nest.is_structure(types):
-        shapes = nest.map_structure(as_shape, _shape_structure(output_shapes))
+        shapes = nest.map_structure(as_shape, nest.shape_structure(output_shapes))
     else:
         shapes = as_shape(output_shapes)
     if not nest.same_structure(types, shapes):
@@ -326,7 +326,7 @@ def _normalize_structure(output_types: Any, output_shapes: Any):
     return types, shapes
 
 
-def make_one_shot_iterator(dataset: Dataset) -> Iterator:
+def make_one_shot_iterator(dataset: Any) -> Iterator:
     """`tf.data.make_one_shot_iterator(dataset)`: initialized on first use; cannot be
     re-initialized and cannot depend on placeholders (use an initializable iterator)."""
     inputs = dataset._inputs()
@@ -343,7 +343,7 @@ def make_one_shot_iterator(dataset: Dataset) -> Iterator:
     return Iterator(op.outputs[0], None, dataset._types, dataset._shapes)
 
 
-def make_initializable_iterator(dataset: Dataset, shared_name: Optional[str] = None) -> Iterator:
+def make_initializable_iterator(dataset: Any, shared_name: Optional[str] = None) -> Iterator:
     """`tf.data.make_initializable_iterator(dataset)`: run `iterator.initializer` first (and
     again to restart); placeholders the dataset uses are fed then."""
     it = Iterator.from_structure(dataset._types, dataset._shapes, shared_name)

@@ -7,7 +7,6 @@ checked as `tf.io.tf_record_iterator` does (`DataLossError` naming file and offs
 """
 from __future__ import annotations
 
-import glob
 import gzip
 import zlib
 from typing import Any, Optional
@@ -152,35 +151,6 @@ def FixedLengthRecordDataset(filenames: Any, record_bytes: Any, header_bytes: An
     """Fixed-size records of binary files (`tf.data.FixedLengthRecordDataset`)."""
     return _over_files(filenames, lambda f: _FixedLengthRecordDataset(
         f, record_bytes, header_bytes, footer_bytes, compression_type))
-
-
-class _ListFilesDataset(Dataset):
-    def __init__(self, pattern: Any):
-        self._pattern = convert_to_tensor(pattern, dtype=dtypes.string, name="file_pattern")
-        self._types = dtypes.string
-        self._shapes = TensorShape([])
-
-    def _inputs(self):
-        return [self._pattern]
-
-    def _iter(self, rt):
-        pats = _names(rt, self._pattern)
-        names = []
-        for p in pats:
-            names += sorted(glob.glob(p))
-        if not names:
-            raise errors.InvalidArgumentError(
-                None, None, f"Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be true. "
-                            f"Summarized data: b'No files matched pattern: {', '.join(pats)}'")
-        for n in names:
-            yield [_bytes(n.encode("utf-8"))]
-
-
-def list_files(file_pattern: Any, shuffle: Optional[bool] = None, seed: Optional[int] = None) -> Dataset:
-    ds: Dataset = _ListFilesDataset(file_pattern)
-    if shuffle is None or shuffle:
-        ds = ds.shuffle(2 ** 31 - 1, seed=seed)
-    return ds
 
 
 __all__ = ["TFRecordDataset", "TextLineDataset", "FixedLengthRecordDataset"]

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator, List
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.tensor_shape import TensorShape
 
 
 def is_structure(x: Any) -> bool:
@@ -115,3 +116,16 @@ def as_array(value: Any, dtype: dtypes.DType) -> np.ndarray:
     if isinstance(value, np.ndarray) and value.dtype == npdt:
         return value
     return np.asarray(value, dtype=npdt)
+
+
+def shape_structure(shapes: Any) -> Any:
+    """output_shapes given as nests: a list or tuple of ints/None is one shape."""
+    if isinstance(shapes, dict):
+        return {k: shape_structure(v) for k, v in shapes.items()}
+    if isinstance(shapes, tuple) and not is_dims(shapes):
+        return tuple(shape_structure(v) for v in shapes)
+    return TensorShape(shapes) if not isinstance(shapes, TensorShape) else shapes
+
+
+def is_dims(x: Any) -> bool:
+    return all(d is None or isinstance(d, (int, np.integer)) for d in x)
