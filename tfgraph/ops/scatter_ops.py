@@ -1,5 +1,5 @@
 """Sparse updates: of variables in place (`tf.scatter_update/add/sub/mul/div/min/max`,
-`tf.scatter_nd_update/add/sub`, `tf.count_up_to`) and of tensors, returning a new tensor
+`tf.scatter_nd_update/add/sub`) and of tensors, returning a new tensor
 (`tf.tensor_scatter_update/add/sub`, also spelled `tf.tensor_scatter_nd_*`).
 
 The variable forms take the variable by reference (`ref_inputs`), change only the indexed
@@ -207,43 +207,6 @@ class TensorScatterSub(_TensorScatterBase):
         return [grad, None, negative(gather_nd(grad, op.inputs[1]))]
 
 
-@register_op("CountUpTo")
-class CountUpTo(OpDef):
-    """Increments an int variable; returns its value before the increment; fails with
-    OutOfRangeError once the value reaches `limit`."""
-
-    ref_inputs = (0,)
-    stateful = True
-    mutates_variables = True
-
-    def infer(self, ref, *, limit):
-        _check_ref("CountUpTo", ref)
-        if ref.dtype not in _INDEX_TYPES or (ref.shape.ndims not in (None, 0)):
-            raise TypeError(f"CountUpTo: the variable '{ref.op.name}' must be an int32/int64 "
-                            f"scalar, got {ref.dtype.name} of shape {ref.shape}")
-        return spec(ref.dtype, [])
-
-    def kernel(self, be, op, ctx):
-        cell = ctx.variable_cell(op.inputs[0].op)
-        limit = int(op.attrs["limit"])
-        name = op.inputs[0].op.name
-        xp = be.xp
-
-        def count_up_to():
-            v = cell.value
-            if v is None:
-                raise _uninitialized(op, name)
-            before = int(v)
-            if before >= limit:
-                raise errors.OutOfRangeError(None, op, f"Reached limit of {limit} (variable "
-                                                       f"'{name}')")
-            out = xp.array(v, copy=True)
-            v += 1
-            return out
-        return count_up_to
-
-
-NotDifferentiable("CountUpTo")
 
 
 def _scatter_builder(op_type: str, fn_name: str, what: str):
@@ -310,15 +273,7 @@ tensor_scatter_nd_add = tensor_scatter_add
 tensor_scatter_nd_sub = tensor_scatter_sub
 
 
-def count_up_to(ref: Any, limit: int, name: Optional[str] = None):
-    """`tf.count_up_to`: increments the int variable `ref`, returning its old value; raises
-    `tf.errors.OutOfRangeError` at run time once the value reaches `limit`."""
-    r = _ref_of(ref)
-    return r.graph.create_op("CountUpTo", [r], {"limit": int(limit)},
-                             name=name or "CountUpTo").outputs[0]
-
-
-__all__ = ["count_up_to", "scatter_add", "scatter_div", "scatter_max", "scatter_min",
+__all__ = ["scatter_add", "scatter_div", "scatter_max", "scatter_min",
            "scatter_mul", "scatter_nd_add", "scatter_nd_sub", "scatter_nd_update", "scatter_sub",
            "scatter_update", "tensor_scatter_add", "tensor_scatter_nd_add",
            "tensor_scatter_nd_sub", "tensor_scatter_nd_update", "tensor_scatter_sub",
