@@ -20,7 +20,8 @@ from ..framework.registry import OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape
 from ._helpers import COMPLEX, FLOATS, NUMERIC, check_dtype
 from . import array_ops, math_ops
-from .array_ops import (_gen, expand_dims, matrix_diag_part, matrix_set_diag, reshape,
+from ..framework.ops import gen_op as _gen_op, gen_tensor as _gen
+from .array_ops import (expand_dims, matrix_diag_part, matrix_set_diag, reshape,
                         shape)
 
 _LINALG_TYPES = FLOATS - {dtypes.float16} | COMPLEX
@@ -414,7 +415,7 @@ def matrix_determinant(input: Any, name: Optional[str] = None) -> Tensor:  # noq
 
 def log_matrix_determinant(input: Any, name: Optional[str] = None):  # noqa: A002
     """`(sign, log_abs_determinant)` of each innermost square matrix (`tf.linalg.slogdet`)."""
-    op = array_ops._gen_op("LogMatrixDeterminant", name, [("input", input, None, None)])
+    op = _gen_op("LogMatrixDeterminant", name, [("input", input, None, None)])
     return op.outputs[0], op.outputs[1]
 
 

@@ -17,190 +17,64 @@ from ..framework.graph import Tensor
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ._helpers import COMPLEX, FLOATS, NUMERIC, check_dtype
 from .array_ops import binary_grads
-from .math_ops import (BinaryElementwise, UnaryElementwise, _binary, _unary, add, cast,
-                       cumsum, div_no_nan, multiply, negative, not_equal, realdiv, reciprocal,
-                       sqrt, square, subtract)
+from .gen_math_ops import binary as _binary, unary as _unary
+from .math_ops import (add, cast, cumsum, div_no_nan, multiply, negative, not_equal, realdiv,
+                       reciprocal, sqrt, square, subtract)
+from .op_families import binary_op, unary_op
 
 _FLOAT_COMPLEX = FLOATS | COMPLEX
 
 
-def _unary_op(op_type: str, ufunc: str, grad_fn, allowed=_FLOAT_COMPLEX, doc: str = ""):
-    """Registers one unary elementwise op computed by the ufunc `ufunc` (one row each)."""
-    attrs = {"ufunc": ufunc, "allowed": allowed, "__doc__": doc}
-    if grad_fn is not None:
-        attrs["gradient"] = lambda self, op, grad: [grad_fn(op.inputs[0], op.outputs[0], grad)]
-    cls = type(op_type, (UnaryElementwise,), attrs)
-    return register_op(op_type)(cls)
+def _g(f):
+    """A one-input gradient row `f(x, y, grad)` as an op gradient."""
+    return lambda op, grad: [f(op.inputs[0], op.outputs[0], grad)]
 
 
-# op type, ufunc, gradient(x, y, grad) in TF1's formulation
-_unary_op("Tan", "tan", lambda x, y, g: multiply(g, add(square(y), 1)), doc="tan(x)")
-_unary_op("Sinh", "sinh", lambda x, y, g: multiply(g, _cosh(x)), doc="sinh(x)")
-_unary_op("Cosh", "cosh", lambda x, y, g: multiply(g, _sinh(x)), doc="cosh(x)")
-_unary_op("Asin", "arcsin",
-          lambda x, y, g: multiply(g, reciprocal(sqrt(subtract(1, square(x))))), doc="asin(x)")
-_unary_op("Acos", "arccos",
-          lambda x, y, g: negative(multiply(g, reciprocal(sqrt(subtract(1, square(x)))))),
-          doc="acos(x)")
-_unary_op("Atan", "arctan", lambda x, y, g: multiply(g, reciprocal(add(square(x), 1))),
-          doc="atan(x)")
-_unary_op("Asinh", "arcsinh", lambda x, y, g: multiply(g, reciprocal(_cosh(y))),
-          doc="asinh(x)")
-_unary_op("Acosh", "arccosh", lambda x, y, g: multiply(g, reciprocal(_sinh(y))),
-          doc="acosh(x)")
-_unary_op("Atanh", "arctanh", lambda x, y, g: multiply(g, reciprocal(subtract(1, square(x)))),
-          doc="atanh(x)")
-_unary_op("Rint", "rint", None, allowed=FLOATS, doc="round half to even")
-NotDifferentiable("Rint")
+def _inv_sqrt_one_minus_square(x):
+    return reciprocal(sqrt(subtract(1, square(x))))
 
 
-def _sinh(x: Tensor) -> Tensor:
-    return _unary("Sinh", x, None)
+# --- trigonometric and hyperbolic: one row each (TF1's gradient formulas) ----------------------
+tan = unary_op("Tan", "tan", ufunc="tan", allowed=_FLOAT_COMPLEX,
+               grad=_g(lambda x, y, g: multiply(g, add(square(y), 1))),
+               doc='Elementwise tangent (`tf.math.tan`, op "Tan").')
+sinh = unary_op("Sinh", "sinh", ufunc="sinh", allowed=_FLOAT_COMPLEX,
+                grad=_g(lambda x, y, g: multiply(g, cosh(x))),
+                doc='Elementwise hyperbolic sine (`tf.math.sinh`, op "Sinh").')
+cosh = unary_op("Cosh", "cosh", ufunc="cosh", allowed=_FLOAT_COMPLEX,
+                grad=_g(lambda x, y, g: multiply(g, sinh(x))),
+                doc='Elementwise hyperbolic cosine (`tf.math.cosh`, op "Cosh").')
+asin = unary_op("Asin", "asin", ufunc="arcsin", allowed=_FLOAT_COMPLEX,
+                grad=_g(lambda x, y, g: multiply(g, _inv_sqrt_one_minus_square(x))),
+                doc='Elementwise arcsine (`tf.math.asin`, op "Asin").')
+acos = unary_op("Acos", "acos", ufunc="arccos", allowed=_FLOAT_COMPLEX,
+                grad=_g(lambda x, y, g: negative(multiply(g, _inv_sqrt_one_minus_square(x)))),
+                doc='Elementwise arccosine (`tf.math.acos`, op "Acos").')
+atan = unary_op("Atan", "atan", ufunc="arctan", allowed=_FLOAT_COMPLEX,
+                grad=_g(lambda x, y, g: multiply(g, reciprocal(add(square(x), 1)))),
+                doc='Elementwise arctangent (`tf.math.atan`, op "Atan").')
+asinh = unary_op("Asinh", "asinh", ufunc="arcsinh", allowed=_FLOAT_COMPLEX,
+                 grad=_g(lambda x, y, g: multiply(g, reciprocal(cosh(y)))),
+                 doc='Elementwise inverse hyperbolic sine (`tf.math.asinh`, op "Asinh").')
+acosh = unary_op("Acosh", "acosh", ufunc="arccosh", allowed=_FLOAT_COMPLEX,
+                 grad=_g(lambda x, y, g: multiply(g, reciprocal(sinh(y)))),
+                 doc='Elementwise inverse hyperbolic cosine (`tf.math.acosh`, op "Acosh").')
+atanh = unary_op("Atanh", "atanh", ufunc="arctanh", allowed=_FLOAT_COMPLEX,
+                 grad=_g(lambda x, y, g: multiply(g, reciprocal(subtract(1, square(x))))),
+                 doc='Elementwise inverse hyperbolic tangent (`tf.math.atanh`, op "Atanh").')
+rint = unary_op("Rint", "rint", ufunc="rint", allowed=FLOATS, grad=None,
+                doc='Rounds to the nearest integer, halves to even (`tf.math.rint`, op "Rint").')
 
 
-def _cosh(x: Tensor) -> Tensor:
-    return _unary("Cosh", x, None)
+def _atan2_grad(op, grad):
+    y, x = op.inputs
+    inv = reciprocal(add(square(x), square(y)))
+    return binary_grads(op, multiply(grad, multiply(x, inv)),
+                        negative(multiply(grad, multiply(y, inv))))
 
 
-@register_op("Atan2")
-class Atan2(BinaryElementwise):
-    """atan2(y, x): the angle of the point (x, y), in (-pi, pi]."""
-
-    ufunc = "arctan2"
-    allowed = FLOATS
-
-    def gradient(self, op, grad):
-        y, x = op.inputs
-        inv = reciprocal(add(square(x), square(y)))
-        return binary_grads(op, multiply(grad, multiply(x, inv)),
-                            negative(multiply(grad, multiply(y, inv))))
-
-
-class _ZeroWhereX(BinaryElementwise):
-    """`f(x, y)`, but exactly 0 where `x` is 0 (TF1's Xlogy/Xdivy/Xlog1py)."""
-
-    allowed = FLOATS | COMPLEX
-    _f = None
-
-    def kernel(self, be, op, ctx):
-        xp = be.xp
-        f = type(self)._f
-
-        def zero_where_x(x, y):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                out = f(xp, x, y)
-            return xp.where(x == 0, xp.zeros((), out.dtype), out)
-        return zero_where_x
-
-
-def _nonzero(x: Tensor) -> Tensor:
-    return cast(not_equal(x, 0), x.dtype)
-
-
-@register_op("Xlogy")
-class Xlogy(_ZeroWhereX):
-    """x * log(y), 0 where x == 0."""
-
-    _f = staticmethod(lambda xp, x, y: x * xp.log(y))
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return binary_grads(op, multiply(grad, xlogy(_nonzero(x), y)),
-                            multiply(grad, xdivy(x, y)))
-
-
-@register_op("Xdivy")
-class Xdivy(_ZeroWhereX):
-    """x / y, 0 where x == 0."""
-
-    _f = staticmethod(lambda xp, x, y: x / y)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return binary_grads(op, multiply(grad, xdivy(_nonzero(x), y)),
-                            multiply(grad, xdivy(negative(x), square(y))))
-
-
-@register_op("Xlog1py")
-class Xlog1py(_ZeroWhereX):
-    """x * log1p(y), 0 where x == 0."""
-
-    _f = staticmethod(lambda xp, x, y: x * xp.log1p(y))
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return binary_grads(op, multiply(grad, xlog1py(_nonzero(x), y)),
-                            multiply(grad, xdivy(x, add(y, 1))))
-
-
-@register_op("MulNoNan")
-class MulNoNan(BinaryElementwise):
-    """x * y, 0 where y == 0 (even where x is inf or nan)."""
-
-    allowed = FLOATS | COMPLEX
-
-    def kernel(self, be, op, ctx):
-        xp = be.xp
-
-        def mul_no_nan(x, y):
-            with np.errstate(invalid="ignore"):
-                out = x * y
-            return xp.where(y == 0, xp.zeros((), out.dtype), out)
-        return mul_no_nan
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return binary_grads(op, multiply_no_nan(grad, y), multiply_no_nan(x, grad))
-
-
-def tan(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise tangent (`tf.math.tan`, op "Tan")."""
-    return _unary("Tan", x, name)
-
-
-def sinh(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise hyperbolic sine (`tf.math.sinh`, op "Sinh")."""
-    return _unary("Sinh", x, name)
-
-
-def cosh(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise hyperbolic cosine (`tf.math.cosh`, op "Cosh")."""
-    return _unary("Cosh", x, name)
-
-
-def asin(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise arcsine (`tf.math.asin`, op "Asin")."""
-    return _unary("Asin", x, name)
-
-
-def acos(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise arccosine (`tf.math.acos`, op "Acos")."""
-    return _unary("Acos", x, name)
-
-
-def atan(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise arctangent (`tf.math.atan`, op "Atan")."""
-    return _unary("Atan", x, name)
-
-
-def asinh(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise inverse hyperbolic sine (`tf.math.asinh`, op "Asinh")."""
-    return _unary("Asinh", x, name)
-
-
-def acosh(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise inverse hyperbolic cosine (`tf.math.acosh`, op "Acosh")."""
-    return _unary("Acosh", x, name)
-
-
-def atanh(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise inverse hyperbolic tangent (`tf.math.atanh`, op "Atanh")."""
-    return _unary("Atanh", x, name)
-
-
-def rint(x: Any, name: Optional[str] = None) -> Tensor:
-    """Rounds to the nearest integer, halves to even (`tf.math.rint`, op "Rint")."""
-    return _unary("Rint", x, name)
+binary_op("Atan2", None, ufunc="arctan2", allowed=FLOATS, grad=_atan2_grad,
+          doc="atan2(y, x): the angle of the point (x, y), in (-pi, pi].")
 
 
 def atan2(y: Any, x: Any, name: Optional[str] = None) -> Tensor:
@@ -208,24 +82,57 @@ def atan2(y: Any, x: Any, name: Optional[str] = None) -> Tensor:
     return _binary("Atan2", y, x, name)
 
 
-def xlogy(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """`x * log(y)`, 0 where `x` is 0 (`tf.math.xlogy`)."""
-    return _binary("Xlogy", x, y, name)
+# --- x-weighted ops: exactly 0 where x is 0 (TF1's Xlogy/Xdivy/Xlog1py), MulNoNan -------------
+def _zero_where_x(f):
+    def kernel(be, op):
+        xp = be.xp
+
+        def zero_where_x(x, y):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out = f(xp, x, y)
+            return xp.where(x == 0, xp.zeros((), out.dtype), out)
+        return zero_where_x
+    return kernel
 
 
-def xdivy(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """`x / y`, 0 where `x` is 0 (`tf.math.xdivy`)."""
-    return _binary("Xdivy", x, y, name)
+def _nonzero(x: Tensor) -> Tensor:
+    return cast(not_equal(x, 0), x.dtype)
 
 
-def xlog1py(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """`x * log1p(y)`, 0 where `x` is 0 (`tf.math.xlog1py`)."""
-    return _binary("Xlog1py", x, y, name)
+def _mul_no_nan_kernel(be, op):
+    xp = be.xp
+
+    def mul_no_nan(x, y):
+        with np.errstate(invalid="ignore"):
+            out = x * y
+        return xp.where(y == 0, xp.zeros((), out.dtype), out)
+    return mul_no_nan
 
 
-def multiply_no_nan(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """`x * y`, 0 where `y` is 0 even if `x` is inf or nan (`tf.math.multiply_no_nan`)."""
-    return _binary("MulNoNan", x, y, name)
+xlogy = binary_op(
+    "Xlogy", "xlogy", allowed=_FLOAT_COMPLEX, kernel=_zero_where_x(lambda xp, x, y: x * xp.log(y)),
+    grad=lambda op, g: binary_grads(op, multiply(g, xlogy(_nonzero(op.inputs[0]), op.inputs[1])),
+                                    multiply(g, xdivy(op.inputs[0], op.inputs[1]))),
+    doc='`x * log(y)`, 0 where `x` is 0 (`tf.math.xlogy`, op "Xlogy").')
+xdivy = binary_op(
+    "Xdivy", "xdivy", allowed=_FLOAT_COMPLEX, kernel=_zero_where_x(lambda xp, x, y: x / y),
+    grad=lambda op, g: binary_grads(
+        op, multiply(g, xdivy(_nonzero(op.inputs[0]), op.inputs[1])),
+        multiply(g, xdivy(negative(op.inputs[0]), square(op.inputs[1])))),
+    doc='`x / y`, 0 where `x` is 0 (`tf.math.xdivy`, op "Xdivy").')
+xlog1py = binary_op(
+    "Xlog1py", "xlog1py", allowed=_FLOAT_COMPLEX,
+    kernel=_zero_where_x(lambda xp, x, y: x * xp.log1p(y)),
+    grad=lambda op, g: binary_grads(
+        op, multiply(g, xlog1py(_nonzero(op.inputs[0]), op.inputs[1])),
+        multiply(g, xdivy(op.inputs[0], add(op.inputs[1], 1)))),
+    doc='`x * log1p(y)`, 0 where `x` is 0 (`tf.math.xlog1py`, op "Xlog1py").')
+multiply_no_nan = binary_op(
+    "MulNoNan", "multiply_no_nan", allowed=_FLOAT_COMPLEX, kernel=_mul_no_nan_kernel,
+    grad=lambda op, g: binary_grads(op, multiply_no_nan(g, op.inputs[1]),
+                                    multiply_no_nan(op.inputs[0], g)),
+    doc='`x * y`, 0 where `y` is 0 even if `x` is inf or nan (`tf.math.multiply_no_nan`, op '
+        '"MulNoNan").')
 
 
 def reciprocal_no_nan(x: Any, name: Optional[str] = None) -> Tensor:

@@ -17,7 +17,8 @@ from ..framework import dtypes, errors
 from ..framework.ops import convert_to_tensor
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape
-from .array_ops import _INDEX_TYPES, _gen, gather_nd, zeros_like
+from ..framework.ops import gen_tensor as _gen
+from .array_ops import _INDEX_TYPES, gather_nd, zeros_like
 from .math_ops import negative
 from .state_ops import _check_ref, _ref_of
 

@@ -18,7 +18,9 @@ from ..framework import dtypes
 from ..framework.ops import convert_to_tensor, name_scope
 from ..framework.registry import OpDef, register_op, spec
 from ._helpers import REAL, check_dtype
-from .array_ops import (_gen, _INDEX_TYPES, _static_int, _to_numpy, concat, expand_dims, fill, gather,
+from ._helpers import host_array as _to_numpy
+from ..framework.ops import gen_tensor as _gen
+from .array_ops import (_INDEX_TYPES, _static_int, concat, expand_dims, fill, gather,
                         ones_like, rank, reshape, shape, unsorted_segment_sum, zeros_like)
 from .math_ops import (cast, equal, greater, greater_equal, logical_and, maximum, multiply,
                        realdiv, rsqrt, select)
