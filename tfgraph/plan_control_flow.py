@@ -166,12 +166,12 @@ class Structure:
             frames += [self.frame_of.get(c, root) if c.type not in _EXIT else
                        self.out_frame(c._outputs[0]) for c in op._control_inputs
                        if c in self.frame_of]
-            for g in frames:
+            for g in frames:  # the innermost frame; the others must enclose it
                 if g.depth > f.depth:
-                    if not g.encloses(f):
+                    if not f.encloses(g):
                         _bad_frames(op, f, g)
                     f = g
-                elif not f.encloses(g):
+                elif not g.encloses(f):
                     _bad_frames(op, f, g)
             if op.type == "LoopCond":
                 if f is root:
@@ -512,10 +512,16 @@ def make_codegen_class(base):
                     kind[u] = "merge"
                 elif isinstance(u, Operation) and u in switches:
                     kind[u] = "head"
+                elif isinstance(u, Operation) and not u._inputs and not u._op_def.stateful \
+                        and st.op_guard[u] <= frame.guard:
+                    kind[u] = "inv"  # a constant (its control input is the body's pivot)
                 elif any(kind.get(d) == "body" or d in switches for d in ds):
                     kind[u] = "body"
                 elif any(kind.get(d) in ("head", "merge") for d in ds):
                     kind[u] = "head"
+                elif isinstance(u, Operation) and not u._inputs and not u._op_def.stateful \
+                        and st.op_guard[u] <= frame.guard:
+                    kind[u] = "inv"  # a constant (its control input is the body's pivot)
                 elif isinstance(u, Operation) and (u._op_def.stateful or u.type == "LoopCond"):
                     kind[u] = "head"
                 else:

@@ -276,7 +276,10 @@ class ControlFlowContext:
     def add_op(self, op: Operation) -> None:
         self.graph._op_cf_context[op] = self
         pivot = self.pivot
-        if pivot is not None and not op._inputs and not op._control_inputs:
+        # An op without inputs from this context (a constant, an op under an outer
+        # `control_dependencies`) runs when the context does: a control input from the pivot.
+        if pivot is not None and not op._inputs and not any(
+                self.encloses(self.graph._op_cf_context.get(c)) for c in op._control_inputs):
             op._control_inputs.append(pivot)
             pivot._control_outputs.append(op)
 

@@ -26,6 +26,10 @@ def summarize_array(value: Any, summarize: Optional[int] = 3) -> str:
     if a.dtype == object or a.dtype.kind in "SU":
         flat = [v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
                 for v in a.reshape(-1)]
+    elif a.dtype.kind == "f":  # C++ stream formatting: 6 significant digits
+        flat = ["%.6g" % v for v in a.reshape(-1).tolist()]
+    elif a.dtype.kind == "b":
+        flat = ["1" if v else "0" for v in a.reshape(-1).tolist()]
     else:
         flat = [str(v) for v in a.reshape(-1).tolist()]
     limit = len(flat) if summarize is None or summarize < 0 else summarize
@@ -33,24 +37,21 @@ def summarize_array(value: Any, summarize: Optional[int] = 3) -> str:
         return flat[0] if flat else ""
     count = [0]
 
-    def rec(shape, offset):
-        if count[0] >= limit:
-            return ""
+    def rec(shape, offset):  # TF's PrintOneDim: the outermost dimension has no brackets
         if len(shape) == 1:
             n = min(shape[0], limit - count[0])
             count[0] += n
-            parts = " ".join(flat[offset:offset + n])
-            return "[" + parts + ("..." if n < shape[0] else "") + "]"
+            return " ".join(flat[offset:offset + n]) + ("..." if n < shape[0] else "")
         step = int(np.prod(shape[1:]))
         inner = []
         for i in range(shape[0]):
             if count[0] >= limit:
                 inner.append("...")
                 break
-            inner.append(rec(shape[1:], offset + i * step))
-        return "[" + "".join(inner) + "]"
+            inner.append("[" + rec(shape[1:], offset + i * step) + "]")
+        return "".join(inner)
     if a.size == 0:
-        return "[]"
+        return ""
     return rec(a.shape, 0)
 
 
@@ -185,10 +186,12 @@ class StringFormat(OpDef):
             out = [parts[0]]
             for v, p in zip(values, parts[1:]):
                 a = np.asarray(v)
-                s = summarize_array(a, summarize)
-                if a.ndim == 0 and a.dtype.kind in "OSU":
-                    s = s  # strings print bare, as TF
-                out.append(s.replace("][", "]\n [") if a.ndim > 1 else s)
+                # `summarize` is per dimension here: short dimensions print whole.
+                full = all(d <= 2 * summarize for d in a.shape)
+                s = summarize_array(a, -1 if full else summarize)
+                if a.ndim:  # as NumPy prints: "[[1 2]\n [3 4]]"
+                    s = "[" + s.replace("][", "]\n [") + "]"
+                out.append(s)
                 out.append(p)
             return np.array(("".join(out)).encode("utf-8"), dtype=object)
         return fmt
@@ -222,7 +225,7 @@ for _t in ("StringFormat", "PrintV2"):
     NotDifferentiable(_t)
 
 
-def print_v2(*inputs: Any, output_stream: Any = sys.stderr, summarize: int = 3, sep: str = " ",
+def print_v2(*inputs: Any, output_stream: Any = None, summarize: int = 3, sep: str = " ",
              end: str = "\n", name: Optional[str] = None) -> Operation:
     """Prints tensors (and Python values) when the returned op runs (`tf.print`).
 
@@ -236,9 +239,9 @@ def print_v2(*inputs: Any, output_stream: Any = sys.stderr, summarize: int = 3, 
     Returns:
       The PrintV2 operation (run it, or use it in `tf.control_dependencies`).
     """
-    if output_stream is sys.stdout or output_stream == "stdout":
+    if output_stream in (sys.stdout, sys.__stdout__, "stdout"):
         stream = "stdout"
-    elif output_stream is sys.stderr or output_stream in ("stderr", None):
+    elif output_stream in (sys.stderr, sys.__stderr__, "stderr", None):
         stream = "stderr"
     else:
         raise ValueError(f"Unsupported output stream {output_stream!r}: use sys.stdout or "
