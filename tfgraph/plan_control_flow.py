@@ -256,6 +256,7 @@ def make_codegen_class(base):
             self.cur_lits: Guard = _EMPTY
             self.pred_known: Set[Tensor] = set()  # preds whose local is set in this block
             self.loop_pred: Dict[Frame, str] = {}
+            self.loop_depth = 0
             args = self.emit_feeds()
             self.root_body = self.lines
             self._emit_units(self.cf.root)
@@ -440,8 +441,35 @@ def make_codegen_class(base):
                 if op._outputs[0] not in self.fed:
                     self.var_of[(op._outputs[0], host.name)] = src
                     self.home[op._outputs[0]] = host
+            elif self.loop_depth and any(t._op.type == "VariableV2" for t in op._inputs):
+                self._emit_with_fresh_reads(op)
             else:
                 self.emit_op(op)
+
+        def _emit_with_fresh_reads(self, op: Operation) -> None:
+            """Inside a loop a variable is read where it is used, each iteration (an
+            assignment in the body is seen by the next read)."""
+            saved = {}
+            refs = op._op_def.ref_inputs
+            for i, t in enumerate(op._inputs):
+                if i in refs or t._op.type != "VariableV2" or t in saved:
+                    continue
+                be = self.backends[t._op]
+                kern = self.const(t._op._op_def.kernel(be, t._op, self.sess), "k")
+                v = self.new_var()
+                self.emit(f"{v} = {kern}()", [], [v], ("op", t._op))
+                saved[t] = (dict((k, val) for k, val in self.var_of.items() if k[0] is t),
+                            self.home.get(t))
+                for k in saved[t][0]:
+                    del self.var_of[k]
+                self.var_of[(t, be.name)] = v
+                self.home[t] = be
+            self.emit_op(op)
+            for t, (entries, home) in saved.items():
+                for k in [k for k in self.var_of if k[0] is t]:
+                    del self.var_of[k]
+                self.var_of.update(entries)
+                self.home[t] = home
 
         def _convert_expr(self, var: str, src: Backend, dst: Backend) -> str:
             if src.name == dst.name:
@@ -522,8 +550,8 @@ def make_codegen_class(base):
                 elif isinstance(u, Operation) and not u._inputs and not u._op_def.stateful \
                         and st.op_guard[u] <= frame.guard:
                     kind[u] = "inv"  # a constant (its control input is the body's pivot)
-                elif isinstance(u, Operation) and (u._op_def.stateful or u.type == "LoopCond"):
-                    kind[u] = "head"
+                elif isinstance(u, Frame) or u._op_def.stateful:
+                    kind[u] = "body"  # runs once per iteration (an assign to a variable)
                 else:
                     kind[u] = "inv"
             # Before the loop: invariant ops (Enter bindings, hoisted pure ops) ...
@@ -551,6 +579,7 @@ def make_codegen_class(base):
                     mvars.append((None, iv, None))
             block = _Block("while True:", [], ("as_is", None))
             self.lines.append(block)
+            self.loop_depth += 1
 
             def loop_body():
                 for u in units:
@@ -580,6 +609,7 @@ def make_codegen_class(base):
                     self.emit(f"{', '.join(lhs)}, = {', '.join(rhs)},", uses + lhs, lhs,
                               ("op", frame.merges[0]))
             self._in_block(block, self.cur_lits, loop_body)
+            self.loop_depth -= 1
             for u in units:
                 if kind[u] == "exit":
                     self._emit_unit(u)

@@ -247,7 +247,20 @@ class ControlFlowContext:
 
     def map_inputs(self, inputs: Sequence[Tensor], op_def: OpDef, name: str) -> List[Tensor]:
         refs = op_def.ref_inputs
-        return [t if i in refs else self.capture(t, name) for i, t in enumerate(inputs)]
+        out = []
+        self._reads_variable = False
+        for i, t in enumerate(inputs):
+            if i in refs:
+                out.append(t)
+            elif t._op.type == "VariableV2":
+                # A variable read in here sees its value when the op runs (TF1's RefEnter):
+                # no capture; the op gets the pivot as control input, and the loop planner
+                # reads the variable again at each use inside a loop.
+                self._reads_variable = True
+                out.append(t)
+            else:
+                out.append(self.capture(t, name))
+        return out
 
     def capture(self, t: Tensor, name: str) -> Tensor:
         """`t`'s value inside this context (a Switch/Enter is added for an outer tensor)."""
@@ -278,7 +291,8 @@ class ControlFlowContext:
         pivot = self.pivot
         # An op without inputs from this context (a constant, an op under an outer
         # `control_dependencies`) runs when the context does: a control input from the pivot.
-        if pivot is not None and not op._inputs and not any(
+        reads_variable, self._reads_variable = getattr(self, "_reads_variable", False), False
+        if pivot is not None and (not op._inputs or reads_variable) and not any(
                 self.encloses(self.graph._op_cf_context.get(c)) for c in op._control_inputs):
             op._control_inputs.append(pivot)
             pivot._control_outputs.append(op)
