@@ -10,6 +10,7 @@ import importlib as _importlib
 
 __all__ = []
 for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_ops",
+                "ops.parsing_ops", "ops.io_ops", "framework.sparse_tensor",
                 "ops.cond_v1", "ops.logging_ops", "ops.script_ops", "ops.while_v1"):
     _mod = _importlib.import_module(f"{__package__}.{_family}")
     for _n in getattr(_mod, "__all__", []):
@@ -17,7 +18,7 @@ for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_
         __all__.append(_n)
 
 for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math", "compat",
-            "logging", "app"):
+            "logging", "app", "io", "python_io"):
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 

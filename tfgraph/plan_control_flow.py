@@ -34,6 +34,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import linecache
+import weakref
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from .backends import Backend, get_backend
@@ -235,10 +236,12 @@ def _dead_fetch(t: Tensor):
 class _Block:
     """A compound statement of the generated code: `header` and its body lines."""
 
-    __slots__ = ("header", "uses", "body", "info", "lits")
+    __slots__ = ("header", "uses", "body", "info", "lits", "comment")
 
-    def __init__(self, header: str, uses: Sequence[str], info: Any, lits: Any = None):
+    def __init__(self, header: str, uses: Sequence[str], info: Any, lits: Any = None,
+                 comment: Optional[str] = None):
         self.header = header
+        self.comment = comment
         self.uses = list(uses)
         self.body: list = []
         self.info = info
@@ -376,7 +379,10 @@ def make_codegen_class(base):
                 block = last
             else:
                 expr, uses = self._lits_expr(extra)
-                block = _Block(f"if {expr}:", uses, ("as_is", None), lits=extra)
+                block = _Block(f"if {expr}:", uses, ("as_is", None), lits=extra,
+                               comment="cond branch: " + ", ".join(
+                                   f"{k.name} is {v}" for k, v in sorted(
+                                       extra, key=lambda l: self.pred_rank[l[0]])))
                 lines.append(block)
             self._in_block(block, guard | self.cur_lits, fn)
 
@@ -577,7 +583,8 @@ def make_codegen_class(base):
                     self.var_of[(vi, "numpy")] = iv
                     self.home[vi] = get_backend("numpy")
                     mvars.append((None, iv, None))
-            block = _Block("while True:", [], ("as_is", None))
+            block = _Block("while True:", [], ("as_is", None),
+                           comment=f"while loop frame '{frame.name}'")
             self.lines.append(block)
             self.loop_depth += 1
 
@@ -655,12 +662,13 @@ def make_codegen_class(base):
                 for i, item in enumerate(block):
                     if isinstance(item, _Block):
                         if item.body:  # (a branch of bindings only has no code)
-                            src.append(indent + item.header)
+                            src.append(f"{indent}{item.header}  # {item.comment}"
+                                       if item.comment else indent + item.header)
                             line_info[len(src)] = item.info
                             render(item.body, indent + "    ")
                     else:
-                        code, uses, defines, info = item
-                        src.append(indent + code)
+                        code, uses, defines, info, comment = item
+                        src.append(f"{indent}{code}  # {comment}" if comment else indent + code)
                         line_info[len(src)] = info
                         if code.startswith("return"):
                             continue
@@ -682,8 +690,10 @@ def make_codegen_class(base):
             filename = f"<tfgraph-plan-{next(_codegen_counter)}>"
             code = compile(text, filename, "exec")
             exec(code, self.ns)
-            fn = self.ns["_run"]
+            fn = self.ns.pop("_run")  # (as _CodeGen._assemble: no reference cycle)
             linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
-            return _Plan(fn, fn.__code__, line_info, self.feed_tensors, self.order, self.backends)
+            weakref.finalize(fn, linecache.cache.pop, filename, None)
+            return _Plan(fn, fn.__code__, line_info, self.feed_tensors, self.order, self.backends,
+                         text)
 
     return ControlFlowCodeGen
