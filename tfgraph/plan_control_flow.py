@@ -248,8 +248,9 @@ class _Block:
         self.lits = lits  # the guard literals of an `if` block (adjacent equal ones merge)
 
 
-def make_codegen_class(base):
-    """The control-flow code generator, a subclass of the session's `_CodeGen`."""
+def make_codegen_class(base, plan_cls, codegen_counter):
+    """The control-flow code generator: a subclass of the session's `_CodeGen` (`base`),
+    making `plan_cls` plans named with `codegen_counter`."""
 
     class ControlFlowCodeGen(base):
         def build(self):
@@ -623,7 +624,6 @@ def make_codegen_class(base):
 
         # --- assembly -----------------------------------------------------------------------
         def _assemble_structured(self, args):
-            from .session import _Plan, _codegen_counter
             occ: Dict[str, List[tuple]] = {}
 
             def collect(block: list, prefix: tuple) -> None:
@@ -687,13 +687,13 @@ def make_codegen_class(base):
                             src.append(indent + " = ".join(maybe) + " = None")
             render(root, "    ")
             text = "\n".join(src) + "\n"
-            filename = f"<tfgraph-plan-{next(_codegen_counter)}>"
+            filename = f"<tfgraph-plan-{next(codegen_counter)}>"
             code = compile(text, filename, "exec")
             exec(code, self.ns)
             fn = self.ns.pop("_run")  # (as _CodeGen._assemble: no reference cycle)
             linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
             weakref.finalize(fn, linecache.cache.pop, filename, None)
-            return _Plan(fn, fn.__code__, line_info, self.feed_tensors, self.order, self.backends,
+            return plan_cls(fn, fn.__code__, line_info, self.feed_tensors, self.order, self.backends,
                          text)
 
     return ControlFlowCodeGen

@@ -714,7 +714,7 @@ def _control_flow_codegen():
     """The `_CodeGen` subclass that structures conds and loops (made once, on first use)."""
     if not _cf_codegen_cls:
         from .plan_control_flow import make_codegen_class
-        _cf_codegen_cls.append(make_codegen_class(_CodeGen))
+        _cf_codegen_cls.append(make_codegen_class(_CodeGen, _Plan, _codegen_counter))
     return _cf_codegen_cls[0]
 
 

@@ -18,9 +18,11 @@ branch is taken / once per iteration.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Dict, Iterator, List, Optional, Sequence
+import weakref
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ..framework import dtypes
+from ..framework.constant import convert_to_tensor
 from ..framework.graph import Graph, Operation, Tensor
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape, unknown_shape
@@ -73,8 +75,7 @@ class Switch(_PlannedOp):
         # A cond's Switch: the gradient is whichever branch ran (TF1's _SwitchGrad). A loop's
         # Switch never gets here: gradients.py differentiates a while loop as a whole.
         _reject_loop_gradient(op)
-        from . import cond_v1
-        return [cond_v1.merge_gradients(op, grad_false, grad_true), None]
+        return [merge_gradients(op, grad_false, grad_true), None]
 
 
 @register_op("RefSwitch")
@@ -99,8 +100,7 @@ class Merge(_PlannedOp):
 
     def gradient(self, op, grad, _grad_index):
         _reject_loop_gradient(op)
-        from . import cond_v1
-        return cond_v1.switch_gradients(op, grad)
+        return switch_gradients(op, grad)
 
 
 @register_op("RefMerge")
@@ -300,3 +300,61 @@ class ControlFlowContext:
     def describe(self) -> str:
         return "the top level"
 
+
+# --- cond building blocks and gradients (TF1's _SwitchGrad / _MergeGrad) -----------------
+# A Merge op -> the predicate that chose its input (its gradient switches on it).
+_MERGE_PRED: "weakref.WeakKeyDictionary[Operation, Tensor]" = weakref.WeakKeyDictionary()
+
+
+def switch(data: Any, pred: Any, name: Optional[str] = None) -> Tuple[Tensor, Tensor]:
+    """`(output_false, output_true)`: `data` forwarded to the side `pred` selects."""
+    data = convert_to_tensor(data)
+    pred = convert_to_tensor(pred)
+    g = data.graph
+    op = g.create_op("Switch", [data, pred], {"T": data.dtype}, name=name or "Switch")
+    return op._outputs[0], op._outputs[1]
+
+
+def merge(inputs: Sequence[Any], name: Optional[str] = None) -> Tuple[Tensor, Tensor]:
+    """`(output, value_index)`: the live one of `inputs` and its index."""
+    inputs = [convert_to_tensor(x) for x in inputs]
+    g = inputs[0].graph
+    op = g.create_op("Merge", inputs, {"N": len(inputs), "T": inputs[0].dtype},
+                     name=name or "Merge")
+    return op._outputs[0], op._outputs[1]
+
+
+def merge_gradients(switch_op: Operation, grad_false: Tensor, grad_true: Tensor) -> Tensor:
+    """A cond Switch's gradient: the gradient of the branch that ran."""
+    pred = switch_op._inputs[1]
+    m = merge([grad_false, grad_true], name="cond_grad")[0]
+    _MERGE_PRED[m.op] = pred
+    return m
+
+
+def switch_gradients(merge_op: Operation, grad: Tensor) -> List[Optional[Tensor]]:
+    """A cond Merge's gradient: the incoming gradient routed into the branch that ran."""
+    if len(merge_op._inputs) != 2:
+        raise LookupError(f"No gradient for Merge '{merge_op.name}' with "
+                          f"{len(merge_op._inputs)} inputs (only a cond's 2-way Merge)")
+    pred = _MERGE_PRED.get(merge_op)
+    if pred is None:
+        pred = _find_pred(merge_op)
+    f, t = switch(grad, pred, name="cond_grad")
+    return [f, t]
+
+
+def _find_pred(merge_op: Operation) -> Tensor:
+    """The predicate of the nearest Switch feeding a Merge (imported graphs)."""
+    seen = set()
+    stack = [t._op for t in merge_op._inputs]
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        if op.type == "Switch" and op._inputs[1]._op.type != "LoopCond":
+            return op._inputs[1]
+        stack.extend(t._op for t in op._inputs)
+        stack.extend(op._control_inputs)
+    raise LookupError(f"No gradient for Merge '{merge_op.name}': no Switch feeds it")
