@@ -13,6 +13,7 @@ from .framework import dtypes
 from .framework.constant import convert_to_tensor, graph_of, name_scope
 from .framework.graph import Operation, Tensor
 from .framework.registry import get_gradient_function
+from .ops import array_ops, math_ops
 
 
 class UnconnectedGradients:
@@ -76,7 +77,6 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients",
 
     with graph.as_default(), name_scope(name, "gradients", ys_l + xs_l):
         # Seeds: ones shaped like each y (Shape -> grad_ys_i -> Fill), or the given grad_ys.
-        from .ops import array_ops
         seeds = []
         for i, (y, gy) in enumerate(zip(ys_l, grad_ys_l)):
             if gy is None:
@@ -152,7 +152,6 @@ def _backprop(ys_l: Sequence[Tensor], seeds: Sequence[Tensor], xs_l: Sequence[Te
     cross from one iteration to the next only through NextIteration, which the traversal
     does not enter.
     """
-    from .ops import array_ops
     from .ops import while_v1
     graph = ys_l[0].graph
     node = _node_finder(within)
@@ -284,13 +283,11 @@ def _aggregate(gs: Optional[List[Tensor]], t: Tensor) -> Optional[Tensor]:
         return None
     if len(gs) == 1:
         return gs[0]
-    from .ops.math_ops import add_n
-    return add_n(gs)
+    return math_ops.add_n(gs)
 
 
 def hessians(ys: Any, xs: Any, name: str = "hessians", **kwargs) -> List[Tensor]:
     """Second derivatives of `sum(ys)` w.r.t. each x, as `tf.hessians` (for small xs)."""
-    from .ops import array_ops
     xs_l = _as_list(xs)
     out = []
     with name_scope(name):

@@ -316,7 +316,7 @@ class GradWhileContext(WhileContext):
                 f"Gradient of while loop '{fwd.name}' needs '{t.name}', a value computed in a "
                 f"branch of a tf.cond inside the loop: not supported (compute it with tf.where)")
         with in_context(g, fwd.outer), g.control_dependencies(None):
-            from .data_flow_ops import stack_v2
+            from .stack_ops import stack_v2
             stack = stack_v2(-1, t.dtype, name="f_acc")
         with in_context(g, fwd), g.control_dependencies(None):
             h = fwd.capture(stack, stack.op.name)
