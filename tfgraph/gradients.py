@@ -13,7 +13,7 @@ from .framework import dtypes
 from .framework.constant import convert_to_tensor, graph_of, name_scope
 from .framework.graph import Operation, Tensor
 from .framework.registry import get_gradient_function
-from .ops import array_ops, math_ops
+from .ops import array_ops, math_ops, while_v1
 
 
 class UnconnectedGradients:
@@ -115,7 +115,6 @@ class _LoopNode:
     __slots__ = ("ctx", "_inputs", "_outputs", "name")
 
     def __init__(self, ctx):
-        from .ops import while_v1
         self.ctx = ctx
         self._inputs = while_v1.loop_inputs(ctx)
         self._outputs = while_v1.loop_outputs(ctx)
@@ -125,7 +124,6 @@ class _LoopNode:
 def _node_finder(within):
     """`node(op)`: the op, or the `_LoopNode` of the outermost while loop inside `within`
     (None: the top level) that contains it."""
-    from .ops import while_v1
     nodes: Dict[Any, _LoopNode] = {}
 
     def node(op):
@@ -152,7 +150,6 @@ def _backprop(ys_l: Sequence[Tensor], seeds: Sequence[Tensor], xs_l: Sequence[Te
     cross from one iteration to the next only through NextIteration, which the traversal
     does not enter.
     """
-    from .ops import while_v1
     graph = ys_l[0].graph
     node = _node_finder(within)
 
