@@ -11,6 +11,7 @@ import importlib as _importlib
 __all__ = []
 for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_ops",
                 "ops.parsing_ops", "ops.io_ops", "framework.sparse_tensor", "ops.data_flow_ops",
+                "ops.cond_v1", "ops.logging_ops", "ops.script_ops", "ops.while_v1",
                 "ops.more_math_ops", "ops.segment_ops", "ops.clip_ops", "ops.misc_api",
                 "ops.linalg_ops", "ops.scatter_ops"):
     _mod = _importlib.import_module(f"{__package__}.{_family}")
@@ -24,3 +25,7 @@ for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math",
     __all__.append(_ns)
 
 LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets", "data")
+
+# TF1 spells these with names that are Python keywords or builtins.
+from .ops.logging_ops import print_v2 as print  # noqa: E402,F401,A001  (tf.print)
+__all__.append("print")
