@@ -159,7 +159,7 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients",
                     result = list(result) if isinstance(result, (list, tuple)) else [result]
                     if len(result) != len(op._inputs):
                         raise ValueError(
-                            f"Num gradients {len(result)} generated for op {op.node_def['name']} "
+                            f"Num gradients {len(result)} generated for op {op.name} "
                             f"do not match num inputs {len(op._inputs)}")
                     in_grads = result
             for i, (t, g) in enumerate(zip(op._inputs, in_grads)):

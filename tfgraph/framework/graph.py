@@ -204,12 +204,10 @@ class Operation:
         _eval_in_session(self, feed_dict, session)
 
     @property
-    def node_def(self) -> Dict[str, Any]:
-        """A dict with the NodeDef fields (name, op, input, device, attr)."""
-        inputs = [t.name if t.value_index else t.op.name for t in self._inputs]
-        inputs += ["^" + c.name for c in self._control_inputs]
-        return {"name": self._name, "op": self.type, "input": inputs, "device": self._device,
-                "attr": dict(self.attrs)}
+    def node_def(self) -> Any:
+        """The op as TensorFlow's `NodeDef` protocol buffer (name, op, input, device, attr)."""
+        from .graph_io import node_def
+        return node_def(self)
 
     def _as_graph_element(self) -> "Operation":
         return self
@@ -625,8 +623,8 @@ class Graph:
 
     # --- misc ---------------------------------------------------------------------------
     def as_graph_def(self, from_version: Optional[int] = None, add_shapes: bool = False):
-        """The graph as a `GraphDef` protocol buffer (needs `pip install tfgraph[tensorboard]`)."""
-        from ..summary.graph_def import as_graph_def
+        """The graph as TensorFlow's `GraphDef` protocol buffer (see `framework/graph_io.py`)."""
+        from .graph_io import as_graph_def
         return as_graph_def(self, add_shapes=add_shapes)
 
     @property
