@@ -13,7 +13,8 @@ import glob as _glob
 import io
 import os
 import shutil
-from typing import Any, Iterator, List, NamedTuple, Optional, Tuple, Union
+import tempfile
+from typing import Any, Callable, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from ..framework import errors
 
@@ -302,6 +303,89 @@ def get_matching_files(pattern: PathLike) -> List[str]:
 
 def _walk_tf1(top: PathLike, in_order: bool = True):
     return walk(top, topdown=in_order)
+
+
+# --- atomic file writes (checkpoints, graphs, state files) ------------------------------------
+def _fsync_dir(dirname: str) -> None:
+    # Makes the rename itself durable on POSIX; not supported (nor needed) on Windows.
+    try:
+        fd = os.open(dirname or ".", os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the OS allows (Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: read by setting (briefly) and restoring it
+    os.umask(mask)
+    return mask
+
+
+def _write_temp(path: str, write: Callable[[Any], None]) -> str:
+    """Writes a fresh hidden file beside `path` through `write`, fsync'ed, mode per umask.
+
+    Returns its name; the caller renames it into place. On failure nothing is left behind.
+    """
+    dirname, base = os.path.split(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=dirname)
+    try:
+        # mkstemp makes 0600 files; a checkpoint must be readable as any new file would be
+        # (e.g. by a serving process of another user): 0666 less the umask, as open() does.
+        os.fchmod(fd, 0o666 & ~_umask()) if hasattr(os, "fchmod") else None
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+    return tmp
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def atomic_write(path: str, write: Callable[[Any], None]) -> None:
+    """Writes `path` through `write(fileobj)` into a temporary file, then renames it into place.
+
+    The temporary file lives in the same directory (so the rename is atomic), is fsync'ed
+    before the rename, gets the permissions the umask gives new files, and is removed if
+    `write` raises: `path` is either its old content or the complete new content.
+
+    Args:
+      path: The destination file.
+      write: Called with a binary file object open for writing.
+    """
+    tmp = _write_temp(path, write)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+    _fsync_dir(os.path.dirname(os.path.abspath(path)))
+
+
+def atomic_write_string_to_file(filename: str, contents: str) -> None:
+    """Writes `contents` (text, UTF-8) to `filename` atomically (see `atomic_write`)."""
+    data = contents.encode("utf-8")
+    atomic_write(filename, lambda f: f.write(data))
 
 
 # TF1's `tf.gfile` spellings.

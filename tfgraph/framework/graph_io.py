@@ -38,6 +38,9 @@ import numpy as np
 
 from . import dtypes as _dtypes
 from . import errors
+from .file_io import atomic_write, makedirs
+from .graph import Graph, Operation, Tensor, get_default_graph
+from .registry import get_op_def
 from .tensor_shape import TensorShape
 
 _INSTALL_HINT = ("TensorFlow's file formats (GraphDef, MetaGraphDef, SavedModel, summaries) need "
@@ -454,7 +457,6 @@ def _accepted_attrs(op_def: Any) -> Tuple[set, bool]:
 
 def tfgraph_attrs(tfgraph_type: str, tf_type: str, attrs: Dict[str, Any]) -> Dict[str, Any]:
     """The attributes of a node that the tfgraph op `tfgraph_type` takes (see module docstring)."""
-    from .registry import get_op_def
     op_def = get_op_def(tfgraph_type)
     named, var_kw = _accepted_attrs(op_def)
     tf_def = tf_op_def(tf_type)
@@ -486,7 +488,6 @@ def _parse_input(s: str) -> Tuple[str, int, bool]:
 
 
 def _is_known(op_type: str) -> bool:
-    from .registry import get_op_def
     if op_type in _IMPORT_RULES:
         return True
     try:
@@ -572,7 +573,6 @@ def import_graph_def(graph_def: Any, input_map: Optional[Dict[str, Any]] = None,
         node the op's shape rules reject (named).
       TypeError: If `graph_def` is not a `GraphDef`.
     """
-    from .graph import Operation, Tensor, get_default_graph
     pb = protos()
     if not isinstance(graph_def, pb.graph_pb2.GraphDef):
         if type(graph_def).__name__ == "GraphDef" and hasattr(graph_def, "SerializeToString"):
@@ -686,8 +686,6 @@ def write_graph(graph_or_graph_def: Any, logdir: str, name: str, as_text: bool =
     Returns:
       The path written.
     """
-    from .file_io import makedirs
-    from .graph import Graph
     pb = protos()
     gd = graph_or_graph_def.as_graph_def() if isinstance(graph_or_graph_def, Graph) \
         else graph_or_graph_def
@@ -695,7 +693,6 @@ def write_graph(graph_or_graph_def: Any, logdir: str, name: str, as_text: bool =
     path = os.path.join(logdir, name)
     data = pb.text_format.MessageToString(gd).encode("utf-8") if as_text \
         else gd.SerializeToString()
-    from ..train.checkpoint_management import atomic_write
     atomic_write(path, lambda f: f.write(data))
     return path
 
@@ -738,7 +735,12 @@ def parse_proto_file(path: str, cls: Any) -> Any:
                                            f"or corrupt file?): {'; '.join(problems)}")
 
 
-_TF_IO_NAMES = ("write_graph",)
+def _register() -> None:
+    from . import graph as _graph  # (this module's own dependency; no cycle)
+    _graph._GRAPH_DEF_EXPORT = types.SimpleNamespace(as_graph_def=as_graph_def, node_def=node_def)
+
+
+_register()
 
 __all__ = ["protos", "as_graph_def", "import_graph_def", "write_graph", "read_graph_def",
            "register_import", "register_export", "tensor_from_proto", "make_tensor_proto",

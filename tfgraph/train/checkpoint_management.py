@@ -39,15 +39,17 @@ import glob
 import json
 import os
 import re
-import tempfile
 import uuid
 import zipfile
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from ..framework import dtypes as _dtypes
 from ..framework import errors
+# Atomic writes live in framework/file_io.py; re-exported here, where they always were.
+from ..framework.file_io import (_fsync_dir, _remove_quietly, _write_temp,  # noqa: F401
+                                 atomic_write, atomic_write_string_to_file)
 from . import tf_checkpoint as _tfc
 
 INDEX_SUFFIX = _tfc.INDEX_SUFFIX
@@ -59,89 +61,6 @@ FORMAT_NAME = "tfgraph-checkpoint"
 FORMAT_VERSION = 1
 _ID_KEY = "__checkpoint_id__"
 _DEFAULT_LATEST_FILENAME = "checkpoint"
-
-
-# --- atomic file writes ----------------------------------------------------------------------
-def _fsync_dir(dirname: str) -> None:
-    # Makes the rename itself durable on POSIX; not supported (nor needed) on Windows.
-    try:
-        fd = os.open(dirname or ".", os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _umask() -> int:
-    """The process umask, read without changing it where the OS allows (Linux)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)  # elsewhere: read by setting (briefly) and restoring it
-    os.umask(mask)
-    return mask
-
-
-def _write_temp(path: str, write: Callable[[Any], None]) -> str:
-    """Writes a fresh hidden file beside `path` through `write`, fsync'ed, mode per umask.
-
-    Returns its name; the caller renames it into place. On failure nothing is left behind.
-    """
-    dirname, base = os.path.split(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=dirname)
-    try:
-        # mkstemp makes 0600 files; a checkpoint must be readable as any new file would be
-        # (e.g. by a serving process of another user): 0666 less the umask, as open() does.
-        os.fchmod(fd, 0o666 & ~_umask()) if hasattr(os, "fchmod") else None
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
-    return tmp
-
-
-def _remove_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
-def atomic_write(path: str, write: Callable[[Any], None]) -> None:
-    """Writes `path` through `write(fileobj)` into a temporary file, then renames it into place.
-
-    The temporary file lives in the same directory (so the rename is atomic), is fsync'ed
-    before the rename, gets the permissions the umask gives new files, and is removed if
-    `write` raises: `path` is either its old content or the complete new content.
-
-    Args:
-      path: The destination file.
-      write: Called with a binary file object open for writing.
-    """
-    tmp = _write_temp(path, write)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
-    _fsync_dir(os.path.dirname(os.path.abspath(path)))
-
-
-def atomic_write_string_to_file(filename: str, contents: str) -> None:
-    """Writes `contents` (text, UTF-8) to `filename` atomically (see `atomic_write`)."""
-    data = contents.encode("utf-8")
-    atomic_write(filename, lambda f: f.write(data))
 
 
 # --- writing checkpoints ---------------------------------------------------------------------

@@ -18,7 +18,6 @@ import os
 import warnings
 from typing import Any, Dict, List, Optional
 
-from ..framework import errors
 from ..framework import graph_io
 from ..framework.graph import Operation, Tensor, get_default_graph
 from ..framework.graph_keys import GraphKeys
@@ -237,33 +236,15 @@ def _import_collections(mgd: Any, graph: Any, prefix: str, created_vars: Dict[st
                 graph.add_to_collection(key, float(v))
 
 
-def import_meta_graph(meta_graph_or_file: Any, clear_devices: bool = False,
-                      import_scope: Optional[str] = None, **kwargs: Any) -> Any:
-    """Recreates a saved graph in the default graph (`tf.train.import_meta_graph`).
+def import_meta_graph_def(meta_graph_or_file: Any, clear_devices: bool = False,
+                         import_scope: Optional[str] = None, **kwargs: Any) -> Any:
+    """Imports a MetaGraphDef's graph and collections into the default graph.
 
-    The TF1 idiom of loading a trained model with no model code::
-
-        saver = tf.train.import_meta_graph("model.ckpt.meta")
-        saver.restore(sess, "model.ckpt")
-        sess.run("probs:0", {"images:0": x})
-
-    Args:
-      meta_graph_or_file: A `MetaGraphDef` or the path of a `.meta` file (binary or text),
-        written by TensorFlow or tfgraph.
-      clear_devices: Drop the nodes' device placements.
-      import_scope: Put every imported name under this scope ("scope/...").
-      **kwargs: `input_map`, `return_elements` as for `tf.import_graph_def`.
+    The engine of `tf.train.import_meta_graph` (`saver.py`, which builds the returned Saver).
 
     Returns:
-      A `tf.train.Saver` built from the meta graph's `SaverDef` (None when it has none and
-      no variables).
-
-    Raises:
-      IOError: If the file does not exist.
-      tf.errors.DataLossError: If the file is corrupt.
-      ValueError: If the graph uses op types tfgraph does not support (all listed).
+      `(meta_graph_def, prefix)`: the proto and the prefix given to imported names.
     """
-    from .saver import Saver, SaverDef
     pb = graph_io.protos()
     if isinstance(meta_graph_or_file, pb.meta_graph_pb2.MetaGraphDef):
         mgd = meta_graph_or_file
@@ -279,16 +260,7 @@ def import_meta_graph(meta_graph_or_file: Any, clear_devices: bool = False,
                               return_elements=kwargs.get("return_elements"),
                               name=prefix, clear_devices=clear_devices)
     _import_collections(mgd, graph, prefix, {})
-    if mgd.HasField("saver_def"):
-        sd = mgd.saver_def
-        return Saver(saver_def=SaverDef(
-            prefix + sd.filename_tensor_name, prefix + sd.save_tensor_name,
-            prefix + sd.restore_op_name, max_to_keep=sd.max_to_keep, sharded=sd.sharded,
-            keep_checkpoint_every_n_hours=sd.keep_checkpoint_every_n_hours,
-            version=sd.version))
-    if graph.get_collection(GraphKeys.GLOBAL_VARIABLES):
-        return Saver()
-    return None
+    return mgd, prefix
 
 
-__all__ = ["export_meta_graph", "import_meta_graph"]
+__all__: List[str] = []

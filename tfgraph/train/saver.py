@@ -589,15 +589,48 @@ class Saver:
 
 
 def import_meta_graph(meta_graph_or_file: Any, clear_devices: bool = False,
-                      import_scope: Optional[str] = None, **kwargs: Any) -> Any:
-    """`tf.train.import_meta_graph`; see `tfgraph.train.meta_graph.import_meta_graph`."""
-    from .meta_graph import import_meta_graph as _import
-    return _import(meta_graph_or_file, clear_devices=clear_devices, import_scope=import_scope,
-                   **kwargs)
+                      import_scope: Optional[str] = None, **kwargs: Any) -> Optional[Saver]:
+    """Recreates a saved graph in the default graph (`tf.train.import_meta_graph`).
+
+    The TF1 idiom of loading a trained model with no model code::
+
+        saver = tf.train.import_meta_graph("model.ckpt.meta")
+        saver.restore(sess, "model.ckpt")
+        sess.run("probs:0", {"images:0": x})
+
+    Args:
+      meta_graph_or_file: A `MetaGraphDef` or the path of a `.meta` file (binary or text),
+        written by TensorFlow or tfgraph (see `tfgraph.train.meta_graph`).
+      clear_devices: Drop the nodes' device placements.
+      import_scope: Put every imported name under this scope ("scope/...").
+      **kwargs: `input_map`, `return_elements` as for `tf.import_graph_def`.
+
+    Returns:
+      A `tf.train.Saver` built from the meta graph's `SaverDef` (a new Saver when it has none
+      but has variables; None when it has neither).
+
+    Raises:
+      IOError: If the file does not exist.
+      tf.errors.DataLossError: If the file is corrupt or truncated (naming it).
+      ValueError: If the graph uses op types tfgraph does not support (all listed).
+    """
+    from .meta_graph import import_meta_graph_def
+    mgd, prefix = import_meta_graph_def(meta_graph_or_file, clear_devices=clear_devices,
+                                        import_scope=import_scope, **kwargs)
+    if mgd.HasField("saver_def"):
+        sd = mgd.saver_def
+        return Saver(saver_def=SaverDef(
+            prefix + sd.filename_tensor_name, prefix + sd.save_tensor_name,
+            prefix + sd.restore_op_name, max_to_keep=sd.max_to_keep, sharded=sd.sharded,
+            keep_checkpoint_every_n_hours=sd.keep_checkpoint_every_n_hours,
+            version=sd.version))
+    if get_default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES):
+        return Saver()
+    return None
 
 
 def export_meta_graph(filename: Optional[str] = None, **kwargs: Any) -> Any:
-    """`tf.train.export_meta_graph`; see `tfgraph.train.meta_graph.export_meta_graph`."""
+    """`tf.train.export_meta_graph`: see `tfgraph.train.meta_graph.export_meta_graph`."""
     from .meta_graph import export_meta_graph as _export
     return _export(filename, **kwargs)
 

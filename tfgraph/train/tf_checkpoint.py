@@ -31,10 +31,7 @@ import numpy as np
 from ..framework import dtypes as _dtypes
 from ..framework import errors
 
-try:  # a C implementation when available; the NumPy one of the summary writer otherwise
-    from google_crc32c import value as crc32c
-except ImportError:  # pragma: no cover
-    from ..summary.writer import crc32c  # type: ignore
+from ..lib.io.crc32c import crc32c, mask
 
 DATA_SUFFIX = ".data-00000-of-00001"
 INDEX_SUFFIX = ".index"
@@ -45,11 +42,6 @@ _DTYPE_ENUM = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "
                "string": 7, "complex64": 8, "int64": 9, "bool": 10, "uint16": 17,
                "complex128": 18, "float16": 19, "uint32": 22, "uint64": 23}
 _ENUM_DTYPE = {v: k for k, v in _DTYPE_ENUM.items()}
-
-
-def mask(crc: int) -> int:
-    """TensorFlow's masked CRC (rotated and offset, so CRCs of CRCs stay well mixed)."""
-    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
 
 # --- protobuf wire format (the few fields needed) ----------------------------------------------
