@@ -9,7 +9,8 @@ __all__ = []
 _NOT_TF1 = {"CheckpointReader", "CheckpointState", "meta_graph_filename"}
 _SUBMODULES = ("optimizer", "gradient_descent", "momentum", "adam", "rmsprop", "adagrad",
               "learning_rate_decay", "training_util", "saver", "checkpoint_management",
-              "moving_averages", "session_hooks", "coordinator", "queue_runner", "input")
+              "moving_averages", "session_hooks", "coordinator", "queue_runner", "input",
+              "checkpoint_utils")
 for _name in _SUBMODULES:
     try:
         _mod = _importlib.import_module(f"{__name__}.{_name}")
@@ -29,6 +30,8 @@ for _name in list(globals()):
         del globals()[_name]
 
 from .._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
+from ..framework.graph_io import write_graph  # noqa: E402,F401  (tf.train.write_graph)
+__all__.append("write_graph")
 
 _EXAMPLE_PROTOS = ("Example", "SequenceExample", "Features", "Feature", "FeatureList",
                    "FeatureLists", "BytesList", "FloatList", "Int64List")
