@@ -2,6 +2,8 @@
 each of TF1's names that some source module defines, and nothing else, so the namespace
 shows TF1's names only and picks up an op as soon as a module implements it."""
 import importlib
+import sys
+import types
 from typing import Dict, Iterable, List, Mapping, Optional
 
 
@@ -39,3 +41,27 @@ def export(namespace: Dict[str, object], names: Iterable[str], sources: Iterable
                 bound.append(name)
                 break
     return bound
+
+
+class _NamespacePackage(types.ModuleType):
+    """A package whose implementation submodules never show up as its attributes: Python's
+    import system sets `package.submodule` on every first import (also lazy ones inside
+    functions); this class ignores those assignments, so the namespace keeps showing TF1's
+    names only. `import package.submodule` and `from package import submodule` still work
+    (Python falls back to `sys.modules`)."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if isinstance(value, types.ModuleType) and \
+                getattr(value, "__name__", "") == f"{self.__name__}.{name}":
+            return
+        super().__setattr__(name, value)
+
+
+def hide_submodules(module_name: str) -> None:
+    """Removes the implementation submodules from the package `module_name`'s attributes, now
+    and for later (lazy) imports."""
+    module = sys.modules[module_name]
+    for name, value in list(vars(module).items()):
+        if isinstance(value, types.ModuleType) and value.__name__ == f"{module_name}.{name}":
+            delattr(module, name)
+    module.__class__ = _NamespacePackage

@@ -7,3 +7,7 @@ from ._base import (AveragePooling2D, Conv2D, Dense, Dropout, Flatten,  # noqa: 
 
 __all__ = ["AveragePooling2D", "Conv2D", "Dense", "Dropout", "Flatten", "Layer", "MaxPooling2D",
            "average_pooling2d", "conv2d", "dense", "dropout", "flatten", "max_pooling2d"]
+
+from .._reexport import hide_submodules as _hide_submodules  # noqa: E402
+
+_hide_submodules(__name__)

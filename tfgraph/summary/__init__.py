@@ -18,6 +18,6 @@ for _name in _SUBMODULES:
         __all__.append(_n)
 
 # The submodules are implementation; the namespace shows TF1's names only.
-for _name in list(globals()):
-    if _name in _SUBMODULES + ("graph_def",):
-        del globals()[_name]
+from .._reexport import hide_submodules as _hide_submodules  # noqa: E402
+
+_hide_submodules(__name__)

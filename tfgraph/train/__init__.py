@@ -25,10 +25,9 @@ for _name in _SUBMODULES:
         __all__.append(_n)
 
 # The submodules are implementation; the namespace shows TF1's names only.
-for _name, _value in list(globals().items()):
-    if _name in _SUBMODULES or getattr(_value, "__name__", "").startswith(f"{__name__}."):
-        if not _name.startswith("_") and type(_value).__name__ == "module":
-            del globals()[_name]
+from .._reexport import hide_submodules as _hide_submodules  # noqa: E402
+
+_hide_submodules(__name__)
 
 from .._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
 from ..framework.graph_io import write_graph  # noqa: E402,F401  (tf.train.write_graph)
