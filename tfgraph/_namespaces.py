@@ -17,8 +17,11 @@ for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_
         __all__.append(_n)
 
 for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math", "compat",
-            "logging", "app", "io", "python_io"):
+            "logging", "app", "io", "python_io", "image", "queue"):
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 
 LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets", "data")
+
+from .ops.image_ops import random_crop  # noqa: E402,F401  (tf.random_crop)
+__all__.append("random_crop")
