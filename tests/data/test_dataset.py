@@ -308,3 +308,19 @@ def test_file_datasets_and_list_files(tmp_path):
     with tf.Session() as sess:
         with pytest.raises(tf.errors.InvalidArgumentError, match=r"No files matched pattern: .*\*.nothing"):
             sess.run(nomatch)
+
+
+def test_batched_slices_fast_path_keeps_the_element_order():
+    """slices -> shuffle -> batch gathers rows by index; it must give exactly what the
+    element-by-element path (a map in between) gives."""
+    x = np.arange(23, dtype=np.float32)
+    s = np.array([str(i).encode() for i in range(23)], dtype=object)
+    D = tf.data.Dataset
+    fast = D.from_tensor_slices((x, s)).shuffle(7, seed=3).batch(4)
+    slow = D.from_tensor_slices((x, s)).shuffle(7, seed=3).map(lambda a, b: (a, b)).batch(4)
+    f, w = _values(fast.repeat(2)), _values(slow.repeat(2))
+    assert len(f) == len(w) == 12
+    for (fa, fb), (wa, wb) in zip(f, w):
+        np.testing.assert_array_equal(fa, wa)
+        assert list(fb) == list(wb)
+    assert sorted(np.concatenate([a for a, _ in f[:6]]).tolist()) == list(range(23))

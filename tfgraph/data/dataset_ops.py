@@ -97,6 +97,12 @@ class Dataset:
     def _iter(self, rt: Runtime) -> Iterator[List[Any]]:
         raise NotImplementedError
 
+    def _indexed(self, rt: Runtime):
+        """`(arrays, row indices)` when every element is row `i` of `arrays` (slices, maybe
+        shuffled): `batch` then gathers a batch with one fancy index per component instead
+        of stacking row views. None otherwise."""
+        return None
+
     @staticmethod
     def _unique(tensors: Sequence[Tensor]) -> List[Tensor]:
         return list(dict.fromkeys(tensors))
@@ -275,7 +281,7 @@ class TensorSliceDataset(Dataset):
     def _inputs(self):
         return self._unique(self._tensors)
 
-    def _iter(self, rt):
+    def _values(self, rt):
         vals = [nest.as_array(rt.value(t), t.dtype) for t in self._tensors]
         n = len(vals[0])
         for t, v in zip(self._tensors, vals):
@@ -283,6 +289,14 @@ class TensorSliceDataset(Dataset):
                 raise errors.InvalidArgumentError(
                     None, None, f"All components of from_tensor_slices must have the same first "
                                 f"dimension: {self._tensors[0].name} has {n}, {t.name} has {len(v)}")
+        return vals, n
+
+    def _indexed(self, rt):
+        vals, n = self._values(rt)
+        return vals, iter(range(n))
+
+    def _iter(self, rt):
+        vals, n = self._values(rt)
         strings = [t.dtype is dtypes.string and v.ndim == 1 for t, v in zip(self._tensors, vals)]
         if not any(strings):
             if len(vals) == 1:
@@ -635,6 +649,14 @@ class BatchDataset(_Unary):
             raise errors.InvalidArgumentError(None, None, f"Batch size must be greater than zero, "
                                                           f"got {n}")
         types = self._input._flat_types()
+        indexed = self._input._indexed(rt)
+        if indexed is not None:  # rows of arrays: one gather per component and batch
+            vals, rows = indexed
+            while True:
+                idx = list(itertools.islice(rows, n))
+                if not idx or (self._drop and len(idx) < n):
+                    return
+                yield [v[idx] for v in vals]
         it = self._input._iter(rt)
         while True:
             items = list(itertools.islice(it, n))
@@ -759,6 +781,16 @@ class ShuffleDataset(_Unary):
         return self._unique(self._input._inputs() + [self._buffer])
 
     def _iter(self, rt):
+        return self._shuffled(rt, self._input._iter(rt))
+
+    def _indexed(self, rt):
+        src = self._input._indexed(rt)
+        if src is None:
+            return None
+        vals, rows = src
+        return vals, self._shuffled(rt, rows)  # the same draws as shuffling the rows themselves
+
+    def _shuffled(self, rt, it):
         n = _scalar(rt, self._buffer)
         if n <= 0:
             raise errors.InvalidArgumentError(None, None, f"buffer_size must be greater than zero, "
@@ -776,7 +808,6 @@ class ShuffleDataset(_Unary):
             seed = st["fixed"]
         rng = np.random.default_rng(seed)
         buf: List[Any] = []
-        it = self._input._iter(rt)
         for x in it:
             buf.append(x)
             if len(buf) == n:
