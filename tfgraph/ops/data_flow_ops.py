@@ -26,16 +26,10 @@ _KINDS = {"FIFOQueueV2": "FIFOQueue", "RandomShuffleQueueV2": "RandomShuffleQueu
 
 
 def _blocking(ctx, wait):
-    """Runs `wait()` with the session's run lock released (a kernel runs under it), so other
-    threads' runs (enqueues by queue runners) proceed meanwhile."""
-    lock = getattr(ctx, "_lock", None)
-    if lock is None or not lock.locked():
-        return wait()
-    lock.release()
-    try:
-        return wait()
-    finally:
-        lock.acquire()
+    """Runs `wait()` outside the session's run lock (`RunContext.blocking`): queue-runner
+    threads' enqueues proceed while this run waits. A fake context without it just waits."""
+    blocking = getattr(ctx, "blocking", None)
+    return blocking(wait) if blocking is not None else wait()
 
 
 class _Queue:
