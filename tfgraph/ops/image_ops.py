@@ -15,7 +15,7 @@ Codecs need Pillow (`pip install tfgraph[images]`), imported when a codec op fir
 from __future__ import annotations
 
 import io
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Optional, Tuple
 
 import numpy as np
 
@@ -23,7 +23,6 @@ from ..framework import dtypes, errors
 from ..framework.constant import convert_to_tensor, name_scope
 from ..framework.graph import Operation, Tensor, get_default_graph
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
-from ..framework.tensor_shape import TensorShape, unknown_shape
 from . import array_ops, math_ops, random_ops
 
 
