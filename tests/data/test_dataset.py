@@ -324,3 +324,21 @@ def test_batched_slices_fast_path_keeps_the_element_order():
         np.testing.assert_array_equal(fa, wa)
         assert list(fb) == list(wb)
     assert sorted(np.concatenate([a for a, _ in f[:6]]).tolist()) == list(range(23))
+
+
+def test_reinitializing_many_times_keeps_state_bounded():
+    """Every initialization closes the previous pipeline: its threads and function sessions."""
+    before = _threads()
+    ds = tf.data.Dataset.range(30).map(lambda v: v + 1, num_parallel_calls=2).prefetch(1)
+    it = ds.make_initializable_iterator()
+    nxt = it.get_next()
+    with tf.Session() as sess:
+        for _ in range(20):
+            sess.run(it.initializer)
+            sess.run(nxt)
+        res = sess._resources[("iterator", "Iterator")]
+        runners = list(res.runtime.root._runners.values())
+        assert len(runners) == 1 and len(runners[0]._sessions) <= 2
+        assert len(_threads() - before) <= 3  # the live pipeline's prefetch + 2 map workers
+    time.sleep(0.1)
+    assert not (_threads() - before)
