@@ -33,4 +33,4 @@ __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "shuffle_a
            "map_and_batch", "unbatch", "parallel_interleave"]
 
 # The namespace shows TF1's names only (annotations are strings, never evaluated).
-del annotations, Any, Callable, Optional, Dataset
+del annotations, Any, Callable, Optional
