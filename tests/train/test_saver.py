@@ -379,7 +379,7 @@ def test_crash_mid_save_keeps_previous_checkpoint_and_index(tmp_path, monkeypatc
             saver.save(sess, str(tmp_path / "m"), global_step=2)
         # Same prefix overwritten: the old complete checkpoint must survive.
         _failing_write_array(monkeypatch, fail_at=1)
-        with pytest.raises(tf.errors.UnknownError):
+        with pytest.raises(tf.errors.UnknownError, match=r"disk full"):
             saver.save(sess, str(tmp_path / "m-1"))
         monkeypatch.undo()
         assert _files(tmp_path) == ["checkpoint", "m-1.index.json", "m-1.npz"]  # no temp files
@@ -421,7 +421,7 @@ def test_atomic_write_replaces_whole_file_or_nothing(tmp_path):
         f.write(b"new but partial")
         raise RuntimeError("boom")
 
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match=r"boom"):
         cm.atomic_write(str(target), bad)
     assert target.read_text() == "old"
     assert _files(tmp_path) == ["f.txt"]
