@@ -33,6 +33,16 @@ def handle_of(obj: Any) -> np.ndarray:
     return h
 
 
+def move_between(v: Any, src, dst) -> Any:
+    """Array `v` of backend `src` on backend `dst` (a value pushed on one device, popped on
+    another)."""
+    if src.is_host:
+        return dst.from_host(v)
+    if dst.is_host:
+        return src.to_host(v)
+    return dst.from_host(src.to_host(v))
+
+
 @register_op("StackV2")
 class StackV2(OpDef):
     """A new, empty stack (each run); output 0 is its handle."""
@@ -92,10 +102,7 @@ class StackPopV2(OpDef):
                 raise errors.InvalidArgumentError(
                     None, op, f"Stack[{s.name}] is empty.\n\t [[node {op.name}]]")
             v, src = s.items.pop()
-            if src.name != be.name:
-                v = be.from_host(v) if src.is_host else (
-                    src.to_host(v) if be.is_host else be.from_host(src.to_host(v)))
-            return v
+            return move_between(v, src, be) if src.name != be.name else v
         return pop
 
 
