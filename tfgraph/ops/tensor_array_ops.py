@@ -50,7 +50,7 @@ class _TensorArray:
         raise errors.InvalidArgumentError(None, op, f"TensorArray {self.name}: {msg}"
                                                     f"\n\t [[node {op.name}]]")
 
-    def write(self, op, index: int, value, be) -> None:
+    def write(self, op, index: int, value, be, same_shape: bool = True) -> None:
         if index < 0:
             self._fail(op, f"Tried to write to index {index} but that is negative")
         if index >= len(self.items):
@@ -61,7 +61,7 @@ class _TensorArray:
             self.items.extend([None] * grow)
             self.shapes.extend([None] * grow)
         shape = tuple(value.shape)
-        if not self.element_shape.is_compatible_with(shape):
+        if same_shape and not self.element_shape.is_compatible_with(shape):
             self._fail(op, f"Could not write to TensorArray index {index} because the value "
                            f"shape is {list(shape)} which is incompatible with the TensorArray's "
                            f"inferred element shape: {self.element_shape}")
@@ -76,7 +76,7 @@ class _TensorArray:
             value = prev + value  # gradients written twice add up
         self.items[index] = (value, be)
         self.shapes[index] = shape
-        if self.element_shape.ndims is None or not self.element_shape.is_fully_defined():
+        if same_shape and not self.element_shape.is_fully_defined():
             self.element_shape = self.element_shape.merge_with(shape)
 
     def read(self, op, index: int, be):
@@ -210,12 +210,15 @@ class TensorArrayGatherV3(_TAOp):
             ta = _ta(handle)
             idx = [int(i) for i in np.asarray(indices).reshape(-1)]
             if not idx:
-                if not ta.element_shape.is_fully_defined():
+                es = ta.element_shape
+                if not es.is_fully_defined():  # the graph's static element shape
+                    es = es.merge_with(as_shape(op.attrs.get("element_shape")))
+                if not es.is_fully_defined():
                     ta._fail(op, "TensorArray has size zero, but element shape "
                                  f"{ta.element_shape} is not fully defined. Currently only "
                                  "static shapes are supported when packing zero-size "
                                  "TensorArrays.")
-                return xp.zeros((0,) + ta.element_shape.as_tuple(), dt)
+                return xp.zeros((0,) + es.as_tuple(), dt)
             vals = [ta.read(op, i, be) for i in idx]
             shapes = {tuple(v.shape) for v in vals}
             if len(shapes) > 1:
@@ -305,7 +308,7 @@ class TensorArraySplitV3(_TAOp):
                              f"{list(value.shape)}")
             start = 0
             for i, n in enumerate(lens):
-                ta.write(op, i, value[start:start + n], be)
+                ta.write(op, i, value[start:start + n], be, same_shape=False)
                 start += n
             return flow
         return split
@@ -516,7 +519,6 @@ class TensorArray:
 
     def unstack(self, value: Any, name: Optional[str] = None) -> "TensorArray":
         """A TensorArray holding the rows of `value` (its first dimension)."""
-        from .array_ops import shape as shape_
         with name_scope(name, "TensorArrayUnstack", [self._handle, value]):
             v = convert_to_tensor(value, name="value")
             n = shape_(v)[0]
