@@ -49,6 +49,7 @@ class StackV2(OpDef):
 
     stateful = True
     host_only = True
+    host_outputs = (0,)
 
     def infer(self, max_size, *, elem_type, stack_name=""):
         return spec(dtypes.resource, [])
@@ -91,6 +92,9 @@ class StackPopV2(OpDef):
 
     stateful = True
     host_inputs = (0,)
+    # An index pushed by a forward loop and read as metadata (a TensorArray index) is popped
+    # in host memory; values used as data are popped on the device.
+    host_memory_ok = "if_consumed_as_metadata"
 
     def infer(self, handle, *, elem_type, shape=None):
         return spec(elem_type, unknown_shape() if shape is None else shape)

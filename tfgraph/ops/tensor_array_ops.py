@@ -108,6 +108,7 @@ class TensorArrayV3(OpDef):
 
     stateful = True
     host_only = True
+    host_outputs = (0, 1)  # handle and flow are host metadata (loops keep them there)
 
     def infer(self, size, *, dtype, element_shape=None, dynamic_size=False,
               clear_after_read=True, identical_element_shapes=False, tensor_array_name=""):
@@ -131,6 +132,7 @@ class TensorArrayGradV3(OpDef):
 
     stateful = True
     host_only = True
+    host_outputs = (0, 1)
 
     def infer(self, handle, flow_in, *, source):
         return [spec(dtypes.resource, []), spec(dtypes.float32, [])]
