@@ -69,3 +69,10 @@ CASES.update({
     "TensorArrayConcatV3": [Case(_ta_roundtrip, [(3, 2)], label="concat")],
     "TensorArraySplitV3": [Case(_ta_roundtrip, [(3, 2)], label="split")],
 })
+
+CASES.update({
+    "DynamicStitch": [Case(lambda a, b: tf.dynamic_stitch([[0, 2], [[1], [3]]], [a, b]),
+                           [(2, 3), (2, 1, 3)], second_order=True)],
+    "ParallelDynamicStitch": [Case(lambda a: tf.get_default_graph().create_op(
+        "ParallelDynamicStitch", [tf.constant([1, 0]), a], {"N": 1}).outputs[0], [(2, 2)])],
+})
