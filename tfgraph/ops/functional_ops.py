@@ -8,7 +8,7 @@ from typing import Any, Callable, List, Optional
 from ..framework import dtypes
 from ..framework.constant import constant, convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape, dimension_value
-from . import cf_nest as nest
+from ..util import nest
 from .tensor_array_ops import TensorArray
 from .while_v1 import while_loop
 
