@@ -5,13 +5,10 @@ Each submodule lists its public names in `__all__`; they are all exported here.
 import importlib as _importlib
 
 __all__ = []
-# Public in their modules for tfgraph's own use, but not names of TF1's tf.train.
-_NOT_TF1 = {"CheckpointReader", "CheckpointState", "meta_graph_filename"}
-_SUBMODULES = ("optimizer", "gradient_descent", "momentum", "adam", "rmsprop", "adagrad",
+for _name in ("optimizer", "gradient_descent", "momentum", "adam", "rmsprop", "adagrad",
               "learning_rate_decay", "training_util", "saver", "checkpoint_management",
               "moving_averages", "session_hooks", "coordinator", "queue_runner", "input",
-              "checkpoint_utils")
-for _name in _SUBMODULES:
+              "checkpoint_utils", "checkpoint_ops"):
     try:
         _mod = _importlib.import_module(f"{__name__}.{_name}")
     except ModuleNotFoundError as _e:  # a submodule not written yet
@@ -19,29 +16,42 @@ for _name in _SUBMODULES:
             raise
         continue
     for _n in getattr(_mod, "__all__", []):
-        if _n in _NOT_TF1:
-            continue
         globals()[_n] = getattr(_mod, _n)
         __all__.append(_n)
 
-# The submodules are implementation; the namespace shows TF1's names only.
-from .._reexport import hide_submodules as _hide_submodules  # noqa: E402
-
-_hide_submodules(__name__)
-
-from .._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
 from ..framework.graph_io import write_graph  # noqa: E402,F401  (tf.train.write_graph)
 __all__.append("write_graph")
 
 _EXAMPLE_PROTOS = ("Example", "SequenceExample", "Features", "Feature", "FeatureList",
                    "FeatureLists", "BytesList", "FloatList", "Int64List")
-_refuse = _refusing_getattr("tf.train", __name__, _TABLES["tf.train"])
 
 
 def __getattr__(name: str):
-    """`tf.train.Example` & co.: protobuf classes, built on first use (needs protobuf);
-    names tfgraph does not offer raise NotImplementedError saying what to use."""
+    """`tf.train.Example` & co.: protobuf classes, built on first use (needs protobuf)."""
     if name in _EXAMPLE_PROTOS:
         from ..lib import example_pb2
         return getattr(example_pb2, name)
+    raise AttributeError(f"module 'tfgraph.train' has no attribute {name!r}")
+
+
+# --- TF1's names only (issue 16) ---------------------------------------------------------------
+# Public in their modules for tfgraph's own use, but not names of TF1's tf.train.
+for _n in ("CheckpointReader", "CheckpointState", "meta_graph_filename"):
+    if _n in __all__:
+        __all__.remove(_n)
+        del globals()[_n]
+
+from .._reexport import hide_submodules as _hide_submodules  # noqa: E402
+from .._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
+
+_hide_submodules(__name__)
+_refuse = _refusing_getattr("tf.train", __name__, _TABLES["tf.train"])
+_proto_getattr = __getattr__
+
+
+def __getattr__(name: str):  # noqa: F811
+    """TF1's protobuf classes (above); names tfgraph does not offer raise NotImplementedError
+    saying what to use instead."""
+    if name in _EXAMPLE_PROTOS:
+        return _proto_getattr(name)
     return _refuse(name)
