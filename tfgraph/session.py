@@ -113,6 +113,10 @@ class BaseSession:
         self._plans_control_edits = graph._control_edits
         self._cells: Dict[Operation, _VariableCell] = {}
         self._rngs: Dict[Operation, Any] = {}
+        # Stateful resources of input pipelines (iterators, queues), by their op: objects with
+        # an optional `close()` that stops their threads when the session closes.
+        self._resources: Dict[Any, Any] = {}
+        self._resources_lock = threading.Lock()
         # Counts runs; kernels use it to tell whether a value cached by another kernel comes
         # from the current run (conv_ops: im2col shared by Conv2D and its filter gradient).
         self._run_serial = 0
@@ -145,6 +149,12 @@ class BaseSession:
         self._plans.clear()
         self._cells.clear()
         self._rngs.clear()
+        with self._resources_lock:
+            resources, self._resources = list(self._resources.values()), {}
+        for r in resources:  # stops prefetch / queue-runner threads, wakes blocked dequeues
+            close = getattr(r, "close", None)
+            if close is not None:
+                close()
 
     def as_default(self):
         """A context manager making this the default session (does not close it)."""
@@ -186,6 +196,20 @@ class BaseSession:
                     rng = be.rng(seed)
                     self._rngs[op] = rng
         return rng
+
+    def resource(self, key: Any, make: Callable[[], Any]) -> Any:
+        """The session's resource for `key` (an iterator's or queue's op), made by `make()` on
+        first use. Resources with a `close()` method are closed with the session."""
+        r = self._resources.get(key)
+        if r is None:
+            with self._resources_lock:
+                r = self._resources.get(key)
+                if r is None:
+                    if self._closed:
+                        raise RuntimeError("Attempted to use a closed Session.")
+                    r = make()
+                    self._resources[key] = r
+        return r
 
     # --- running --------------------------------------------------------------------------
     def run(self, fetches: Any, feed_dict: Optional[dict] = None, options: Any = None,
@@ -690,6 +714,10 @@ class _CodeGen:
 def _flatten_fetches(f: Any, resolve: Callable, flat: List[Any]) -> Any:
     """Appends the graph elements of the nesting `f` to `flat`; returns its structure (a
     module function, not a recursive closure: that would be a reference cycle per plan)."""
+    expand = getattr(f, "_fetch_components", None)  # SparseTensor -> SparseTensorValue
+    if expand is not None:
+        typ, parts = expand()
+        return (typ, [_flatten_fetches(x, resolve, flat) for x in parts])
     if isinstance(f, (list, tuple)):
         return (type(f), [_flatten_fetches(x, resolve, flat) for x in f])
     if isinstance(f, dict):

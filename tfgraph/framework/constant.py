@@ -57,6 +57,10 @@ def _to_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
             except (TypeError, ValueError, OverflowError):
                 pass
         raise TypeError(_UNSUPPORTED.format(value))
+    if arr.dtype.kind == "S" and from_python:
+        # NumPy's fixed-width bytes drop trailing NUL bytes (b"a\x00" -> b"a"): binary strings
+        # (serialized protos, raw pixels) are kept whole in an object array.
+        arr = np.array(value, dtype=object)
     if arr.dtype.kind in "US":
         arr = arr.astype(object)
     if dtype is None:
