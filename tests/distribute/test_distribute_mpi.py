@@ -230,3 +230,38 @@ def test_mnist_mlp_example_trains_on_two_ranks_and_only_rank0_reports(datasets_d
     assert (tmp_path / "ckpt" / "checkpoint").exists()
     if tensorboard:
         assert len(list((tmp_path / "logs").glob("events.out.tfevents.*"))) == 1
+
+
+# --- collectives are matched by name (Horovod): a mismatch fails on every rank, at once ------
+def test_mismatched_collectives_fail_on_every_rank_naming_both_ops():
+    job = mpi_launch.run(2, [str(mpi_launch.WORKERS / "mismatch.py"), "caught"], timeout=90)
+    assert job.returncode == 0, job.output
+    assert job.seconds < FAILURE_BOUND, job.output
+    lines = {}
+    for line in job.output.splitlines():
+        if line.startswith("rank ") and ": " in line:
+            head, _, msg = line.partition(": ")
+            lines[head] = msg
+    both = {"different_names": ("MPIAllreduce 'loss'", "MPIAllreduce 'acc'"),
+            "different_order": ("MPIAllreduce 'first'", "MPIAllreduce 'second'"),
+            "different_counts": ("MPIAllreduce 'grads'", "MPIBroadcast 'weights'")}
+    for scenario, (op0, op1) in both.items():
+        for rank in (0, 1):
+            msg = lines.get(f"rank {rank} {scenario}", "")
+            assert msg.startswith("InvalidArgumentError: ranks ran different collectives"), \
+                (scenario, rank, job.output)
+            assert f"rank 0: {op0}" in msg and f"rank 1: {op1}" in msg, (scenario, msg)
+    # Matching names still reduce (and the ranks are in step again after the errors).
+    for rank in (0, 1):
+        assert lines[f"rank {rank} same_names sum"] == "[3.0, 3.0]"
+        assert lines[f"rank {rank} same_names"] == "no error"
+
+
+def test_an_uncaught_mismatch_ends_the_job_naming_both_ops():
+    job = mpi_launch.run(2, [str(mpi_launch.WORKERS / "mismatch.py"), "uncaught"], timeout=90)
+    assert job.returncode is not None, f"the job hung until killed:\n{job.output}"
+    assert job.returncode != 0
+    assert job.seconds < FAILURE_BOUND, job.output
+    assert "failed: InvalidArgumentError: ranks ran different collectives" in job.output
+    assert "rank 0: MPIAllreduce 'loss'" in job.output
+    assert "rank 1: MPIAllreduce 'acc'" in job.output
