@@ -106,7 +106,7 @@ def test_a_known_file_under_another_known_name_is_refused(tmp_path, monkeypatch)
     files = dict(mnist.SPEC.files)
     files[mnist.TEST_LABELS] = (digest,)
     spec = _files.DatasetSpec(name="mnist", subdirs=("mnist",), files=files, mirrors=())
-    monkeypatch.setattr(mnist, "SPEC", spec)
+    monkeypatch.setattr(_files, "_KNOWN_SPECS", [spec, fashion_mnist.SPEC])
     (tmp_path / mnist.TRAIN_LABELS).write_bytes(content)
     with pytest.raises(WrongDatasetFileError, match=r"expected mnist's train-labels.*this file "
                                                     r"is mnist's t10k-labels") as info:
