@@ -78,9 +78,11 @@ class MPIAllreduce(OpDef):
         threshold = st.fusion_threshold if threshold is None else int(threshold)
         buckets = _bucket_plan(threshold, op.inputs)
         what = f"MPIAllreduce '{op.name}'"
+        # Ranks fusing differently would make different numbers of MPI calls: checked too.
+        detail = f"{reduce_op}, fusion threshold {threshold}"
 
         def run(*arrays):
-            transport.check_collective(st, op, reduce_op, arrays, be.name)
+            transport.check_collective(st, op, detail, arrays, be.name)
             outs = transport.allreduce(st, be, arrays, reduce_op, threshold, buckets, what)
             return tuple(outs)  # infer returns a list: the plan unpacks a sequence
         return run

@@ -1,14 +1,17 @@
 """MPI worker: ranks that run different collectives (Horovod matches them by name).
 
-    mpirun -n 2 python tests/distribute/workers/mismatch.py caught    # every scenario, caught
-    mpirun -n 2 python tests/distribute/workers/mismatch.py uncaught  # names differ, not caught
+    mpirun -n 2 python tests/distribute/workers/mismatch.py caught OUT  # every scenario, caught
+    mpirun -n 2 python tests/distribute/workers/mismatch.py uncaught    # names differ, not caught
 
-`caught` runs each scenario on every rank, prints ``rank R <scenario>: <error>`` (or ``no
-error``) and goes on: after a detected mismatch all ranks are in step again. `uncaught` lets
-the error end the job (the excepthook aborts every rank).
+`caught` runs each scenario on every rank, records ``<scenario>: <error>`` (or ``no error``)
+in OUT/rank<R>.json (ranks' stdout may interleave) and goes on: after a detected mismatch
+all ranks are in step again. `uncaught` lets the error end the job (the excepthook aborts
+every rank).
 """
 from __future__ import annotations
 
+import json
+import os
 import sys
 
 import numpy as np
@@ -17,13 +20,12 @@ import tfgraph as tf
 import tfgraph.distribute as hvd
 
 
-def report(rank: int, scenario: str, fn) -> None:
+def report(results: dict, scenario: str, fn) -> None:
     try:
         fn()
-        print(f"rank {rank} {scenario}: no error", flush=True)
+        results[scenario] = "no error"
     except tf.errors.InvalidArgumentError as e:
-        print(f"rank {rank} {scenario}: {type(e).__name__}: {e.message}".replace("\n", " "),
-              flush=True)
+        results[scenario] = f"{type(e).__name__}: {e.message}"
 
 
 def different_names(rank: int) -> None:
@@ -54,23 +56,26 @@ def different_counts(rank: int) -> None:
         sess.run(b)
 
 
-def same_names(rank: int) -> None:
+def same_names(rank: int) -> list:
     tf.reset_default_graph()
     s = hvd.allreduce(tf.constant(np.full(2, rank + 1.0, np.float32)), name="loss", op=hvd.Sum)
     with tf.Session() as sess:
-        got = sess.run(s)
-    print(f"rank {rank} same_names sum: {got.tolist()}", flush=True)
+        return sess.run(s).tolist()
 
 
-def main(mode: str) -> None:
+def main(mode: str, out: str = "") -> None:
     hvd.init()
     rank = hvd.rank()
     if mode == "uncaught":
         different_names(rank)
         return
-    for scenario in (different_names, different_order, different_counts, same_names):
-        report(rank, scenario.__name__, lambda: scenario(rank))
+    results: dict = {}
+    for scenario in (different_names, different_order, different_counts):
+        report(results, scenario.__name__, lambda: scenario(rank))
+    report(results, "same_names", lambda: results.__setitem__("same_names sum", same_names(rank)))
+    with open(os.path.join(out, f"rank{rank}.json"), "w") as f:
+        json.dump(results, f)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:])
