@@ -13,6 +13,8 @@ from .framework import dtypes
 from .framework.constant import convert_to_tensor, graph_of, name_scope
 from .framework.graph import Operation, Tensor
 from .framework.registry import get_gradient_function
+from .framework.traversal import ancestors, descendants
+from .ops import array_ops, math_ops
 
 
 class UnconnectedGradients:
@@ -76,7 +78,6 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients",
 
     with graph.as_default(), name_scope(name, "gradients", ys_l + xs_l):
         # Seeds: ones shaped like each y (Shape -> grad_ys_i -> Fill), or the given grad_ys.
-        from .ops import array_ops
         seeds = []
         for i, (y, gy) in enumerate(zip(ys_l, grad_ys_l)):
             if gy is None:
@@ -97,24 +98,8 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients",
         # Ops between xs and ys: reachable forward from xs and backward from ys.
         stop_ops: Set[Operation] = {s.op for s in stop_l}
         x_ops = {x.op for x in xs_l}
-        reached: Set[Operation] = set()
-        queue = collections.deque(x_ops)
-        while queue:
-            op = queue.popleft()
-            if op in reached:
-                continue
-            reached.add(op)
-            for t in op._outputs:
-                queue.extend(t._consumers)
-        between: Set[Operation] = set()
-        queue = collections.deque(y.op for y in ys_l)
-        while queue:
-            op = queue.popleft()
-            if op in between or op not in reached:
-                continue
-            between.add(op)
-            for t in op._inputs:
-                queue.append(t._op)
+        reached = descendants(x_ops)
+        between = ancestors((y.op for y in ys_l), control=False, within=reached)
 
         # Pending counts: how many consumers in `between` each op waits on.
         pending: Dict[Operation, int] = collections.defaultdict(int)
@@ -199,13 +184,11 @@ def _aggregate(gs: Optional[List[Tensor]], t: Tensor) -> Optional[Tensor]:
         return None
     if len(gs) == 1:
         return gs[0]
-    from .ops.math_ops import add_n
-    return add_n(gs)
+    return math_ops.add_n(gs)
 
 
 def hessians(ys: Any, xs: Any, name: str = "hessians", **kwargs) -> List[Tensor]:
     """Second derivatives of `sum(ys)` w.r.t. each x, as `tf.hessians` (for small xs)."""
-    from .ops import array_ops
     xs_l = _as_list(xs)
     out = []
     with name_scope(name):

@@ -35,6 +35,7 @@ from .backends import Backend, default_backend_name, get_backend
 from .framework import errors
 from .framework.device import device_type as _device_type
 from .framework.run_context import RunContext
+from .framework.traversal import ancestors
 from .framework.graph import Graph, Operation, Tensor, get_default_graph
 # The default-session stack lives in the framework (Tensor.eval needs it); re-exported here.
 from .framework.graph import _default_session_stack, _eval_in_session, get_default_session  # noqa: F401
@@ -336,25 +337,11 @@ class BaseSession(RunContext):
 
         # 2. Prune: ancestors of the fetches through data and control edges, cut at fed
         #    tensors; inputs taken by reference (variables) bind storage, not a value.
-        needed: Dict[Operation, None] = {}
-        stack = []
-        for e in flat:
-            if isinstance(e, Operation):
-                if not _is_fed_source(e, fed):  # a fed placeholder's op has nothing to run
-                    stack.append(e)
-            elif e not in fed:
-                stack.append(e.op)
-        while stack:
-            op = stack.pop()
-            if op in needed:
-                continue
-            needed[op] = None
-            refs = op._op_def.ref_inputs
-            for i, t in enumerate(op._inputs):
-                if t in fed or i in refs:
-                    continue
-                stack.append(t._op)
-            stack.extend(c for c in op._control_inputs if not _is_fed_source(c, fed))
+        #    (A fetched op that is a fed placeholder has nothing to run.)
+        roots = [e if isinstance(e, Operation) else e.op for e in flat
+                 if not (e in fed if isinstance(e, Tensor) else _is_fed_source(e, fed))]
+        needed = ancestors(roots, cut=fed, follow_refs=False,
+                           skip_control=lambda c: _is_fed_source(c, fed))
 
         # 3. Order. Ops can only consume ops that already exist, so creation order is a
         #    topological order -- unless control inputs were added to existing ops later
