@@ -346,7 +346,11 @@ class BaseSession(RunContext):
         # 3. Order. Ops can only consume ops that already exist, so creation order is a
         #    topological order -- unless control inputs were added to existing ops later
         #    (`op._add_control_input`): then networkx orders the subgraph and finds cycles.
-        if graph._control_edits:
+        control_flow = _has_control_flow(needed)
+        if control_flow:  # loops' back edges make creation order wrong; cycles are legal
+            from .plan_control_flow import order_ops
+            order = order_ops(needed, fed)
+        elif graph._control_edits:
             order = _networkx_order(needed, fed)
         else:
             order = sorted(needed, key=_creation_id)
@@ -365,7 +369,8 @@ class BaseSession(RunContext):
         # 5. Placement, then code generation.
         fetched = {e for e in flat if isinstance(e, Tensor)}
         backends = self._placer.place(order, graph, fed, fetched)
-        return _CodeGen(self, order, backends, flat, structure, feed_tensors, fed).build()
+        gen = _control_flow_codegen() if control_flow else _CodeGen
+        return gen(self, order, backends, flat, structure, feed_tensors, fed).build()
 
     def _translate_error(self, plan: _Plan, e: Exception, feed_values: Sequence[Any] = ()) \
             -> Exception:
@@ -537,7 +542,14 @@ class _CodeGen:
         return picked
 
     def build(self) -> _Plan:
-        sess = self.sess
+        args = self.emit_feeds()
+        for op in self.order:
+            self.emit_op(op)
+        self.emit_fetches()
+        return self._assemble(args)
+
+    def emit_feeds(self) -> List[str]:
+        """Feed conversion lines; returns the run function's argument names."""
         # Feeds: positional arguments v0..vn in feed_dict order.
         args = [f"v{i}" for i in range(len(self.feed_tensors))]
         for i, t in enumerate(self.feed_tensors):
@@ -558,58 +570,61 @@ class _CodeGen:
             self.var_of[(t, "numpy")] = var  # fed values arrive on the host
             self.home[t] = get_backend("numpy")
         self.ns["_asarray"] = np.asarray
+        return args
 
-        # Ops.
+    def emit_op(self, op: Operation) -> None:
+        """The line running one op's kernel (or binding its input, for identity-like ops)."""
         host = get_backend("numpy")
-        for op in self.order:
-            be = self.backends[op]
-            od = op._op_def
-            refs = od.ref_inputs
-            # `host_inputs`: inputs the kernel reads on the host (shapes, axes), as TF1's HostMemory.
-            scalars = self._scalar_operands(op, be)
-            in_vars = [self.scalar_of(t) if i in scalars else
-                       self.value_on(t, host if is_host_input(op, i) else be)
-                       for i, t in enumerate(op._inputs) if i not in refs]
-            outs = op._outputs
-            # Identity-like ops on one device bind a name, no call.
-            if od.is_identity and len(in_vars) == 1 and outs[0] not in self.fed:
-                self.var_of[(outs[0], be.name)] = in_vars[0]
-                self.home[outs[0]] = be
-                self.bound.setdefault(in_vars[0], [op._inputs[0]]).append(outs[0])
-                continue
-            kern = od.kernel(be, op, sess)
-            if kern is None:
-                continue
-            k = self.const(kern, "k")
-            call = f"{k}({', '.join(in_vars)})"
-            out_vars = []
-            h_out = od.host_outputs  # outputs made in host memory (Shape, ...)
-            for i, t in enumerate(outs):
-                if t in self.fed:
-                    out_vars.append("_")
-                else:
-                    v = self.new_var()
-                    home = host if i in h_out else be
-                    self.var_of[(t, home.name)] = v
-                    self.home[t] = home
-                    out_vars.append(v)
-            if not outs:
-                self.emit(call, in_vars, [], ("op", op, in_vars))
-            elif len(outs) == 1 and not op._sequence_outputs:
-                self._maybe_inplace(op, be, in_vars, out_vars[0])
-                self.emit(f"{out_vars[0]} = {call}", in_vars, [out_vars[0]], ("op", op, in_vars))
+        be = self.backends[op]
+        od = op._op_def
+        refs = od.ref_inputs
+        # `host_inputs`: inputs the kernel reads on the host (shapes, axes), as TF1's HostMemory.
+        scalars = self._scalar_operands(op, be)
+        in_vars = [self.scalar_of(t) if i in scalars else
+                   self.value_on(t, host if is_host_input(op, i) else be)
+                   for i, t in enumerate(op._inputs) if i not in refs]
+        outs = op._outputs
+        # Identity-like ops on one device bind a name, no call.
+        if od.is_identity and len(in_vars) == 1 and outs[0] not in self.fed:
+            self.var_of[(outs[0], be.name)] = in_vars[0]
+            self.home[outs[0]] = be
+            self.bound.setdefault(in_vars[0], [op._inputs[0]]).append(outs[0])
+            return
+        kern = od.kernel(be, op, self.sess)
+        if kern is None:
+            return
+        k = self.const(kern, "k")
+        call = f"{k}({', '.join(in_vars)})"
+        out_vars = []
+        h_out = od.host_outputs  # outputs made in host memory (Shape, ...)
+        for i, t in enumerate(outs):
+            if t in self.fed:
+                out_vars.append("_")
             else:
-                self.emit(f"{', '.join(out_vars)}, = {call}", in_vars, out_vars,
-                          ("op", op, in_vars))
-            if od.fresh_outputs:
-                self.fresh.update(v for v in out_vars if v != "_")
-            if CHECK_KERNELS:
-                chk = self.const(_kernel_checker(op), "chk")
-                self.emit(f"{chk}({', '.join(out_vars)})", out_vars, [], ("as_is", None),
-                          f"check outputs of '{op.name}'")
+                v = self.new_var()
+                home = host if i in h_out else be
+                self.var_of[(t, home.name)] = v
+                self.home[t] = home
+                out_vars.append(v)
+        if not outs:
+            self.emit(call, in_vars, [], ("op", op, in_vars))
+        elif len(outs) == 1 and not op._sequence_outputs:
+            self._maybe_inplace(op, be, in_vars, out_vars[0])
+            self.emit(f"{out_vars[0]} = {call}", in_vars, [out_vars[0]], ("op", op, in_vars))
+        else:
+            self.emit(f"{', '.join(out_vars)}, = {call}", in_vars, out_vars,
+                      ("op", op, in_vars))
+        if od.fresh_outputs:
+            self.fresh.update(v for v in out_vars if v != "_")
+        if CHECK_KERNELS:
+            chk = self.const(_kernel_checker(op), "chk")
+            self.emit(f"{chk}({', '.join(out_vars)})", out_vars, [], ("as_is", None),
+                      f"check outputs of '{op.name}'")
 
-        # Fetches: host NumPy values; a value that may be a variable's storage is copied, so
-        # a later in-place update cannot change what the user holds.
+    def emit_fetches(self) -> None:
+        """The return statement: the fetch structure of host NumPy values."""
+        # A value that may be a variable's storage is copied, so a later in-place update
+        # cannot change what the user holds.
         aliases = _variable_aliases(self.order, self.fed)
         host = get_backend("numpy")
         fetch_exprs = []
@@ -629,7 +644,6 @@ class _CodeGen:
             fetch_exprs.append(expr)
         ret = self._structure_expr(self.structure, fetch_exprs)
         self.emit(f"return {ret}", re.findall(r"\bt\d+\b", ret), [], ("as_is", None))
-        return self._assemble(args)
 
     def _maybe_inplace(self, op: Operation, be: Backend, in_vars: List[str], out_var: str) -> None:
         """Records an in-place alternative for the line about to be emitted, if `op` can write
@@ -729,6 +743,27 @@ def _flatten_fetches(f: Any, resolve: Callable, flat: List[Any]) -> Any:
         return (type(f), [(k, _flatten_fetches(v, resolve, flat)) for k, v in f.items()])
     flat.append(resolve(f))
     return len(flat) - 1
+
+
+_CF_TYPES = frozenset({"Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit",
+                       "RefExit", "NextIteration", "RefNextIteration", "LoopCond"})
+_cf_codegen_cls: List[Any] = []
+
+
+def _has_control_flow(ops) -> bool:
+    """Whether a plan has cond/loop ops (planned by plan_control_flow.py)."""
+    for op in ops:
+        if op._op_def.type_name in _CF_TYPES:
+            return True
+    return False
+
+
+def _control_flow_codegen():
+    """The `_CodeGen` subclass that structures conds and loops (made once, on first use)."""
+    if not _cf_codegen_cls:
+        from .plan_control_flow import make_codegen_class
+        _cf_codegen_cls.append(make_codegen_class(_CodeGen, _Plan, _codegen_counter))
+    return _cf_codegen_cls[0]
 
 
 def _creation_id(op: Operation) -> int:
