@@ -78,6 +78,8 @@ class BatchNormalization(Layer):
         self.gamma_constraint = gamma_constraint
         self.fused = fused
         self.gamma = self.beta = self.moving_mean = self.moving_variance = None
+        # Where the update ops go (tf.contrib.layers.batch_norm lets callers choose).
+        self._updates_collections = [GraphKeys.UPDATE_OPS]
         self.updates: List[Any] = []
 
     def build(self, input_shape) -> None:
@@ -188,7 +190,7 @@ class BatchNormalization(Layer):
             var_update = self._assign_moving_average(self.moving_variance, update_variance)
         for u in (mean_update, var_update):
             self.updates.append(u)
-            u.graph.add_to_collection(GraphKeys.UPDATE_OPS, u)
+            u.graph.add_to_collections(self._updates_collections, u)
         return out
 
 
