@@ -55,3 +55,10 @@ def __getattr__(name: str):  # noqa: F811
     if name in _EXAMPLE_PROTOS:
         return _proto_getattr(name)
     return _refuse(name)
+
+# The remaining optimizers (issue 16), loaded after the listing above.
+from .more_optimizers import (AdadeltaOptimizer, AdagradDAOptimizer,  # noqa: E402,F401
+                              FtrlOptimizer, ProximalAdagradOptimizer,
+                              ProximalGradientDescentOptimizer)
+__all__ += ["AdadeltaOptimizer", "AdagradDAOptimizer", "FtrlOptimizer",
+            "ProximalAdagradOptimizer", "ProximalGradientDescentOptimizer"]
