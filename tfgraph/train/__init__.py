@@ -62,3 +62,7 @@ from .more_optimizers import (AdadeltaOptimizer, AdagradDAOptimizer,  # noqa: E4
                               ProximalGradientDescentOptimizer)
 __all__ += ["AdadeltaOptimizer", "AdagradDAOptimizer", "FtrlOptimizer",
             "ProximalAdagradOptimizer", "ProximalGradientDescentOptimizer"]
+from .more_schedules import (cosine_decay_restarts, linear_cosine_decay,  # noqa: E402,F401
+                             noisy_linear_cosine_decay, piecewise_constant_decay)
+__all__ += ["cosine_decay_restarts", "linear_cosine_decay", "noisy_linear_cosine_decay",
+            "piecewise_constant_decay"]
