@@ -153,4 +153,4 @@ class _TensorPrimary:
         self.device = t.op.device
 
 
-__all__ = ["ExponentialMovingAverage", "assign_moving_average"]
+__all__ = ["ExponentialMovingAverage"]  # assign_moving_average: not a tf.train name in TF1
