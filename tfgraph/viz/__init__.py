@@ -10,11 +10,12 @@
 `python -m tfgraph.viz script.py -o graph.svg` (or `tools/graph2svg.py`); see
 docs/graphs/README.md.
 """
-from .export import (GraphvizNotFoundError, INSTALL_HINT, model_to_dot, plot_model, render,
-                     to_dot, to_graphviz)
+from .export import (GraphTooLargeError, GraphvizNotFoundError, INSTALL_HINT, model_to_dot,
+                     plot_model, render, to_dot, to_graphviz)
 from .grouping import View, build_view, prune
 
 GRAPH_ONLY_ENV = "TFGRAPH_GRAPH_ONLY"
 
 __all__ = ["to_graphviz", "to_dot", "render", "plot_model", "model_to_dot", "prune",
-           "build_view", "View", "GraphvizNotFoundError", "INSTALL_HINT", "GRAPH_ONLY_ENV"]
+           "build_view", "View", "GraphvizNotFoundError", "GraphTooLargeError", "INSTALL_HINT",
+           "GRAPH_ONLY_ENV"]
