@@ -9,14 +9,15 @@ urllib/ssl, `tf.test` unittest) load on first attribute access (`LAZY_NAMESPACES
 import importlib as _importlib
 
 __all__ = []
-for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_ops"):
+for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_ops",
+                "ops.parsing_ops", "ops.io_ops", "framework.sparse_tensor"):
     _mod = _importlib.import_module(f"{__package__}.{_family}")
     for _n in getattr(_mod, "__all__", []):
         globals()[_n] = getattr(_mod, _n)
         __all__.append(_n)
 
 for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math", "compat",
-            "logging", "app"):
+            "logging", "app", "io", "python_io"):
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 

@@ -189,7 +189,7 @@ class Placer:
 
     def _decide(self, op) -> Backend:
         od = op._op_def
-        if getattr(od, "host_only", False) or _has_strings(op):  # rule 1
+        if od.host_only or _has_strings(op):  # rule 1
             return self.host
         refs = od.ref_inputs
         if refs:  # rule 2: with the variable (`ref_inputs` may be any container of indices)

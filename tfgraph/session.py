@@ -25,6 +25,7 @@ import os
 import re
 import threading
 import warnings
+import weakref
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -32,7 +33,10 @@ import numpy as np
 from .backends import Backend, default_backend_name, get_backend
 from .framework import errors
 from .framework.device import device_type as _device_type
+from .framework.run_context import RunContext
 from .framework.graph import Graph, Operation, Tensor, get_default_graph
+# The default-session stack lives in the framework (Tensor.eval needs it); re-exported here.
+from .framework.graph import _default_session_stack, _eval_in_session, get_default_session  # noqa: F401
 from .framework.tensor_shape import shape_str
 from .placement import is_host_input
 
@@ -56,7 +60,6 @@ def _silence_kernel_fp_warnings() -> None:
 
 _TFGRAPH_MODULES = r"tfgraph(\.|$)"
 
-_default_session_stack: List["BaseSession"] = []
 _codegen_counter = itertools.count()
 
 
@@ -74,15 +77,16 @@ class _VariableCell:
 class _Plan:
     """A compiled run: the generated function plus what is needed to report errors."""
 
-    __slots__ = ("fn", "code", "line_info", "feed_tensors", "ops", "backends")
+    __slots__ = ("fn", "code", "line_info", "feed_tensors", "ops", "backends", "source")
 
-    def __init__(self, fn, code, line_info, feed_tensors, ops, backends):
+    def __init__(self, fn, code, line_info, feed_tensors, ops, backends, source=""):
         self.fn = fn
         self.code = code
         self.line_info = line_info
         self.feed_tensors = feed_tensors
         self.ops = ops
         self.backends = backends  # op -> Backend (shape arithmetic in host memory: NumPy)
+        self.source = source  # the generated Python text (see `BaseSession._plan_source`)
 
 
 def _freeze(fetches: Any) -> Any:
@@ -95,7 +99,7 @@ def _freeze(fetches: Any) -> Any:
     return fetches
 
 
-class BaseSession:
+class BaseSession(RunContext):
     """Runs ops of a graph. See `Session`."""
 
     def __init__(self, target: str = "", graph: Optional[Graph] = None, config: Any = None):
@@ -111,10 +115,15 @@ class BaseSession:
         self._plans_control_edits = graph._control_edits
         self._cells: Dict[Operation, _VariableCell] = {}
         self._rngs: Dict[Operation, Any] = {}
-        # Counts runs; kernels use it to tell whether a value cached by another kernel comes
-        # from the current run (conv_ops: im2col shared by Conv2D and its filter gradient).
-        self._run_serial = 0
+        # The RunContext kernels get as `ctx`: `run_serial` counts runs (a value cached by one
+        # kernel for another is valid within one run: conv_ops' im2col), per-session
+        # resources (iterators, queues: closed with the session) and per-run scratch.
+        self._init_run_context()
+        # `_lock` serializes runs *and* plan compilation: compiling binds kernels to variable
+        # cells and random generators, which must be created once per session, whichever
+        # thread makes the first run. `_state_lock` guards their creation on its own too.
         self._lock = threading.Lock()
+        self._state_lock = threading.Lock()
         _silence_kernel_fp_warnings()
         from .placement import Placer
         self._placer = Placer(config)
@@ -139,6 +148,7 @@ class BaseSession:
         self._plans.clear()
         self._cells.clear()
         self._rngs.clear()
+        self._clear_run_context()  # closes resources: stops prefetch / queue-runner threads
 
     def as_default(self):
         """A context manager making this the default session (does not close it)."""
@@ -149,7 +159,8 @@ class BaseSession:
         return self._ctx.__enter__()
 
     def __exit__(self, *exc) -> bool:
-        return self._ctx.__exit__(*exc)
+        ctx, self._ctx = self._ctx, None  # no session <-> context cycle left behind
+        return ctx.__exit__(*exc)
 
     def __del__(self):
         try:
@@ -162,16 +173,22 @@ class BaseSession:
         """The storage of variable `var_op` in this session (created empty on first use)."""
         cell = self._cells.get(var_op)
         if cell is None:
-            cell = _VariableCell(var_op, self._placer.backend_for(var_op))
-            self._cells[var_op] = cell
+            with self._state_lock:
+                cell = self._cells.get(var_op)
+                if cell is None:
+                    cell = _VariableCell(var_op, self._placer.backend_for(var_op))
+                    self._cells[var_op] = cell
         return cell
 
     def random_state(self, op: Operation, be: Backend, seed: Optional[int]):
         """The random generator of `op` in this session: seeded once, advancing every run."""
         rng = self._rngs.get(op)
         if rng is None:
-            rng = be.rng(seed)
-            self._rngs[op] = rng
+            with self._state_lock:
+                rng = self._rngs.get(op)
+                if rng is None:
+                    rng = be.rng(seed)
+                    self._rngs[op] = rng
         return rng
 
     # --- running --------------------------------------------------------------------------
@@ -197,9 +214,6 @@ class BaseSession:
         """
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
-        if self._graph._control_edits != self._plans_control_edits:
-            self._plans.clear()
-            self._plans_control_edits = self._graph._control_edits
         keys = tuple(feed_dict) if feed_dict else ()
         try:
             key = (fetches.__class__, tuple(fetches) if fetches.__class__ is list else fetches, keys)
@@ -207,9 +221,8 @@ class BaseSession:
         except TypeError:
             key = (_freeze(fetches), keys)
             plan = self._plans.get(key)
-        if plan is None:
-            plan = self._compile(fetches, keys)
-            self._plans[key] = plan
+        if plan is None or self._graph._control_edits != self._plans_control_edits:
+            plan = self._cached_plan(key, fetches, keys)
         try:
             # One run at a time: kernels reuse workspaces across runs (conv im2col buffers) and
             # update variables in place, so concurrent runs from several threads serialize.
@@ -227,7 +240,8 @@ class BaseSession:
                       accept_options: bool = False) -> Callable:
         """Returns `f(*feed_values)` that runs `fetches` with `feed_list` fed (no per-call lookup)."""
         keys = tuple(feed_list or ())
-        plan = self._compile(fetches, keys)
+        with self._lock:
+            plan = self._compile(fetches, keys)
 
         def call(*args, **kwargs):
             if self._closed:
@@ -245,10 +259,39 @@ class BaseSession:
 
         return call
 
+    def _plan_source(self, fetches: Any, feed_dict: Optional[dict] = None) -> str:
+        """The Python source of the plan `run(fetches, feed_dict)` executes (for debugging).
+
+        One line per kernel call, transfer and feed, each commented with the op type, op name
+        and device (`t3 = _k2(t1, t2)  # MatMul 'dense/MatMul' @cpu`), and a `del` after each
+        value's last use. Only the keys of `feed_dict` matter. Nothing is run.
+
+        Example:
+          print(sess._plan_source(train_op, {x: None, y: None}))
+        """
+        keys = tuple(feed_dict) if feed_dict else ()
+        with self._lock:
+            return self._compile(fetches, keys).source
+
     def list_devices(self) -> List[str]:
         return self._placer.list_devices()
 
     # --- plan compilation -------------------------------------------------------------------
+    def _cached_plan(self, key: Any, fetches: Any, keys: Tuple) -> _Plan:
+        """The plan for `key`, compiled under the session lock if no thread has made it yet
+        (so concurrent first runs bind the same variable cells)."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("Attempted to use a closed Session.")
+            if self._graph._control_edits != self._plans_control_edits:
+                self._plans.clear()
+                self._plans_control_edits = self._graph._control_edits
+            plan = self._plans.get(key)
+            if plan is None:
+                plan = self._compile(fetches, keys)
+                self._plans[key] = plan
+            return plan
+
     def _resolve_fetch(self, f: Any):
         if f is None:
             raise TypeError(f"Fetch argument {f!r} has invalid type {type(f)}")
@@ -277,16 +320,7 @@ class BaseSession:
         graph = self._graph
         # 1. Fetch structure -> flat list of elements.
         flat: List[Any] = []
-
-        def walk(f):
-            if isinstance(f, (list, tuple)):
-                return (type(f), [walk(x) for x in f])
-            if isinstance(f, dict):
-                return (type(f), [(k, walk(v)) for k, v in f.items()])
-            flat.append(self._resolve_fetch(f))
-            return len(flat) - 1
-
-        structure = walk(fetches)
+        structure = _flatten_fetches(fetches, self._resolve_fetch, flat)
         feed_tensors = [self._resolve_feed(k) for k in feed_keys]
         fed = {t: i for i, t in enumerate(feed_tensors)}
         if len(fed) != len(feed_tensors):
@@ -376,7 +410,8 @@ class _CodeGen:
         self.fed = fed
         # `__name__` attributes warnings raised in the generated code to tfgraph (see above).
         self.ns: Dict[str, Any] = {"_np": np, "__name__": "tfgraph.plan"}
-        self.lines: List[Tuple[str, List[str], List[str], Any]] = []  # code, uses, defines, info
+        # code, uses, defines, info (for error translation), comment (names the op and device)
+        self.lines: List[Tuple[str, List[str], List[str], Any, Optional[str]]] = []
         self.fresh: set = set()  # locals holding a kernel's new array that nothing else holds
         self.inplace: Dict[int, Tuple[str, str]] = {}  # line -> (input local, in-place code)
         self.var_of: Dict[Tuple[Tensor, str], str] = {}  # (tensor, backend name) -> local name
@@ -393,8 +428,12 @@ class _CodeGen:
     def new_var(self) -> str:
         return f"t{next(self.counter)}"
 
-    def emit(self, code: str, uses: Sequence[str], defines: Sequence[str], info: Any = None):
-        self.lines.append((code, list(uses), list(defines), info))
+    def emit(self, code: str, uses: Sequence[str], defines: Sequence[str], info: Any = None,
+             comment: Optional[str] = None):
+        if comment is None and info is not None and info[0] == "op":
+            op = info[1]
+            comment = f"{op.type} '{op.name}' @{_device_label(self.backends[op])}"
+        self.lines.append((code, list(uses), list(defines), info, comment))
 
     def value_on(self, t: Tensor, be: Backend) -> str:
         """The local holding `t`'s value on backend `be`, adding one transfer if needed."""
@@ -409,16 +448,17 @@ class _CodeGen:
             self.var_of[(t, be.name)] = var
             return var
         var = self.new_var()
+        note = f"copy '{t.name}' @{_device_label(src_be)} -> @{_device_label(be)}"
         if src_be.is_host and not be.is_host:
             fn = self.const(be.from_host, "up")
-            self.emit(f"{var} = {fn}({src})", [src], [var], ("op", t.op))
+            self.emit(f"{var} = {fn}({src})", [src], [var], ("op", t.op), note)
         elif be.is_host and not src_be.is_host:
             fn = self.const(src_be.to_host, "down")
-            self.emit(f"{var} = {fn}({src})", [src], [var], ("op", t.op))
+            self.emit(f"{var} = {fn}({src})", [src], [var], ("op", t.op), note)
         else:
             down = self.const(src_be.to_host, "down")
             up = self.const(be.from_host, "up")
-            self.emit(f"{var} = {up}({down}({src}))", [src], [var], ("op", t.op))
+            self.emit(f"{var} = {up}({down}({src}))", [src], [var], ("op", t.op), note)
         self.var_of[(t, be.name)] = var
         return var
 
@@ -430,7 +470,8 @@ class _CodeGen:
         if var is None:
             src = self.var_of[(t, self.home[t].name)]
             var = self.new_var()
-            self.emit(f"{var} = {src}[()]", [src], [var], ("op", t.op))
+            self.emit(f"{var} = {src}[()]", [src], [var], ("op", t.op),
+                      f"'{t.name}' as a host scalar operand")
             self.var_of[key] = var
         return var
 
@@ -455,7 +496,7 @@ class _CodeGen:
         for i, t in enumerate(self.feed_tensors):
             var = self.new_var()
             dt = self.const(t.dtype.np_dtype, "dt")
-            self.emit(f"{var} = _asarray(v{i}, {dt})", [], [var], ("feed", t))
+            self.emit(f"{var} = _asarray(v{i}, {dt})", [], [var], ("feed", t), f"feed '{t.name}'")
             dims = t.shape.as_tuple()
             if dims is not None:
                 bad = self.const(_bad_feed_shape(t), "badshape")
@@ -465,7 +506,8 @@ class _CodeGen:
                     parts = [f"len({var}.shape) != {len(dims)}"]
                     parts += [f"{var}.shape[{k}] != {d}" for k, d in enumerate(dims) if d is not None]
                     cond = " or ".join(parts)
-                self.emit(f"if {cond}: {bad}({var})", [var], [], ("as_is", None))
+                self.emit(f"if {cond}: {bad}({var})", [var], [], ("as_is", None),
+                          f"shape check of '{t.name}'")
             self.var_of[(t, "numpy")] = var  # fed values arrive on the host
             self.home[t] = get_backend("numpy")
         self.ns["_asarray"] = np.asarray
@@ -483,7 +525,7 @@ class _CodeGen:
                        for i, t in enumerate(op._inputs) if i not in refs]
             outs = op._outputs
             # Identity-like ops on one device bind a name, no call.
-            if getattr(od, "is_identity", False) and len(in_vars) == 1 and outs[0] not in self.fed:
+            if od.is_identity and len(in_vars) == 1 and outs[0] not in self.fed:
                 self.var_of[(outs[0], be.name)] = in_vars[0]
                 self.home[outs[0]] = be
                 self.bound.setdefault(in_vars[0], [op._inputs[0]]).append(outs[0])
@@ -515,7 +557,8 @@ class _CodeGen:
                 self.fresh.update(v for v in out_vars if v != "_")
             if CHECK_KERNELS:
                 chk = self.const(_kernel_checker(op), "chk")
-                self.emit(f"{chk}({', '.join(out_vars)})", out_vars, [], ("as_is", None))
+                self.emit(f"{chk}({', '.join(out_vars)})", out_vars, [], ("as_is", None),
+                          f"check outputs of '{op.name}'")
 
         # Fetches: host NumPy values; a value that may be a variable's storage is copied, so
         # a later in-place update cannot change what the user holds.
@@ -582,16 +625,18 @@ class _CodeGen:
     def _assemble(self, args: List[str]) -> _Plan:
         # Liveness: release each local right after its last use.
         last_use: Dict[str, int] = {}
-        for i, (_, uses, defines, _) in enumerate(self.lines):
+        for i, (_, uses, defines, _, _) in enumerate(self.lines):
             for v in itertools.chain(uses, defines):
                 last_use[v] = i
         src = [f"def _run({', '.join(args)}):"]
         line_info: Dict[int, Any] = {}
-        for i, (code, uses, defines, info) in enumerate(self.lines):
+        for i, (code, uses, defines, info, comment) in enumerate(self.lines):
             alt = self.inplace.get(i)
             if alt is not None and last_use[alt[0]] == i:
                 code = alt[1]  # the input dies here: reuse its buffer for the result
-            src.append("    " + code)
+                comment += " (in place)"
+            # Every generated line says what it runs: `# MatMul 'dense/MatMul' @cpu`.
+            src.append(f"    {code}  # {comment}" if comment else "    " + code)
             line_info[len(src)] = info
             if code.startswith("return"):
                 continue
@@ -606,10 +651,36 @@ class _CodeGen:
         filename = f"<tfgraph-plan-{next(_codegen_counter)}>"
         code = compile(text, filename, "exec")
         exec(code, self.ns)
-        fn = self.ns["_run"]
-        # Keep the source reachable for debugging (linecache shows it in tracebacks).
+        fn = self.ns.pop("_run")  # not left in its own globals: no reference cycle
+        # The source stays readable in tracebacks (linecache) while the plan lives, and is
+        # dropped with it: a long-lived process making many sessions does not grow.
         linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
-        return _Plan(fn, fn.__code__, line_info, self.feed_tensors, self.order, self.backends)
+        weakref.finalize(fn, linecache.cache.pop, filename, None)
+        return _Plan(fn, fn.__code__, line_info, self.feed_tensors, self.order, self.backends,
+                     text)
+
+
+def _device_label(be: Backend) -> str:
+    """How plan comments name a device: "cpu" (host memory), "gpu:0", "gpu:0[strict]"."""
+    if be.is_host:
+        return "cpu"
+    label = f"{be.device_type.lower()}:{be.device_index}"
+    return label if be.name == "cupy" else f"{label}[{be.name}]"
+
+
+def _flatten_fetches(f: Any, resolve: Callable, flat: List[Any]) -> Any:
+    """Appends the graph elements of the nesting `f` to `flat`; returns its structure (a
+    module function, not a recursive closure: that would be a reference cycle per plan)."""
+    expand = getattr(f, "_fetch_components", None)  # SparseTensor -> SparseTensorValue
+    if expand is not None:
+        typ, parts = expand()
+        return (typ, [_flatten_fetches(x, resolve, flat) for x in parts])
+    if isinstance(f, (list, tuple)):
+        return (type(f), [_flatten_fetches(x, resolve, flat) for x in f])
+    if isinstance(f, dict):
+        return (type(f), [(k, _flatten_fetches(v, resolve, flat)) for k, v in f.items()])
+    flat.append(resolve(f))
+    return len(flat) - 1
 
 
 def _creation_id(op: Operation) -> int:
@@ -746,20 +817,3 @@ class InteractiveSession(BaseSession):
             ctx.__exit__(None, None, None)
 
 
-def get_default_session() -> Optional[BaseSession]:
-    """The innermost session entered with `with sess:` / `sess.as_default()`, or None."""
-    return _default_session_stack[-1] if _default_session_stack else None
-
-
-def _eval_in_session(element: Any, feed_dict: Optional[dict], session: Optional[BaseSession]):
-    if session is None:
-        session = get_default_session()
-        if session is None:
-            kind = "Tensor" if isinstance(element, Tensor) else "operation"
-            raise ValueError(f"Cannot evaluate {kind} using `eval()` or `run()`: No default session "
-                             "is registered. Use `with sess.as_default()` or pass an explicit "
-                             "session to `eval(session=sess)`")
-    if element.graph is not session.graph:
-        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is "
-                         "different from the session's graph.")
-    return session.run(element, feed_dict)

@@ -1,15 +1,22 @@
-"""`tf.constant`, the `Const` op, and `convert_to_tensor` (Python values -> graph tensors)."""
+"""`tf.constant` and the `Const` op; registers `Const` as the fallback Python-value conversion.
+
+`convert_to_tensor`, `name_scope`, `graph_of`, `make_op`/`make_tensor` and
+`register_tensor_conversion_function` live in `framework/ops.py` and are re-exported here for
+old import paths.
+"""
 from __future__ import annotations
 
-import contextlib
-from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Optional
 
 import numpy as np
 
 from . import dtypes as _dtypes
-from .graph import Graph, Operation, Tensor, get_default_graph
+from . import ops as _ops
+from .graph import Tensor, get_default_graph
+from .ops import (convert_to_tensor, graph_of, make_op, make_tensor,  # noqa: F401  (re-exports)
+                  name_scope, register_tensor_conversion_function)
 from .registry import OpDef, register_op, spec
-from .tensor_shape import TensorShape, as_shape
+from .tensor_shape import as_shape
 
 
 @register_op("Const")
@@ -35,6 +42,10 @@ def _to_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
         except ValueError as e:
             raise ValueError(f"Can't convert non-rectangular Python sequence to Tensor: {e}") from None
         from_python = True
+    if arr.dtype.kind == "S" and from_python:
+        # NumPy's fixed-width bytes drop trailing NUL bytes (b"a\x00" -> b"a"): binary strings
+        # (serialized protos, raw pixels) are kept whole in an object array.
+        arr = np.array(value, dtype=object)
     if arr.dtype.kind in "US":
         arr = arr.astype(object)
     if dtype is None:
@@ -114,134 +125,11 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Cons
     return op._outputs[0]
 
 
-# --- tensor conversion --------------------------------------------------------------------
-_conversion_functions: List[Tuple[int, type, Callable]] = []
-
-
-def register_tensor_conversion_function(base_type: Any, conversion_func: Callable,
-                                        priority: int = 100) -> None:
-    """Registers `conversion_func(value, dtype=None, name=None, as_ref=False)` for `base_type`."""
-    _conversion_functions.append((priority, base_type, conversion_func))
-    _conversion_functions.sort(key=lambda t: t[0])
-
-
-def convert_to_tensor(value: Any, dtype: Any = None, name: Optional[str] = None,
-                      preferred_dtype: Any = None, dtype_hint: Any = None, as_ref: bool = False) -> Tensor:
-    """Converts `value` (Tensor, Variable, array, list, scalar) to a `Tensor`.
-
-    Args:
-      value: The object to convert.
-      dtype: Required element type, or None.
-      name: Name for a newly created constant.
-      preferred_dtype / dtype_hint: A type to try when `dtype` is None; falls back silently.
-      as_ref: Return a reference (the variable itself) where the value supports it.
-
-    Returns:
-      A `Tensor`.
-
-    Raises:
-      TypeError: If `value` cannot be converted.
-      ValueError: If `value` is a Tensor of another dtype than `dtype`.
-    """
-    dtype = None if dtype is None else _dtypes.as_dtype(dtype)
-    if isinstance(value, Tensor):
-        if dtype is not None and value._dtype is not dtype:
-            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with "
-                             f"dtype {value._dtype.name}: {value!r}")
-        return value
-    for _, base_type, fn in _conversion_functions:
-        if isinstance(value, base_type):
-            t = fn(value, dtype=dtype, name=name, as_ref=as_ref)
-            if dtype is not None and t.dtype != dtype:
-                raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with "
-                                 f"dtype {t.dtype.name}: {t!r}")
-            return t
-    if isinstance(value, Operation):
-        raise TypeError(f"Can't convert Operation '{value.name}' to Tensor "
-                        f"(target dtype={dtype}, name={name!r})")
-    if isinstance(value, (list, tuple)) and _contains_tensor(value):
-        from ..ops import array_ops
-        return array_ops._autopack(value, dtype=dtype, name=name or "packed")
-    hint = preferred_dtype if preferred_dtype is not None else dtype_hint
-    if dtype is None and hint is not None:
-        try:
-            return constant(value, dtype=_dtypes.as_dtype(hint), name=name or "Const")
-        except (TypeError, ValueError):
-            pass
+# --- conversion of Python values: the fallback of `convert_to_tensor` -------------------------
+def _constant_conversion(value: Any, dtype: Any = None, name: Optional[str] = None,
+                         as_ref: bool = False) -> Tensor:
     return constant(value, dtype=dtype, name=name or "Const")
 
 
-def _contains_tensor(seq: Sequence) -> bool:
-    for v in seq:
-        if isinstance(v, Tensor) or hasattr(v, "_as_graph_element"):
-            return True
-        if isinstance(v, (list, tuple)) and _contains_tensor(v):
-            return True
-    return False
-
-
-def graph_of(values: Sequence[Any]) -> Graph:
-    """The graph that tensors among `values` belong to (default graph if none)."""
-    graph = None
-    for v in values:
-        g = None
-        if isinstance(v, Tensor):
-            g = v._op._graph
-        elif isinstance(v, Operation):
-            g = v._graph
-        elif hasattr(v, "graph") and hasattr(v, "_as_graph_element"):
-            g = v.graph
-        if g is not None:
-            if graph is None:
-                graph = g
-            elif g is not graph:
-                raise ValueError(f"{v!r} must be from the same graph as {values[0]!r}.")
-    return graph if graph is not None else get_default_graph()
-
-
-class name_scope:  # noqa: N801  (TF1 spells it tf.name_scope)
-    """`with tf.name_scope(name, default_name=None, values=None) as scope:` opens a name scope.
-
-    If `values` holds tensors, their graph becomes the default inside the block.
-    """
-
-    def __init__(self, name: Optional[str], default_name: Optional[str] = None,
-                 values: Optional[Sequence[Any]] = None):
-        self._name = default_name if name is None else name
-        self._default_name = default_name
-        self._values = values
-        self._stack: Optional[contextlib.ExitStack] = None
-
-    def __enter__(self) -> str:
-        if self._name is None and self._values is not None:
-            raise ValueError(f"At least one of name ({self._name}) and default_name "
-                             f"({self._default_name}) must be provided.")
-        graph = graph_of(self._values) if self._values else get_default_graph()
-        self._stack = contextlib.ExitStack()
-        if graph is not get_default_graph():
-            self._stack.enter_context(graph.as_default())
-        try:
-            return self._stack.enter_context(graph.name_scope(self._name))
-        except Exception:
-            self._stack.close()
-            raise
-
-    def __exit__(self, *exc) -> bool:
-        self._stack.close()
-        return False
-
-
-def make_op(op_type: str, inputs: Sequence[Any], attrs: Optional[dict] = None,
-            name: Optional[str] = None) -> Operation:
-    """Converts `inputs` to tensors (in their common graph) and adds an `op_type` op."""
-    graph = graph_of(inputs)
-    if any(not isinstance(x, Tensor) for x in inputs):
-        with graph.as_default():
-            inputs = [convert_to_tensor(x) for x in inputs]
-    return graph.create_op(op_type, inputs, attrs, name=name)
-
-
-def make_tensor(op_type: str, inputs: Sequence[Any], attrs: Optional[dict] = None,
-                name: Optional[str] = None) -> Tensor:
-    """`make_op` for single-output ops: returns the output tensor."""
-    return make_op(op_type, inputs, attrs, name)._outputs[0]
+# Priority 200 (TF1's): after every other conversion (Variables, packing of tensor lists).
+_ops._register(object, _constant_conversion, 200, accepts_dtype_hint=True)

@@ -87,7 +87,6 @@ class Tensor:
 
     def eval(self, feed_dict: Optional[dict] = None, session: Any = None):
         """Evaluates this tensor in `session` (default: the default session)."""
-        from ..session import _eval_in_session
         return _eval_in_session(self, feed_dict, session)
 
     def __repr__(self) -> str:
@@ -200,7 +199,6 @@ class Operation:
 
     def run(self, feed_dict: Optional[dict] = None, session: Any = None) -> None:
         """Runs this op in `session` (default: the default session)."""
-        from ..session import _eval_in_session
         _eval_in_session(self, feed_dict, session)
 
     @property
@@ -642,6 +640,32 @@ _default_graph_stack: List[Graph] = []
 _global_default_graph: List[Graph] = [Graph()]
 
 
+# The default-session stack lives here, beside the default-graph stack, so that `Tensor.eval`
+# and `Operation.run` need nothing above the framework (TF keeps both in framework/ops.py).
+# `Session.as_default()` pushes onto it; `tf.get_default_session()` reads it.
+_default_session_stack: List[Any] = []
+
+
+def get_default_session() -> Any:
+    """The innermost session entered with `with sess:` / `sess.as_default()`, or None."""
+    return _default_session_stack[-1] if _default_session_stack else None
+
+
+def _eval_in_session(element: Any, feed_dict: Optional[dict], session: Any):
+    """`Tensor.eval` / `Operation.run`: runs `element` in `session` or the default session."""
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            kind = "Tensor" if isinstance(element, Tensor) else "operation"
+            raise ValueError(f"Cannot evaluate {kind} using `eval()` or `run()`: No default session "
+                             "is registered. Use `with sess.as_default()` or pass an explicit "
+                             "session to `eval(session=sess)`")
+    if element.graph is not session.graph:
+        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is "
+                         "different from the session's graph.")
+    return session.run(element, feed_dict)
+
+
 def get_default_graph() -> Graph:
     """The graph new ops go to: the innermost `as_default()` graph, else the global one."""
     if _default_graph_stack:
@@ -659,8 +683,7 @@ def reset_default_graph() -> None:
         raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you "
                              "need a cleared graph, exit the nesting and create a new graph.")
     _global_default_graph[0] = Graph()
-    from .. import session as _session
-    _session._default_session_stack.clear()
+    _default_session_stack.clear()
 
 
 def name_from_scope_name(name: str) -> str:

@@ -9,10 +9,15 @@ Every op type is defined once::
         def gradient(self, op, grad): ...   # graph ops; one gradient (or None) per input
 
 `infer` receives the input `Tensor`s and the op's attributes and returns the output dtype and
-static shape(s); it raises `ValueError` on a bad shape.  `compute` receives the backend (`be`,
-use `be.xp`) and the input arrays.  `kernel` may be overridden to hand the session a tighter
-callable (e.g. the ufunc itself).  `gradient` builds ordinary graph ops, so gradients of
+static shape(s) (`spec(...)`, or a list of them for a multi-output op); it raises `ValueError`
+on a bad shape, `TypeError` on a bad dtype.  `compute` receives the backend (`be`, use
+`be.xp`), the input arrays and the attributes; the default `kernel` binds it.  `kernel` may
+be overridden instead to hand the session a tighter callable (e.g. the ufunc itself); an
+op then defines no `compute`.  `gradient` builds ordinary graph ops, so gradients of
 gradients work.
+
+The class flags are declared and documented on `OpDef`; kernels receive a `RunContext`
+(framework/run_context.py) as `ctx`.
 """
 from __future__ import annotations
 
@@ -37,18 +42,38 @@ def spec(dtype: Any, shape: Any) -> Spec:
 class OpDef:
     """Base class of every op type; see the module docstring.
 
-    Class attributes:
+    The contract: an op type declares *only* the class attributes below (all read by the
+    planner, placement, gradients or tests; `tests/framework/test_opdef_contract.py` checks
+    that no op sets an undeclared flag) and the methods `infer`, `compute` or `kernel`,
+    optionally `inplace_kernel` and `gradient`.
+
+    Identity and state:
       type_name: The registered op type ("MatMul"); set by `register_op`.
-      num_outputs: Outputs the op produces when `infer` is not consulted (default 1).
-      ref_inputs: Indices of inputs taken *by reference* (the variable itself, not its value):
-        the session binds the variable's storage instead of reading it.
-      stateful: True for ops whose result is not a pure function of their inputs (random ops,
-        variable reads/updates); never cached or folded.
-      may_alias_input: True when the kernel may return (a view of) an input array unchanged
-        (Identity, Reshape): used to copy fetched values that alias variable storage.
-      mutates_variables: True for ops that update a variable's storage in place.
+      stateful: The result is not a pure function of the inputs, or running the op has an
+        effect (random ops, variables and their updates, file I/O, collectives): TF1's
+        `is_stateful`. `tensor_util.constant_value` never evaluates a stateful op at build
+        time, and any caching/CSE/constant folding of op results must skip it. Ops with
+        `ref_inputs` or `mutates_variables` must be stateful (the contract test checks).
+      ref_inputs: Indices of inputs taken *by reference* (the variable itself, not its
+        value): the planner binds no value for them; the kernel reaches the variable's storage
+        through `ctx.variable_cell(op.inputs[i].op)`. Any container supporting `in`.
+      mutates_variables: The kernel updates a variable's storage in place (Assign*, Apply*):
+        fetched outputs are copied, since the storage changes in later runs.
+
+    Aliasing (who may share a buffer with whom):
+      is_identity: The output *is* the input (Identity, StopGradient, Snapshot): the plan
+        binds the input's value to the output, no kernel call.
+      may_alias_input: The kernel may return an input or a view of it (Reshape, ExpandDims):
+        such outputs are copied when they may be a variable's storage, and an input consumed
+        by such an op is never overwritten by buffer forwarding.
+      fresh_outputs: The kernel's outputs are new arrays nobody else holds: buffer forwarding
+        may later write into them (see `inplace_kernel`).
+
+    Placement (TF1's HostMemory and host-only kernels):
+      host_only: Only a NumPy kernel exists (file I/O, summaries): the op runs on the host
+        whatever its device scope says.
       host_inputs: Indices of inputs the kernel reads in host memory, as NumPy arrays (shapes,
-        axes: TF1's HostMemory); a negative index counts from the end (ConcatV2's axis).
+        axes); a negative index counts from the end (ConcatV2's axis).
       host_outputs: Indices of outputs the kernel makes in host memory, as NumPy (Shape).
       host_memory_ok: The planner may run the op in host memory (NumPy kernel, inputs and
         outputs there) when all its inputs are host metadata (shape arithmetic); the string
@@ -56,13 +81,19 @@ class OpDef:
         (Range: a range of axes is metadata, `tf.range(n)` used as data is not).
       scalar_operands_ok: The kernel takes NumPy scalars as operands (binary elementwise ops):
         a 0-d host value is passed as one instead of being moved to the op's device.
+
+    Build-time evaluation is not an OpDef method: an op family registers a folder with
+    `tensor_util.register_constant_folder(type)` (see framework/tensor_util.py).
     """
 
     type_name: str = ""
-    ref_inputs: Sequence[int] = ()
     stateful: bool = False
-    may_alias_input: bool = False
+    ref_inputs: Sequence[int] = ()
     mutates_variables: bool = False
+    is_identity: bool = False
+    may_alias_input: bool = False
+    fresh_outputs: bool = False
+    host_only: bool = False
     host_inputs: Any = ()
     host_outputs: Any = ()
     host_memory_ok: Any = False
@@ -80,7 +111,9 @@ class OpDef:
         Args:
           be: The backend the op is placed on.
           op: The `Operation`.
-          ctx: The run context (the `Session`), for stateful ops (variables, random state).
+          ctx: The `RunContext` (framework/run_context.py; the Session implements it):
+            variable cells, random state, `run_serial`, per-run `scratch` and per-session
+            `resource` stores. Kernels use nothing else of the session.
 
         Returns:
           A callable taking the input arrays (in order) and returning one array (single-output
@@ -90,13 +123,10 @@ class OpDef:
             return functools.partial(self.compute, be, **op.attrs)
         return functools.partial(self.compute, be)
 
-    # Buffer forwarding (TF's forward_input): `fresh_outputs` says the kernel's outputs are new
-    # arrays nobody else holds; `inplace_kernel` returns a kernel that may write its result
-    # into its first input's buffer. The planner uses it only when that input is a fresh
-    # output of this plan at its last use (never a feed, constant or variable, nor viewed).
-    fresh_outputs: bool = False
-
     def inplace_kernel(self, be, op, ctx) -> Optional[Callable]:
+        """Buffer forwarding (TF's forward_input): a kernel that writes its result into its
+        first input's buffer, or None. The planner uses it only when that input is a fresh
+        output of this plan at its last use (never a feed, constant or variable, nor viewed)."""
         return None
 
     # `gradient(self, op, *grads)` is looked up only when a subclass defines it.

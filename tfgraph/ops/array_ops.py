@@ -17,10 +17,14 @@ from typing import Any, List, Optional, Sequence
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.constant import constant, convert_to_tensor, graph_of, make_op, name_scope
+from ..framework import tensor_util as _tensor_util
+from . import gen_math_ops as _gm
+from ..framework.constant import constant
+from ..framework.ops import (convert_to_tensor, graph_of, make_op, name_scope,
+                             register_tensor_conversion_function)
 from ..framework.graph import Operation, Tensor, get_default_graph
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
-from ..framework.tensor_shape import Dimension, TensorShape, as_shape
+from ..framework.tensor_shape import Dimension, TensorShape, as_shape, broadcast_shapes
 
 _INDEX_TYPES = (dtypes.int32, dtypes.int64)
 
@@ -117,90 +121,78 @@ def _host_ints(be, value: Any) -> tuple:
     return tuple(_to_numpy(be, value).reshape(-1).tolist())
 
 
+# --- math builders this family needs (math_ops imports array_ops, so through gen_math_ops) ---
+def _reduce_sum(x: Any, axis: Any = None) -> Tensor:
+    return _gm.reduce("Sum", x, axis, None, None, None, None)
+
+
+def _reduce_prod(x: Any, axis: Any = None) -> Tensor:
+    return _gm.reduce("Prod", x, axis, None, None, None, None)
+
+
+def _reduce_max(x: Any, axis: Any = None) -> Tensor:
+    return _gm.reduce("Max", x, axis, None, None, None, None)
+
+
+def _subtract(x: Any, y: Any) -> Tensor:
+    return _gm.binary("Sub", x, y, None)
+
+
+def _multiply(x: Any, y: Any) -> Tensor:
+    return _gm.binary("Mul", x, y, None)
+
+
+def _maximum(x: Any, y: Any) -> Tensor:
+    return _gm.binary("Maximum", x, y, None)
+
+
+def _minimum(x: Any, y: Any) -> Tensor:
+    return _gm.binary("Minimum", x, y, None)
+
+
+def _cast(x: Any, dtype: Any) -> Tensor:
+    return _gm.cast(x, dtype)
+
+
 # --- build-time constant evaluation -----------------------------------------------------------
-_SMALL = 100000  # largest constant computed at build time (shape vectors are tiny)
+_SMALL = _tensor_util.SMALL
+constant_value = _tensor_util.constant_value  # moved to framework/tensor_util (old path kept)
+_static_int_vector = _tensor_util.static_int_vector
+_const_ints = _tensor_util.const_ints
 
 
-def constant_value(t: Any) -> Optional[np.ndarray]:
-    """The value of `t` if it can be computed at graph-build time, else None.
+# Build-time evaluation of this family's ops for `tensor_util.constant_value`.
+def _fold(op_type: str, fn) -> None:
+    _tensor_util.register_constant_folder(op_type)(fn)
 
-    Evaluates Const, Shape/Size/Rank of static shapes, and small constant subgraphs of
-    Identity, Pack, ConcatV2, StridedSlice, Slice, Range, Fill, Reshape, Cast,
-    InvertPermutation and ConcatOffset (as TF1's `tf.get_static_value` and its shape
-    inference do).
-    """
-    if not isinstance(t, Tensor):
-        return None
-    op = t.op
-    typ = op.type
-    if typ == "Const":
-        return op.attrs["value"]
-    try:
-        if typ in ("Identity", "StopGradient"):
-            return constant_value(op.inputs[0])
-        if typ in ("Shape", "ShapeN"):
-            s = op.inputs[t.value_index if typ == "ShapeN" else 0].shape
-            if not s.is_fully_defined():
-                return None
-            return np.array(s.as_list(), dtype=op.attrs["out_type"].np_dtype)
-        if typ == "Size":
-            n = op.inputs[0].shape.num_elements()
-            return None if n is None else np.array(n, dtype=op.attrs["out_type"].np_dtype)
-        if typ == "Rank":
-            r = op.inputs[0].shape.ndims
-            return None if r is None else np.array(r, dtype=np.int32)
-        vals = [constant_value(i) for i in op.inputs]
-        if any(v is None for v in vals):
-            return None
-        out_dt = t.dtype.np_dtype
-        if typ == "Pack":
-            return np.stack(vals, axis=op.attrs["axis"]).astype(out_dt)
-        if typ == "ConcatV2":
-            return np.concatenate(vals[:-1], axis=int(vals[-1])).astype(out_dt)
-        if typ == "Cast":
-            return np.asarray(vals[0]).astype(out_dt)
-        if typ == "InvertPermutation":
-            return np.argsort(vals[0]).astype(out_dt)
-        if typ == "Reshape":
-            return np.reshape(vals[0], [int(d) for d in vals[1]])
-        if typ == "ConcatOffset":
-            return _concat_offsets(np, vals[0], vals[1:])[t.value_index]
-        if typ == "StridedSlice":
-            entries = _ss_entries(vals[1], vals[2], vals[3], op.attrs)
-            return np.asarray(np.asarray(vals[0])[_ss_index(entries)])
-        if typ == "Slice":
-            return np.asarray(vals[0])[_slice_index(vals[0].shape, vals[1], vals[2])]
-        if typ in ("Fill", "Range"):
-            if typ == "Fill" and int(np.prod(vals[0])) <= _SMALL:
-                return np.full([int(d) for d in vals[0]], vals[1], dtype=out_dt)
-            if typ == "Range":
-                n = _range_size(*vals)
-                if n <= _SMALL:
-                    return _range_values(np, vals[0], vals[2], n, out_dt)
-    except (ValueError, TypeError, IndexError):
-        return None
+
+_fold("Pack", lambda op, i, vals: np.stack(vals, axis=op.attrs["axis"]).astype(
+    op.outputs[i].dtype.np_dtype))
+_fold("ConcatV2", lambda op, i, vals: np.concatenate(vals[:-1], axis=int(vals[-1])).astype(
+    op.outputs[i].dtype.np_dtype))
+_fold("InvertPermutation", lambda op, i, vals: np.argsort(vals[0]).astype(
+    op.outputs[i].dtype.np_dtype))
+_fold("Reshape", lambda op, i, vals: np.reshape(vals[0], [int(d) for d in vals[1]]))
+_fold("ConcatOffset", lambda op, i, vals: _concat_offsets(np, vals[0], vals[1:])[i])
+_fold("StridedSlice", lambda op, i, vals: np.asarray(
+    np.asarray(vals[0])[_ss_index(_ss_entries(vals[1], vals[2], vals[3], op.attrs))]))
+_fold("Slice", lambda op, i, vals: np.asarray(vals[0])[_slice_index(vals[0].shape, vals[1],
+                                                                       vals[2])])
+
+
+@_tensor_util.register_constant_folder("Fill")
+def _fold_fill(op, i, vals):
+    if int(np.prod(vals[0])) <= _SMALL:
+        return np.full([int(d) for d in vals[0]], vals[1], dtype=op.outputs[i].dtype.np_dtype)
     return None
 
 
-def _static_int_vector(t: Tensor) -> Optional[List[Optional[int]]]:
-    """The value of a 1-D int tensor if known at build time, else None.
-
-    Shape ops of partially known shapes give their partial dims (None where unknown).
-    """
-    op = t.op
-    if op.type == "Shape":
-        s = op.inputs[0].shape
-        return None if s.ndims is None else s.as_list()
-    v = constant_value(t)
-    if v is None:
-        return None
-    return [int(x) for x in np.asarray(v).reshape(-1)]
-
-
-def _const_ints(t: Tensor) -> Optional[List[int]]:
-    """The value of an int tensor as a flat list if fully known at build time, else None."""
-    v = constant_value(t)
-    return None if v is None else [int(x) for x in np.asarray(v).reshape(-1)]
+@_tensor_util.register_constant_folder("Range")
+def _fold_range(op, i, vals):
+    n = _range_size(*vals)
+    if n <= _SMALL:
+        return _range_values(np, vals[0], vals[2], n, op.outputs[i].dtype.np_dtype)
+    return None
 
 
 def _static_int(t: Tensor) -> Optional[int]:
@@ -729,6 +721,27 @@ def _autopack(values: Sequence[Any], dtype=None, name: str = "packed") -> Tensor
         return graph.create_op("Pack", ts, {"axis": 0}, name=scope).outputs[0]
 
 
+def _contains_tensor(seq: Sequence) -> bool:
+    for v in seq:
+        if isinstance(v, Tensor) or hasattr(v, "_as_graph_element"):
+            return True
+        if isinstance(v, (list, tuple)) and _contains_tensor(v):
+            return True
+    return False
+
+
+def _autopacking_conversion(value: Any, dtype: Any = None, name: Optional[str] = None,
+                            as_ref: bool = False) -> Any:
+    """`convert_to_tensor` of a list/tuple holding tensors: one `Pack` (TF1's auto-packing)."""
+    if not _contains_tensor(value):
+        return NotImplemented  # plain Python data: the Const conversion takes it
+    return _autopack(value, dtype=dtype, name=name or "packed")
+
+
+# Priority 99, as TF1: before user conversions (100) and the Const fallback (200).
+register_tensor_conversion_function((list, tuple), _autopacking_conversion, 99)
+
+
 def _fill_none_grads(op: Operation, grads: Sequence[Optional[Tensor]]) -> List[Tensor]:
     """The output gradients of a multi-output op, with zeros for outputs that got none."""
     return [zeros_like(t) if g is None else g for g, t in zip(grads, op.outputs)]
@@ -832,8 +845,7 @@ class Fill(OpDef):
         return be.xp.full(_host_ints(be, dims), value, dtype=value.dtype)
 
     def gradient(self, op, grad):
-        from .math_ops import reduce_sum
-        return [None, reduce_sum(grad)]
+        return [None, _reduce_sum(grad)]
 
 
 def fill(dims: Any, value: Any, name: Optional[str] = None) -> Tensor:
@@ -948,7 +960,6 @@ class BroadcastTo(OpDef):
     host_inputs = (1,)
 
     def infer(self, x, shape):
-        from ..framework.tensor_shape import broadcast_shapes
         known = _partial_shape_vector(shape)
         if known is None:
             return spec(x.dtype, None)
@@ -964,7 +975,6 @@ class BroadcastTo(OpDef):
         return be.xp.broadcast_to(x, _host_ints(be, shape))
 
     def gradient(self, op, grad):
-        from ._helpers import sum_to_shape_of
         return [sum_to_shape_of(grad, op.inputs[0]), None]
 
 
@@ -1104,8 +1114,7 @@ def range(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,  # n
                     raise TypeError(f"tf.range: unsupported dtype {t.dtype.name} of {t.name}")
             inferred = max((t.dtype for t in (start, limit, delta)), key=order.index)
             if any(t.dtype != inferred for t in (start, limit, delta)):
-                from .math_ops import cast
-                start, limit, delta = (cast(t, inferred) for t in (start, limit, delta))
+                start, limit, delta = (_cast(t, inferred) for t in (start, limit, delta))
         return graph.create_op("Range", [start, limit, delta], name=scope).outputs[0]
 
 
@@ -1306,10 +1315,9 @@ def eye(num_rows: Any, num_columns: Any = None, batch_shape: Any = None,
         num_columns = num_rows if num_columns is None else num_columns
         if any(_is_tensor_like(v) or isinstance(v, (list, tuple)) and _nested_dtype(v)
                for v in (num_rows, num_columns, batch_shape)):
-            from .math_ops import minimum
             rows = convert_to_tensor(num_rows, dtype=dtypes.int32)
             cols = convert_to_tensor(num_columns, dtype=dtypes.int32)
-            diag_size = minimum(rows, cols)
+            diag_size = _minimum(rows, cols)
             bshape = constant([], dtype=dtypes.int32) if batch_shape is None else \
                 convert_to_tensor(_shape_input(batch_shape), dtype=dtypes.int32)
             diag_shape = concat([bshape, reshape(diag_size, [1])], 0)
@@ -1421,9 +1429,8 @@ def transpose(a: Any, perm: Any = None, name: str = "transpose", conjugate: bool
         op_type = "ConjugateTranspose" if conjugate and a.dtype.is_complex else "Transpose"
         if perm is None:
             if a.shape.ndims is None:
-                from .math_ops import subtract
                 r = rank(a)
-                perm = subtract(subtract(r, 1), range(0, r, 1))
+                perm = _subtract(_subtract(r, 1), range(0, r, 1))
             else:
                 perm = np.arange(a.shape.ndims - 1, -1, -1, dtype=np.int32)
         return _gen(op_type, scope, [("x", a, None, None), ("perm", perm, _INDEX_TYPES, dtypes.int32)])
@@ -1460,9 +1467,8 @@ def matrix_transpose(a: Any, name: str = "matrix_transpose", conjugate: bool = F
             perm = list(builtins.range(n - 2)) + [n - 1, n - 2]
         else:
             r = rank(a)
-            from .math_ops import subtract
-            perm = concat([range(0, subtract(r, 2), 1),
-                           stack([subtract(r, 1), subtract(r, 2)])], 0)
+            perm = concat([range(0, _subtract(r, 2), 1),
+                           stack([_subtract(r, 1), _subtract(r, 2)])], 0)
         return transpose(a, perm=perm, conjugate=conjugate)
 
 
@@ -1896,20 +1902,19 @@ class Tile(OpDef):
         return be.xp.tile(x, reps) if reps else be.xp.array(x, copy=True)
 
     def gradient(self, op, grad):
-        from .math_ops import reduce_sum
         x, multiples = op.inputs
         xs = x.shape
         m = _const_ints(multiples)
         if xs.is_fully_defined() and m is not None:
             split_shape = [v for pair in zip(m, xs.as_list()) for v in pair]
             axes = list(builtins.range(0, len(split_shape), 2))
-            out = reduce_sum(reshape(grad, split_shape), axes)
+            out = _reduce_sum(reshape(grad, split_shape), axes)
         else:
             # Interleave multiples and the input shape: reshape to [m0, d0, m1, d1, ...] and
             # sum the even (tiled) axes.
             split_shape = reshape(transpose(stack([multiples, shape(x, out_type=multiples.dtype)])), [-1])
             axes = range(0, size(split_shape), 2)
-            out = reduce_sum(reshape(grad, split_shape), axes)
+            out = _reduce_sum(reshape(grad, split_shape), axes)
         out.set_shape(xs)
         return [out, None]
 
@@ -2204,12 +2209,11 @@ class Slice(OpDef):
         if b is not None and xs.is_fully_defined() and ys.is_fully_defined():
             paddings = [[bi, d - bi - s] for bi, d, s in zip(b, xs.as_list(), ys.as_list())]
             return [pad(grad, paddings), None, None]
-        from .math_ops import subtract
         input_rank = rank(x)
         slice_size = shape(op.outputs[0], out_type=begin.dtype)
         pshape = stack([input_rank, 1])
         before = reshape(begin, pshape)
-        after = reshape(subtract(subtract(shape(x, out_type=begin.dtype), slice_size), begin), pshape)
+        after = reshape(_subtract(_subtract(shape(x, out_type=begin.dtype), slice_size), begin), pshape)
         return [pad(grad, concat([before, after], 1)), None, None]
 
 
@@ -2544,8 +2548,7 @@ def _slice_helper(tensor: Any, slice_spec: Any, var: Any = None) -> Tensor:
         if begin:
             packed = [stack(begin), stack(end), stack(strides)]
             if any(p.dtype == dtypes.int64 for p in packed):
-                from .math_ops import cast
-                packed = [p if p.dtype == dtypes.int64 else cast(p, dtypes.int64) for p in packed]
+                packed = [p if p.dtype == dtypes.int64 else _cast(p, dtypes.int64) for p in packed]
         else:
             empty = constant([], dtype=dtypes.int32)
             packed = [empty, empty, empty]
@@ -2722,17 +2725,14 @@ class UnsortedSegmentSum(OpDef):
 
     def gradient(self, op, grad):
         ids = op.inputs[1]
-        from .math_ops import cast
         # Gather with negative ids clipped to 0, then zero their rows (TF1's _GatherDropNegatives).
-        from .math_ops import maximum, greater_equal
-        clipped = maximum(ids, zeros_like(ids))
+        clipped = _maximum(ids, zeros_like(ids))
         gathered = gather(grad, clipped)
-        keep = cast(greater_equal(ids, 0), grad.dtype)
+        keep = _cast(_gm.binary("GreaterEqual", ids, 0, None), grad.dtype)
         extra = (gathered.shape.ndims or 0) - (ids.shape.ndims or 0)
         if extra > 0:
             keep = reshape(keep, concat([shape(ids), ones([extra], dtypes.int32)], 0))
-        from .math_ops import multiply
-        return [multiply(gathered, keep), None, None]
+        return [_multiply(gathered, keep), None, None]
 
 
 def unsorted_segment_sum(data: Any, segment_ids: Any, num_segments: Any,
@@ -2844,7 +2844,6 @@ def boolean_mask(tensor: Any, mask: Any, name: str = "boolean_mask", axis: Optio
     Raises:
       ValueError: If the mask is a scalar, of unknown rank, or does not match.
     """
-    from .math_ops import reduce_prod, where
     with name_scope(name, values=[tensor, mask]):
         tensor = convert_to_tensor(tensor, name="tensor")
         mask = convert_to_tensor(mask, name="mask")
@@ -2857,7 +2856,7 @@ def boolean_mask(tensor: Any, mask: Any, name: str = "boolean_mask", axis: Optio
         axis = 0 if axis is None else axis
         shape_tensor = tensor.shape
         shape_tensor[axis:axis + ndims_mask].assert_is_compatible_with(mask.shape)
-        leading_size = reduce_prod(shape(tensor)[axis:axis + ndims_mask], [0])
+        leading_size = _reduce_prod(shape(tensor)[axis:axis + ndims_mask], [0])
         tensor = reshape(tensor, concat([shape(tensor)[:axis], [leading_size],
                                          shape(tensor)[axis + ndims_mask:]], 0))
         if shape_tensor.ndims is not None:
@@ -2865,7 +2864,7 @@ def boolean_mask(tensor: Any, mask: Any, name: str = "boolean_mask", axis: Optio
             tensor.set_shape(TensorShape(shape_tensor.as_list()[:axis]).concatenate(
                 [first_dim]).concatenate(shape_tensor.as_list()[axis + ndims_mask:]))
         mask = reshape(mask, [-1])
-        indices = squeeze(where(mask), axis=[1])
+        indices = squeeze(_gm.where(mask), axis=[1])
         return gather(tensor, indices, axis=axis)
 
 
@@ -2879,25 +2878,23 @@ def sequence_mask(lengths: Any, maxlen: Any = None, dtype: Any = dtypes.bool,
       dtype: Output type (default bool).
       name: Name scope (default "SequenceMask").
     """
-    from .math_ops import cast, less, reduce_max
     with name_scope(name, "SequenceMask", [lengths, maxlen]):
         lengths = convert_to_tensor(lengths)
         if maxlen is None:
-            from .math_ops import maximum
-            maxlen = reduce_max(lengths)
-            maxlen = maximum(constant(0, maxlen.dtype), maxlen)
+            maxlen = _reduce_max(lengths)
+            maxlen = _maximum(constant(0, maxlen.dtype), maxlen)
         else:
             maxlen = convert_to_tensor(maxlen)
             if maxlen.shape.ndims is not None and maxlen.shape.ndims != 0:
                 raise ValueError("maxlen must be scalar for sequence_mask")
         row_vector = make_op("Range", [constant(0, maxlen.dtype), maxlen,
                                        constant(1, maxlen.dtype)], name="Range").outputs[0]
-        matrix = cast(expand_dims(lengths, -1), maxlen.dtype)
-        result = less(row_vector, matrix)
+        matrix = _cast(expand_dims(lengths, -1), maxlen.dtype)
+        result = _gm.binary("Less", row_vector, matrix, None)
         dtype = dtypes.as_dtype(dtype)
         if dtype.is_bool:
             return result
-        return cast(result, dtype)
+        return _cast(result, dtype)
 
 
 UniqueOutput = collections.namedtuple("Unique", ["y", "idx"])
@@ -2938,14 +2935,12 @@ def unique(x: Any, out_idx: Any = dtypes.int32, name: Optional[str] = None):
 
 def where(condition: Any, x: Any = None, y: Any = None, name: Optional[str] = None) -> Tensor:
     """`tf.where` (TF1 defines it in array_ops; the ops live in math_ops)."""
-    from .math_ops import where as _where
-    return _where(condition, x, y, name=name)
+    return _gm.where(condition, x, y, name=name)
 
 
 def where_v2(condition: Any, x: Any = None, y: Any = None, name: Optional[str] = None) -> Tensor:
     """`tf.where_v2` (TF1 defines it in array_ops; the ops live in math_ops)."""
-    from .math_ops import where_v2 as _where_v2
-    return _where_v2(condition, x, y, name=name)
+    return _gm.where_v2(condition, x, y, name=name)
 
 
 newaxis = None
@@ -2960,3 +2955,48 @@ __all__ = [
     "reverse", "reverse_v2", "gather", "gather_nd", "scatter_nd", "unsorted_segment_sum",
     "boolean_mask", "sequence_mask", "unique", "newaxis",
 ]
+
+
+# --- un-broadcasting gradients (used by elementwise ops of every family) ---------------------
+def sum_to_shape_of(grad: Tensor, x: Tensor) -> Tensor:
+    """Reduces a broadcast gradient back to the shape of `x` (TF1's Sum + Reshape pattern).
+
+    Uses static shapes when both are fully known, a run-time reduction otherwise.
+    """
+    gs, xs = grad.shape, x.shape
+    if gs.is_fully_defined() and xs.is_fully_defined():
+        return _static_sum_to(grad, gs.as_list(), xs.as_list())
+    sx = shape(x)
+    rx, _ = broadcast_gradient_args(sx, shape(grad))
+    return reshape(_reduce_sum(grad, rx), sx)
+
+
+def _static_sum_to(grad: Tensor, g: list, s: list) -> Tensor:
+    if g == s:
+        return grad
+    lead = len(g) - len(s)
+    axes = list(builtins.range(lead)) + [lead + i for i, d in enumerate(s)
+                                         if d == 1 and g[lead + i] != 1]
+    r = _reduce_sum(grad, axes) if axes else grad
+    return reshape(r, s)
+
+
+def binary_grads(op, gx: Optional[Tensor], gy: Optional[Tensor]):
+    """Un-broadcasts the gradients of an elementwise binary op `op(x, y)`.
+
+    Same static shapes (or the same tensor twice) need nothing; fully known shapes reduce
+    statically; otherwise one run-time `BroadcastGradientArgs` serves both inputs, as in TF1.
+    """
+    x, y = op.inputs
+    xs, ys = x.shape, y.shape
+    if x is y or (xs.is_fully_defined() and xs == ys):
+        return [gx, gy]
+    out = op.outputs[0].shape
+    if out.is_fully_defined() and xs.is_fully_defined() and ys.is_fully_defined():
+        o = out.as_list()
+        return [None if gx is None else _static_sum_to(gx, o, xs.as_list()),
+                None if gy is None else _static_sum_to(gy, o, ys.as_list())]
+    sx, sy = shape(x), shape(y)
+    rx, ry = broadcast_gradient_args(sx, sy)
+    return [None if gx is None else reshape(_reduce_sum(gx, rx), sx),
+            None if gy is None else reshape(_reduce_sum(gy, ry), sy)]

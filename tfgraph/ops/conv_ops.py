@@ -352,7 +352,7 @@ class _Im2colSlot:
     """The im2col matrix a Conv2D computed in the current run, kept for the Conv2DBackpropFilter
     of the same input and geometry (saves rebuilding it in the backward pass).
 
-    Valid only for the same session run (`Session._run_serial`) and the same input array
+    Valid only for the same session run (`RunContext.run_serial`) and the same input array
     object (held by weak reference): within one run kernels never modify their inputs, so the
     matrix still describes the input; anything else falls back to recomputing.
     """
@@ -390,21 +390,12 @@ class _Im2colSlot:
 def _im2col_slot(ctx, x: Tensor, attrs: Dict[str, Any], kh: Optional[int],
                  kw: Optional[int]) -> Optional[_Im2colSlot]:
     """The slot shared by a Conv2D and the Conv2DBackpropFilter of the same input tensor and
-    window attributes in session `ctx` (None when sharing is impossible)."""
-    if ctx is None or getattr(ctx, "_run_serial", None) is None or kh is None or kw is None:
+    window attributes in session `ctx` (a `RunContext` resource; None when sharing is
+    impossible)."""
+    if ctx is None or getattr(ctx, "run_serial", None) is None or kh is None or kw is None:
         return None
-    slots = getattr(ctx, "_im2col_slots", None)
-    if slots is None:
-        slots = {}
-        try:
-            ctx._im2col_slots = slots
-        except AttributeError:
-            return None
-    key = (x,) + _window_key(attrs) + (kh, kw)
-    slot = slots.get(key)
-    if slot is None:
-        slot = slots[key] = _Im2colSlot()
-    return slot
+    key = ("conv_ops.im2col", x) + _window_key(attrs) + (kh, kw)
+    return ctx.resource(key, _Im2colSlot)
 
 
 def _window_key(attrs: Dict[str, Any]) -> tuple:
@@ -482,7 +473,7 @@ class Conv2D(_ConvBase):
                                            xn.dtype)
                 _fill_im2col(be, xn, g, buf)
                 y = xp.matmul(buf, w2)
-                slot.put(ctx._run_serial, x, g, bkey, buf)
+                slot.put(ctx.run_serial, x, g, bkey, buf)
             else:
                 with im2col(be, xn, g) as cols:
                     y = xp.matmul(cols, w2)
@@ -611,7 +602,7 @@ class Conv2DBackpropFilter(_ConvBase):
                 raise ValueError(f"Conv2DBackpropFilter: out_backprop has shape "
                                  f"{tuple(dy.shape)}, expected {(g.n, g.oh, g.ow, f)}")
             dy2 = dy.reshape(-1, f)
-            kept = slot.take(ctx._run_serial, x, g) if slot is not None else None
+            kept = slot.take(ctx.run_serial, x, g) if slot is not None else None
             if kept is not None:
                 try:
                     dw = xp.matmul(kept[1].T, dy2)

@@ -134,8 +134,7 @@ def _unbroadcast(grad: Tensor, x: Tensor) -> Tensor:
     gs, xs = grad.shape.as_list(), x.shape.as_list()
     if gs[0] is not None and xs[0] == gs[0] or 1 not in xs[:1] + gs[:1]:
         return grad
-    from ._helpers import sum_to_shape_of
-    return sum_to_shape_of(grad, x)
+    return array_ops.sum_to_shape_of(grad, x)
 
 
 def _broadcast_mul(vec: Tensor, mat: Tensor) -> Tensor:

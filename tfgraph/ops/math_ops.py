@@ -19,12 +19,15 @@ from typing import Any, List, Optional, Tuple
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.constant import convert_to_tensor, graph_of, name_scope
 from ..framework.graph import Tensor
+from ..framework.ops import convert_to_tensor, graph_of, name_scope
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape, broadcast_shapes, shape_str
-from ._helpers import (BOOL, COMPLEX, FLOATS, INTEGERS, NUMERIC, REAL, binary_grads,
-                       broadcast_spec, check_dtype, sum_to_shape_of)
+from ..framework.tensor_util import constant_value, register_constant_folder, static_int_vector
+from . import array_ops, gen_math_ops
+from .array_ops import (binary_grads, broadcast_to, identity, ones_like, reshape, shape,
+                        stop_gradient, sum_to_shape_of, zeros_like)
+from ._helpers import BOOL, COMPLEX, FLOATS, INTEGERS, NUMERIC, REAL, broadcast_spec, check_dtype
 
 _INDEX = frozenset({dtypes.int32, dtypes.int64})
 _FLOAT_COMPLEX = FLOATS | COMPLEX
@@ -36,42 +39,20 @@ def _on_host(be, value: Any) -> np.ndarray:
     return value if isinstance(value, (np.ndarray, np.generic)) else be.to_host(value)
 
 
-def _is_tensor_like(v: Any) -> bool:
-    return isinstance(v, Tensor) or hasattr(v, "_as_graph_element")
-
-
-def _convert_pair(x: Any, y: Any, names: Tuple[str, str] = ("x", "y")) -> Tuple[Tensor, Tensor]:
-    """Converts two operands; a non-tensor takes the dtype of its tensor partner if it can."""
-    if _is_tensor_like(x) or not _is_tensor_like(y):
-        x = convert_to_tensor(x, name=names[0])
-        y = convert_to_tensor(y, dtype_hint=x.dtype, name=names[1])
-    else:
-        y = convert_to_tensor(y, name=names[1])
-        x = convert_to_tensor(x, dtype_hint=y.dtype, name=names[0])
-    return x, y
-
-
-def _binary_args(x: Any, y: Any):
-    """(graph, x, y) with both operands converted (kept for other op families)."""
-    graph = graph_of([x, y])
-    with graph.as_default():
-        x, y = _convert_pair(x, y)
-    return graph, x, y
-
-
-def _binary(op_type: str, x: Any, y: Any, name: Optional[str],
-            attrs: Optional[dict] = None) -> Tensor:
-    graph = graph_of([x, y])
-    with graph.as_default(), graph.name_scope(name or op_type) as scope:
-        x, y = _convert_pair(x, y)
-        return graph.create_op(op_type, [x, y], attrs, name=scope).outputs[0]
-
-
-def _unary(op_type: str, x: Any, name: Optional[str], attrs: Optional[dict] = None) -> Tensor:
-    graph = graph_of([x])
-    with graph.as_default(), graph.name_scope(name or op_type) as scope:
-        x = convert_to_tensor(x, name="x")
-        return graph.create_op(op_type, [x], attrs, name=scope).outputs[0]
+# The builder mechanics live in gen_math_ops (array_ops uses them too); the old private names
+# stay for this module and for other families.
+_is_tensor_like = gen_math_ops.is_tensor_like
+_convert_pair = gen_math_ops.convert_pair
+_binary_args = gen_math_ops.binary_args
+_binary = gen_math_ops.binary
+_unary = gen_math_ops.unary
+_reduction_axes = gen_math_ops.reduction_axes
+_lookup = gen_math_ops.lookup
+_reduce = gen_math_ops.reduce
+cast = gen_math_ops.cast
+select = gen_math_ops.select
+where = gen_math_ops.where
+where_v2 = gen_math_ops.where_v2
 
 
 # --- elementwise bases ------------------------------------------------------------------------
@@ -104,9 +85,6 @@ class BinaryElementwise(OpDef):
                 return f(x, y)
         return into_x
 
-    def compute(self, be, x, y):
-        return getattr(be.xp, self.ufunc)(x, y)
-
 
 class UnaryElementwise(OpDef):
     """An elementwise op of one input, computed by a NumPy ufunc."""
@@ -129,9 +107,6 @@ class UnaryElementwise(OpDef):
             return None
         f = getattr(be.xp, self.ufunc)
         return lambda x: f(x, out=x)
-
-    def compute(self, be, x):
-        return getattr(be.xp, self.ufunc)(x)
 
 
 class _IntegerDivision(BinaryElementwise):
@@ -254,7 +229,6 @@ class Pow(BinaryElementwise):
     allowed = FLOATS | COMPLEX | {dtypes.int32, dtypes.int64}
 
     def gradient(self, op, grad):
-        from .array_ops import ones_like, zeros_like
         x, y = op.inputs
         z = op.outputs[0]
         gx = multiply(multiply(grad, y), pow(x, subtract(y, 1)))
@@ -271,7 +245,6 @@ class _MaxMin(BinaryElementwise):
     selector = ""
 
     def gradient(self, op, grad):
-        from .array_ops import zeros_like
         x, y = op.inputs
         # Ties go to x (x >= y for Maximum, x <= y for Minimum), as in TF1.  The mask has the
         # broadcast output shape, like `grad`.
@@ -348,7 +321,6 @@ class Sign(UnaryElementwise):
     ufunc = "sign"
 
     def gradient(self, op, grad):
-        from .array_ops import zeros_like
         return [zeros_like(op.inputs[0])]  # TF1: zeros (not None)
 
 
@@ -380,9 +352,6 @@ class Rsqrt(UnaryElementwise):
     def kernel(self, be, op, ctx):
         xp = be.xp
         return lambda x: xp.reciprocal(xp.sqrt(x))
-
-    def compute(self, be, x):
-        return be.xp.reciprocal(be.xp.sqrt(x))
 
     def gradient(self, op, grad):
         y = op.outputs[0]  # d x^-1/2 = -0.5 y^3
@@ -616,7 +585,6 @@ class Select(OpDef):
         return select_kernel
 
     def gradient(self, op, grad):
-        from .array_ops import zeros_like
         c = op.inputs[0]
         zeros = zeros_like(op.inputs[1])
         return [None, select(c, grad, zeros), select(c, zeros, grad)]
@@ -641,7 +609,6 @@ class SelectV2(OpDef):
         return be.xp.where
 
     def gradient(self, op, grad):
-        from .array_ops import zeros_like
         c, x, y = op.inputs
         zeros = zeros_like(grad)
         return [None, sum_to_shape_of(where_v2(c, grad, zeros), x),
@@ -667,6 +634,11 @@ def _sh(shape: TensorShape) -> str:
 
 
 # --- cast -------------------------------------------------------------------------------------
+@register_constant_folder("Cast")
+def _fold_cast(op, i, vals):
+    return np.asarray(vals[0]).astype(op.outputs[0].dtype.np_dtype)
+
+
 @register_op("Cast")
 class Cast(OpDef):
     """Converts the elements to `DstT` (float -> int truncates toward zero)."""
@@ -682,9 +654,6 @@ class Cast(OpDef):
         dst = op.attrs["DstT"].np_dtype
         return lambda x: x.astype(dst)
 
-    def compute(self, be, x, *, DstT, SrcT=None, Truncate=False):  # noqa: N803
-        return x.astype(DstT.np_dtype)
-
     def gradient(self, op, grad):
         src = op.inputs[0].dtype
         if src.is_floating or src.is_complex:
@@ -694,20 +663,9 @@ class Cast(OpDef):
 
 
 # --- reductions -------------------------------------------------------------------------------
-def _reduction_axes(x: Tensor, axis: Any) -> Tensor:
-    """The axis tensor of a reduction: all axes when None (a Const named "Const", as TF1)."""
-    if axis is None:
-        if x.shape.ndims is not None:
-            return convert_to_tensor(np.arange(x.shape.ndims, dtype=np.int32), name="Const")
-        from .array_ops import rank_internal
-        return rank_internal(x)
-    return convert_to_tensor(axis, dtype=dtypes.int32)
-
-
 def _reduced_spec(x: Tensor, axes: Tensor, keep_dims: bool, out_dtype=None):
-    from .array_ops import _static_int_vector
     dtype = out_dtype or x.dtype
-    known = _static_int_vector(axes) if axes.shape.ndims is not None else None
+    known = static_int_vector(axes) if axes.shape.ndims is not None else None
     if axes.shape.ndims == 0 and axes.op.type == "Const":
         known = [int(axes.op.attrs["value"])]
     if x.shape.ndims is None or known is None or any(a is None for a in known):
@@ -755,7 +713,6 @@ class Reduction(OpDef):
         return lambda x, axis, keepdims: f(x, axis=axis, keepdims=keepdims)
 
     def kernel(self, be, op, ctx):
-        from .array_ops import constant_value
         f = self.reducer(be, op)
         keep = bool(op.attrs.get("keep_dims", False))
         static = constant_value(op.inputs[1])
@@ -775,19 +732,16 @@ def _kept_shape(op) -> Any:
     kept = _reduced_spec(x, axes, True).shape
     if kept.is_fully_defined():
         return kept.as_list()
-    from .array_ops import shape
     return reduced_shape(shape(x), axes)
 
 
 def _reshape_to(t: Tensor, target: Any) -> Tensor:
-    from .array_ops import reshape
     if isinstance(target, list) and t.shape.is_fully_defined() and t.shape.as_list() == target:
         return t
     return reshape(t, target)
 
 
 def _sum_grad(op, grad):
-    from .array_ops import broadcast_to, shape
     x = op.inputs[0]
     g = _reshape_to(grad, _kept_shape(op))
     if x.shape.is_fully_defined():
@@ -828,7 +782,6 @@ class Mean(Reduction):
         return int_mean
 
     def gradient(self, op, grad):
-        from .array_ops import shape
         sum_grad = _sum_grad(op, grad)
         n_in = op.inputs[0].shape.num_elements()
         n_out = op.outputs[0].shape.num_elements()
@@ -932,31 +885,6 @@ def _make(op_type: str, inputs: list, name: str, attrs: Optional[dict] = None) -
         return graph.create_op(op_type, inputs, attrs, name=name).outputs[0]
 
 
-def _lookup(new: Any, new_name: str, old: Any, old_name: str) -> Any:
-    if new is not None and old is not None:
-        raise ValueError(f"Cannot specify both '{new_name}' and '{old_name}'.")
-    return new if new is not None else old
-
-
-def _reduce(op_type: str, input_tensor: Any, axis: Any, keepdims: Any, name: Optional[str],
-            reduction_indices: Any, keep_dims: Any) -> Tensor:
-    axis = _lookup(axis, "axis", reduction_indices, "reduction_indices")
-    keep = bool(_lookup(keepdims, "keepdims", keep_dims, "keep_dims"))
-    graph = graph_of([input_tensor, axis])
-    with graph.as_default():
-        x = convert_to_tensor(input_tensor)
-        if axis is None:
-            axes = _reduction_axes(x, None)
-        with graph.name_scope(name or op_type) as scope:
-            if axis is not None:
-                axes = axis if isinstance(axis, Tensor) else convert_to_tensor(
-                    axis, dtype=dtypes.int32, name="reduction_indices")
-            out = graph.create_op(op_type, [x, axes], {"keep_dims": keep}, name=scope).outputs[0]
-    if axis is None and not keep:
-        out.set_shape([])  # everything reduced: a scalar even for an input of unknown rank
-    return out
-
-
 def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: Optional[bool] = None,
                name: Optional[str] = None, reduction_indices: Any = None,
                keep_dims: Optional[bool] = None) -> Tensor:
@@ -1034,7 +962,6 @@ def reduce_logsumexp(input_tensor: Any, axis: Any = None, keepdims: Optional[boo
 
     Args: as `reduce_sum` (name scope "ReduceLogSumExp").
     """
-    from .array_ops import reshape, shape, stop_gradient, zeros_like
     axis = _lookup(axis, "axis", reduction_indices, "reduction_indices")
     keep = bool(_lookup(keepdims, "keepdims", keep_dims, "keep_dims"))
     with name_scope(name, "ReduceLogSumExp", [input_tensor]):
@@ -1076,7 +1003,6 @@ class _ArgReduction(OpDef):
     host_inputs = (1,)
 
     def infer(self, x, dimension, *, output_type=dtypes.int64):
-        from .array_ops import constant_value
         check_dtype(x, REAL, "input")
         check_dtype(dimension, _INDEX, "dimension")
         if output_type not in _INDEX:
@@ -1097,7 +1023,6 @@ class _ArgReduction(OpDef):
         return spec(output_type, dims)
 
     def kernel(self, be, op, ctx):
-        from .array_ops import constant_value
         f = getattr(be.xp, self.np_name)
         out = op.attrs.get("output_type", dtypes.int64).np_dtype
         static = constant_value(op.inputs[1])
@@ -1169,7 +1094,6 @@ class Cumsum(OpDef):
     host_inputs = (1,)
 
     def infer(self, x, axis, *, exclusive=False, reverse=False):
-        from .array_ops import constant_value
         check_dtype(x, NUMERIC)
         check_dtype(axis, _INDEX, "axis")
         n = x.shape.ndims
@@ -1181,7 +1105,6 @@ class Cumsum(OpDef):
         return spec(x.dtype, x.shape)
 
     def kernel(self, be, op, ctx):
-        from .array_ops import constant_value
         xp = be.xp
         exclusive = op.attrs.get("exclusive", False)
         reverse = op.attrs.get("reverse", False)
@@ -1269,7 +1192,6 @@ def add_n(inputs: Any, name: Optional[str] = None) -> Tensor:
         ts = [convert_to_tensor(x) for x in inputs]
         if len(ts) == 1:
             if name:
-                from .array_ops import identity
                 return identity(ts[0], name=name)
             return ts[0]
         return graph.create_op("AddN", ts, name=name or "AddN").outputs[0]
@@ -1455,7 +1377,6 @@ def _tensordot_axes(a: Tensor, axes: Any) -> Tuple[List[int], List[int]]:
 
 def _tensordot_reshape(t: Tensor, axes: List[int], flipped: bool):
     """Transposes/reshapes `t` to a matrix [free, contracted] (or [contracted, free])."""
-    from . import array_ops
     if t.shape.ndims is None:
         raise ValueError(f"tensordot needs the rank of {t.name} to be known")
     dims = t.shape.as_list()
@@ -1506,7 +1427,6 @@ def tensordot(a: Any, b: Any, axes: Any, name: Optional[str] = None) -> Tensor:
     Raises:
       ValueError: If the axes are invalid or the contracted dimensions differ.
     """
-    from . import array_ops
     graph = graph_of([a, b])
     with graph.as_default(), name_scope(name, "Tensordot", [a, b]) as scope:
         a, b = _convert_pair(a, b, ("a", "b"))
@@ -1851,88 +1771,7 @@ def logical_xor(x: Any, y: Any, name: str = "LogicalXor") -> Tensor:
     return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=name)
 
 
-def select(condition: Any, x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `condition ? x : y` (op "Select"; `tf.where` with x and y).
-
-    `condition` has the shape of x and y, or is a vector matching their first dimension
-    (choosing whole rows), or a scalar.
-    """
-    graph = graph_of([condition, x, y])
-    with graph.as_default(), graph.name_scope(name or "Select") as scope:
-        c = convert_to_tensor(condition, dtype_hint=dtypes.bool, name="condition")
-        x, y = _convert_pair(x, y, ("t", "e"))
-        return graph.create_op("Select", [c, x, y], name=scope).outputs[0]
-
-
-def where(condition: Any, x: Any = None, y: Any = None, name: Optional[str] = None) -> Tensor:
-    """TF1's `tf.where`: with `x` and `y`, `Select`; with only `condition`, its true indices.
-
-    Args:
-      condition: A bool tensor.
-      x, y: Same-shaped tensors of one dtype; `condition` has their shape, or is a vector
-        matching their first dimension, or a scalar. No broadcasting (see `where_v2`).
-      name: Op name (default "Select", or "Where" for the one-argument form).
-
-    Returns:
-      With x and y: elements of x where condition is true, else of y.  Without: an int64
-      tensor `[num_true, rank(condition)]` of the coordinates of the true elements.
-
-    Raises:
-      ValueError: If only one of x and y is given, or the shapes do not fit.
-    """
-    if x is None and y is None:
-        graph = graph_of([condition])
-        with graph.as_default(), name_scope(name, "Where", [condition]) as scope:
-            c = convert_to_tensor(condition, dtype_hint=dtypes.bool, name="condition")
-            return graph.create_op("Where", [c], name=scope).outputs[0]
-    if x is None or y is None:
-        raise ValueError("x and y must both be non-None or both be None.")
-    return select(condition, x, y, name=name)
-
-
-def where_v2(condition: Any, x: Any = None, y: Any = None, name: Optional[str] = None) -> Tensor:
-    """`tf.where_v2`: like `where`, but condition, x and y broadcast (op "SelectV2")."""
-    if x is None and y is None:
-        return where(condition, name=name)
-    if x is None or y is None:
-        raise ValueError("x and y must both be non-None or both be None.")
-    graph = graph_of([condition, x, y])
-    with graph.as_default(), graph.name_scope(name or "SelectV2") as scope:
-        c = convert_to_tensor(condition, dtype_hint=dtypes.bool, name="condition")
-        x, y = _convert_pair(x, y, ("t", "e"))
-        return graph.create_op("SelectV2", [c, x, y], name=scope).outputs[0]
-
-
 # --- public builders: casts -------------------------------------------------------------------
-def cast(x: Any, dtype: Any, name: Optional[str] = None) -> Tensor:
-    """Converts `x` to `dtype` (`tf.cast`, op "Cast").
-
-    A tensor that already has `dtype` is returned as it is (no op).  Float to integer casts
-    truncate toward zero; to bool, non-zero is True.
-
-    Args:
-      x: A tensor or a Python/NumPy value.
-      dtype: The target dtype.
-      name: Op name (default "Cast").
-
-    Returns:
-      A tensor of `dtype`, the shape of `x`.
-
-    Raises:
-      TypeError: If `x` cannot be cast to `dtype` (string <-> number).
-    """
-    base = dtypes.as_dtype(dtype)
-    if isinstance(x, Tensor) and x.dtype == base:
-        return x
-    graph = graph_of([x])
-    with graph.as_default(), name_scope(name, "Cast", [x]) as scope:
-        x = convert_to_tensor(x, name="x")
-        if x.dtype != base:
-            x = graph.create_op("Cast", [x], {"SrcT": x.dtype, "DstT": base, "Truncate": False},
-                                name=scope).outputs[0]
-    return x
-
-
 def saturate_cast(value: Any, dtype: Any, name: Optional[str] = None) -> Tensor:
     """Casts to `dtype`, first clipping to its range (`tf.saturate_cast`)."""
     graph = graph_of([value])
@@ -1969,7 +1808,6 @@ def to_int64(x: Any, name: str = "ToInt64") -> Tensor:
 
 def zeros_like_for_grad(t: Tensor) -> Tensor:
     """Zeros shaped like `t`, for a missing output gradient of a multi-output op."""
-    from .array_ops import zeros_like
     return zeros_like(t)
 
 

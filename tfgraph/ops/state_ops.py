@@ -6,8 +6,26 @@ reading the value, so assigning never needs the variable to be initialized.
 """
 from __future__ import annotations
 
-from ..framework import errors
+from typing import Any
+
+from ..framework import dtypes, errors
+from ..framework.graph import Tensor
+from ..framework.ops import convert_to_tensor
 from ..framework.registry import OpDef, register_op, spec, NotDifferentiable
+
+
+def _ref_of(v: Any) -> Tensor:
+    """The reference tensor (variable op output) of a Variable or a VariableV2 tensor.
+
+    A `tf.Variable` is recognised by its `_ref()` method (variables.py builds on this module,
+    not the other way round).
+    """
+    if isinstance(v, Tensor):
+        if v.op.type == "VariableV2":
+            return v
+    elif callable(getattr(v, "_ref", None)):
+        return v._ref()
+    raise TypeError(f"Expected a tf.Variable (or its reference tensor), got {v!r}")
 
 
 @register_op("VariableV2")
@@ -119,7 +137,6 @@ class IsVariableInitialized(OpDef):
     stateful = True
 
     def infer(self, ref):
-        from ..framework import dtypes
         return spec(dtypes.bool, [])
 
     def kernel(self, be, op, ctx):
@@ -134,8 +151,6 @@ for _t in ("VariableV2", "Assign", "AssignAdd", "AssignSub", "IsVariableInitiali
 
 def assign(ref, value, validate_shape=None, use_locking=None, name=None):
     """`tf.assign(ref, value)`: stores `value` in variable `ref`; returns the new value."""
-    from ..framework.constant import convert_to_tensor
-    from .variables import _ref_of
     r = _ref_of(ref)
     with r.graph.as_default():
         value = convert_to_tensor(value, dtype=r.dtype)
@@ -146,8 +161,6 @@ def assign(ref, value, validate_shape=None, use_locking=None, name=None):
 
 def _assign_update(op_type):
     def fn(ref, value, use_locking=None, name=None):
-        from ..framework.constant import convert_to_tensor
-        from .variables import _ref_of
         r = _ref_of(ref)
         with r.graph.as_default():
             value = convert_to_tensor(value, dtype=r.dtype)

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from typing import Any, Callable, List, Optional, Sequence
 
+import numpy as np
+
 from ..framework import dtypes as _dtypes
 from ..framework.constant import convert_to_tensor, name_scope, register_tensor_conversion_function
-from ..framework.graph import Operation, Tensor, get_default_graph
+from ..framework.graph import Operation, Tensor, get_default_graph, get_default_session
+from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.graph_keys import GraphKeys
 from ..framework.tensor_shape import TensorShape, as_shape
-from . import state_ops
+from . import array_ops, state_ops
+from .array_ops import identity
+from .control_flow_ops import group, no_op
 
 
 class Variable:
@@ -83,7 +88,6 @@ class Variable:
                     self._variable, self._initial_value, validate_shape=validate_shape,
                     name="Assign").op
                 with graph.device(self._variable.device or None):
-                    from .array_ops import identity
                     self._snapshot = identity(self._variable, name="read")
         self._graph = graph
         self._save_slice_info = None
@@ -146,7 +150,6 @@ class Variable:
 
     def read_value(self) -> Tensor:
         """A new `read` identity of the current value (ordered by control dependencies)."""
-        from .array_ops import identity
         return identity(self._variable, name="read")
 
     def eval(self, session: Any = None):
@@ -154,15 +157,11 @@ class Variable:
         return self._snapshot.eval(session=session)
 
     def initialized_value(self) -> Tensor:
-        from .control_flow_ops import control_dependencies  # noqa: F401
-        from . import array_ops
         with self._graph.control_dependencies(None):
             return array_ops.identity(self._initial_value)
 
     def load(self, value: Any, session: Any = None) -> None:
         """Writes `value` into the variable in `session` without adding ops to the graph."""
-        from ..session import get_default_session
-        import numpy as np
         session = session or get_default_session()
         if session is None:
             raise ValueError("Either session argument should be provided or default session "
@@ -221,13 +220,7 @@ def _variable_to_tensor(v: Variable, dtype=None, name=None, as_ref=False) -> Ten
 register_tensor_conversion_function(Variable, _variable_to_tensor)
 
 
-def _ref_of(v: Any) -> Tensor:
-    """The reference tensor (variable op output) of a Variable or a VariableV2 tensor."""
-    if isinstance(v, Variable):
-        return v._ref()
-    if isinstance(v, Tensor) and v.op.type == "VariableV2":
-        return v
-    raise TypeError(f"Expected a tf.Variable (or its reference tensor), got {v!r}")
+_ref_of = state_ops._ref_of  # old import path
 
 
 # --- collections and initializers ---------------------------------------------------------
@@ -258,7 +251,6 @@ def moving_average_variables(scope: Optional[str] = None) -> List[Variable]:
 
 def variables_initializer(var_list: Sequence[Variable], name: str = "init") -> Operation:
     """An op that runs the initializers of `var_list` (a NoOp when the list is empty)."""
-    from .control_flow_ops import group, no_op
     if var_list:
         return group(*[v.initializer for v in var_list], name=name)
     return no_op(name=name)
@@ -298,7 +290,6 @@ def assert_variables_initialized(var_list=None):
     return None
 
 
-from ..framework.registry import OpDef, register_op, spec, NotDifferentiable  # noqa: E402
 
 
 @register_op("ReportUninitialized")
@@ -315,7 +306,6 @@ class ReportUninitialized(OpDef):
         return spec(_dtypes.string, [None])
 
     def kernel(self, be, op, ctx):
-        import numpy as np
         cells = [ctx.variable_cell(t.op) for t in op.inputs]
         return lambda: np.array([c.op.name for c in cells if c.value is None], dtype=object)
 

@@ -7,7 +7,7 @@ import importlib as _importlib
 __all__ = []
 for _name in ("optimizer", "gradient_descent", "momentum", "adam", "rmsprop", "adagrad",
               "learning_rate_decay", "training_util", "saver", "checkpoint_management",
-              "moving_averages", "session_hooks"):
+              "moving_averages", "session_hooks", "coordinator", "queue_runner", "input"):
     try:
         _mod = _importlib.import_module(f"{__name__}.{_name}")
     except ModuleNotFoundError as _e:  # a submodule not written yet
@@ -17,3 +17,15 @@ for _name in ("optimizer", "gradient_descent", "momentum", "adam", "rmsprop", "a
     for _n in getattr(_mod, "__all__", []):
         globals()[_n] = getattr(_mod, _n)
         __all__.append(_n)
+
+
+_EXAMPLE_PROTOS = ("Example", "SequenceExample", "Features", "Feature", "FeatureList",
+                   "FeatureLists", "BytesList", "FloatList", "Int64List")
+
+
+def __getattr__(name: str):
+    """`tf.train.Example` & co.: protobuf classes, built on first use (needs protobuf)."""
+    if name in _EXAMPLE_PROTOS:
+        from ..lib import example_pb2
+        return getattr(example_pb2, name)
+    raise AttributeError(f"module 'tfgraph.train' has no attribute {name!r}")

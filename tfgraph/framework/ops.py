@@ -1,0 +1,173 @@
+"""The graph-building API every op family uses (TF1's framework/ops.py).
+
+What lives here: `convert_to_tensor` and its conversion registry, `name_scope`, `graph_of`
+(the graph shared by some values), and `make_op` / `make_tensor` (add an op of a registered
+type). `Graph`, `Operation`, `Tensor`, the default-graph and default-session stacks live in
+`graph.py` and are re-exported here, so `from tfgraph.framework import ops` gives TF's
+`ops` module surface.
+
+Layering: this module imports only `dtypes`, `graph` and `registry`. It knows no op type:
+Python values become tensors through conversion functions that the op families register
+(`constant.py` registers the `Const` fallback for any object, `array_ops` registers packing
+of lists/tuples that hold tensors), exactly as TF's tensor conversion registry works.
+"""
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Callable, List, Optional, Sequence, Tuple
+
+from . import dtypes as _dtypes
+from .graph import (Graph, Operation, Tensor, _default_session_stack,  # noqa: F401  (re-exports)
+                    get_default_graph, get_default_session, reset_default_graph)
+
+# (priority, base type, function, accepts_dtype_hint); sorted by priority (stable).
+_conversion_functions: List[Tuple[int, Any, Callable, bool]] = []
+
+
+def register_tensor_conversion_function(base_type: Any, conversion_func: Callable,
+                                        priority: int = 100) -> None:
+    """Registers `conversion_func(value, dtype=None, name=None, as_ref=False)` for `base_type`.
+
+    Functions are tried in increasing `priority` (ties: registration order) for values that
+    are instances of `base_type` (a type or tuple of types). A function may return
+    `NotImplemented` to pass the value on to the next one (TF1's contract).
+
+    Args:
+      base_type: A type or tuple of types.
+      conversion_func: The function; it must honour `dtype` or raise.
+      priority: Lower runs first (TF1's default 100; `Const` conversion is 200).
+    """
+    _register(base_type, conversion_func, priority, accepts_dtype_hint=False)
+
+
+def _register(base_type: Any, conversion_func: Callable, priority: int,
+              accepts_dtype_hint: bool) -> None:
+    """`accepts_dtype_hint`: `convert_to_tensor(preferred_dtype=...)` tries this function with
+    the hint as `dtype` first, falling back silently (only the Const conversion says so, so a
+    hint never creates half-built ops)."""
+    _conversion_functions.append((priority, base_type, conversion_func, accepts_dtype_hint))
+    _conversion_functions.sort(key=lambda t: t[0])
+
+
+def convert_to_tensor(value: Any, dtype: Any = None, name: Optional[str] = None,
+                      preferred_dtype: Any = None, dtype_hint: Any = None, as_ref: bool = False) -> Tensor:
+    """Converts `value` (Tensor, Variable, array, list, scalar) to a `Tensor`.
+
+    Args:
+      value: The object to convert.
+      dtype: Required element type, or None.
+      name: Name for a newly created constant.
+      preferred_dtype / dtype_hint: A type to try when `dtype` is None; falls back silently.
+      as_ref: Return a reference (the variable itself) where the value supports it.
+
+    Returns:
+      A `Tensor`.
+
+    Raises:
+      TypeError: If `value` cannot be converted.
+      ValueError: If `value` is a Tensor of another dtype than `dtype`.
+    """
+    dtype = None if dtype is None else _dtypes.as_dtype(dtype)
+    if isinstance(value, Tensor):
+        if dtype is not None and value._dtype is not dtype:
+            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with "
+                             f"dtype {value._dtype.name}: {value!r}")
+        return value
+    if isinstance(value, Operation):
+        raise TypeError(f"Can't convert Operation '{value.name}' to Tensor "
+                        f"(target dtype={dtype}, name={name!r})")
+    hint = preferred_dtype if preferred_dtype is not None else dtype_hint
+    for _, base_type, fn, accepts_hint in _conversion_functions:
+        if not isinstance(value, base_type):
+            continue
+        t = NotImplemented
+        if accepts_hint and dtype is None and hint is not None:
+            try:
+                t = fn(value, dtype=_dtypes.as_dtype(hint), name=name, as_ref=as_ref)
+            except (TypeError, ValueError):
+                t = NotImplemented
+        if t is NotImplemented:
+            t = fn(value, dtype=dtype, name=name, as_ref=as_ref)
+        if t is NotImplemented:
+            continue
+        if dtype is not None and t.dtype != dtype:
+            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with "
+                             f"dtype {t.dtype.name}: {t!r}")
+        return t
+    raise TypeError(f"Failed to convert object of type {type(value).__name__} to Tensor. "
+                    f"Contents: {value!r}.")
+
+
+def graph_of(values: Sequence[Any]) -> Graph:
+    """The graph that tensors among `values` belong to (default graph if none).
+
+    Raises:
+      ValueError: If the values come from different graphs.
+    """
+    graph = None
+    for v in values:
+        g = None
+        if isinstance(v, Tensor):
+            g = v._op._graph
+        elif isinstance(v, Operation):
+            g = v._graph
+        elif hasattr(v, "graph") and hasattr(v, "_as_graph_element"):
+            g = v.graph
+        if g is not None:
+            if graph is None:
+                graph = g
+            elif g is not graph:
+                raise ValueError(f"{v!r} must be from the same graph as {values[0]!r}.")
+    return graph if graph is not None else get_default_graph()
+
+
+class name_scope:  # noqa: N801  (TF1 spells it tf.name_scope)
+    """`with tf.name_scope(name, default_name=None, values=None) as scope:` opens a name scope.
+
+    If `values` holds tensors, their graph becomes the default inside the block.
+    """
+
+    def __init__(self, name: Optional[str], default_name: Optional[str] = None,
+                 values: Optional[Sequence[Any]] = None):
+        self._name = default_name if name is None else name
+        self._default_name = default_name
+        self._values = values
+        self._stack: Optional[contextlib.ExitStack] = None
+
+    def __enter__(self) -> str:
+        if self._name is None and self._values is not None:
+            raise ValueError(f"At least one of name ({self._name}) and default_name "
+                             f"({self._default_name}) must be provided.")
+        graph = graph_of(self._values) if self._values else get_default_graph()
+        self._stack = contextlib.ExitStack()
+        if graph is not get_default_graph():
+            self._stack.enter_context(graph.as_default())
+        try:
+            return self._stack.enter_context(graph.name_scope(self._name))
+        except Exception:
+            self._stack.close()
+            raise
+
+    def __exit__(self, *exc) -> bool:
+        self._stack.close()
+        return False
+
+
+def make_op(op_type: str, inputs: Sequence[Any], attrs: Optional[dict] = None,
+            name: Optional[str] = None) -> Operation:
+    """Converts `inputs` to tensors (in their common graph) and adds an `op_type` op.
+
+    The raw way to add an op of a registered type (TF's gen_*_ops wrappers): no dtype
+    checks beyond the op's `infer`, constants named "Const" in the current scope.
+    """
+    graph = graph_of(inputs)
+    if any(not isinstance(x, Tensor) for x in inputs):
+        with graph.as_default():
+            inputs = [convert_to_tensor(x) for x in inputs]
+    return graph.create_op(op_type, inputs, attrs, name=name)
+
+
+def make_tensor(op_type: str, inputs: Sequence[Any], attrs: Optional[dict] = None,
+                name: Optional[str] = None) -> Tensor:
+    """`make_op` for single-output ops: returns the output tensor."""
+    return make_op(op_type, inputs, attrs, name)._outputs[0]

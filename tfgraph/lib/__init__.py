@@ -1,0 +1,1 @@
+"""Host-side libraries without graph ops (TF's `tensorflow/core/lib`): record files, CRCs."""

@@ -1,0 +1,1 @@
+"""File formats shared by several parts of tfgraph: CRC-32C and TFRecord framing."""
