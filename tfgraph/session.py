@@ -38,6 +38,7 @@ from .framework.graph import Graph, Operation, Tensor, get_default_graph
 # The default-session stack lives in the framework (Tensor.eval needs it); re-exported here.
 from .framework.graph import _default_session_stack, _eval_in_session, get_default_session  # noqa: F401
 from .framework.tensor_shape import shape_str
+from .kernels.threads import CONTROLLER as _THREADS
 from .placement import is_host_input
 
 # Tests set TFGRAPH_CHECK_KERNELS=1: every kernel output is checked against the op's static
@@ -243,6 +244,7 @@ class BaseSession(RunContext):
             # update variables in place, so concurrent runs from several threads serialize.
             with self._lock:
                 self._run_serial += 1
+                _THREADS.tick()  # BLAS threads sized to the cores other processes leave free
                 if feed_dict:
                     return plan.fn(*feed_dict.values())
                 return plan.fn()
@@ -266,6 +268,7 @@ class BaseSession(RunContext):
             try:
                 with self._lock:
                     self._run_serial += 1
+                    _THREADS.tick()
                     return plan.fn(*args)
             except errors.OpError:
                 raise

@@ -118,6 +118,9 @@ CONV_CONFIGS = [
     ((2, 4, 4, 3), (1, 1, 3, 5), (1, 1), "VALID", (1, 1)),
     ((2, 5, 5, 3), (1, 1, 3, 2), (2, 2), "SAME", (1, 1)),
     ((1, 3, 3, 2), (3, 3, 2, 2), (1, 1), "VALID", (1, 1)),
+    # 4+ input channels: the window matrix is stored row-major (fewer: transposed)
+    ((2, 6, 5, 5), (3, 3, 5, 3), (1, 1), "SAME", (1, 1)),
+    ((1, 9, 8, 4), (3, 2, 4, 2), (2, 1), "VALID", (2, 1)),
 ]
 
 
@@ -426,7 +429,7 @@ def test_filter_gradient_reuses_forward_im2col_only_within_one_run(monkeypatch):
 
 def test_workspace_pool_reuses_buffers_and_evicts_beyond_its_budget():
     from tfgraph.backends import get_backend
-    from tfgraph.ops.conv_ops import WorkspacePool
+    from tfgraph.kernels.workspace import WorkspacePool
     be = get_backend("numpy")
     pool = WorkspacePool(max_bytes=1000)
     with pool.borrow(be, "a", (10, 10), np.float32) as b1:   # 400 bytes

@@ -415,3 +415,21 @@ def test_crelu_and_zero_fraction():
     np.testing.assert_array_equal(_run(tf.nn.crelu(tf.constant([[1.0, -2.0]]))), [[1, 0, 0, 2]])
     z = tf.nn.zero_fraction(tf.constant([[0.0, 1.0], [0.0, 0.0]]))
     assert z.dtype == tf.float32 and _run(z) == 0.75
+
+
+def test_sigmoid_written_into_a_dying_input_leaves_other_values_intact():
+    # z = a*b is a fresh intermediate whose only consumer is the Sigmoid: the planner lets
+    # the Sigmoid overwrite it; a, b and the separately fetched a*b+1 must be unchanged
+    a = np.linspace(-120.0, 40.0, 48, dtype=np.float32).reshape(6, 8)
+    b = np.float32(0.75)
+    pa = tf.placeholder(tf.float32, [6, 8])
+    s = tf.sigmoid(pa * b)
+    other = pa * b + 1.0
+    with tf.Session() as sess:
+        got_s, got_other = sess.run([s, other], {pa: a})
+    ref = np.exp(-np.logaddexp(0.0, -(a * b).astype(np.float64)))
+    # below float32's smallest normal number TF1 gives 0 (its CPU threads flush denormals)
+    np.testing.assert_allclose(got_s, ref, rtol=1e-6, atol=np.finfo(np.float32).tiny)
+    assert got_s.dtype == np.float32
+    np.testing.assert_array_equal(got_other, a * b + 1)
+    np.testing.assert_array_equal(a, np.linspace(-120.0, 40.0, 48, dtype=np.float32).reshape(6, 8))

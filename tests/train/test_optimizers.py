@@ -496,3 +496,62 @@ def test_optimizer_base_constants():
     wf = tf.Variable([1.0], name="wf")
     with pytest.raises(NotImplementedError):
         tf.train.Optimizer(False, "Base").minimize(tf.reduce_sum(tf.square(wf)))
+
+
+# --- large variables: updates evaluated in pooled work buffers ---------------------------------
+def _np_sgd(p, g, s, t):
+    return p - g * F32(0.1)
+
+
+def _np_momentum(p, g, s, t):
+    s[0][:] = s[0] * F32(0.9) + g
+    return p - s[0] * F32(0.1)
+
+
+def _np_adam(p, g, s, t):
+    m, v = s
+    alpha = F32(0.1) * np.sqrt(F32(1) - F32(0.999) ** t) / (F32(1) - F32(0.9) ** t)
+    m[:] = m + (g - m) * (F32(1) - F32(0.9))
+    v[:] = v + (g * g - v) * (F32(1) - F32(0.999))
+    return p - (m * alpha) / (np.sqrt(v) + F32(1e-8))
+
+
+def _np_rmsprop(p, g, s, t):
+    ms, mom = s
+    ms[:] = ms + (g * g - ms) * (F32(1) - F32(0.9))
+    mom[:] = mom * F32(0.5) + (g * F32(0.1)) / np.sqrt(ms + F32(1e-10))
+    return p - mom
+
+
+def _np_adagrad(p, g, s, t):
+    s[0][:] = s[0] + g * g
+    return p - g * F32(0.1) / np.sqrt(s[0])
+
+
+@pytest.mark.parametrize("make_opt, update, slots", [
+    (lambda: tf.train.GradientDescentOptimizer(0.1), _np_sgd, lambda p: []),
+    (lambda: tf.train.MomentumOptimizer(0.1, 0.9), _np_momentum, lambda p: [np.zeros_like(p)]),
+    (lambda: tf.train.AdamOptimizer(0.1), _np_adam, lambda p: [np.zeros_like(p)] * 2),
+    (lambda: tf.train.RMSPropOptimizer(0.1, momentum=0.5), _np_rmsprop,
+     lambda p: [np.ones_like(p), np.zeros_like(p)]),
+    (lambda: tf.train.AdagradOptimizer(0.1), _np_adagrad, lambda p: [np.full_like(p, 0.1)]),
+], ids=["sgd", "momentum", "adam", "rmsprop", "adagrad"])
+def test_large_variables_of_one_shape_update_like_numpy(make_opt, update, slots):
+    # 96x64 = 6144 elements: big enough for pooled work buffers, which both variables share
+    rng = np.random.default_rng(3)
+    p0 = [rng.standard_normal((96, 64)).astype(F32) for _ in range(2)]
+    grads = [[rng.standard_normal((96, 64)).astype(F32) for _ in range(2)] for _ in range(3)]
+    vs = [tf.Variable(p, name=f"v{i}") for i, p in enumerate(p0)]
+    gs = [tf.placeholder(tf.float32, [96, 64]) for _ in vs]
+    train = make_opt().apply_gradients(list(zip(gs, vs)))
+    want = [p.copy() for p in p0]
+    state = [[s.copy() for s in slots(p)] for p in p0]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for t, gv in enumerate(grads, start=1):
+            sess.run(train, dict(zip(gs, gv)))
+            want = [update(p, g, s, t) for p, g, s in zip(want, gv, state)]
+        got = sess.run(vs)
+    for g, w in zip(got, want):
+        assert g.dtype == np.float32
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)

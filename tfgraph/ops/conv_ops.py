@@ -16,7 +16,6 @@ of 4 `[before, after]` pairs (`padding=[[0, 0], [1, 1], [2, 2], [0, 0]]`).
 """
 from __future__ import annotations
 
-import collections
 import contextlib
 import threading
 import weakref
@@ -29,75 +28,10 @@ from ..framework.constant import convert_to_tensor, graph_of, name_scope
 from ..framework.graph import Tensor
 from ..framework.registry import OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape
+from ..kernels.workspace import WORKSPACE
 from . import array_ops
 
-# --- work-buffer pool ---------------------------------------------------------------------------
-
-
-class WorkspacePool:
-    """Reusable scratch arrays keyed by (backend, purpose, shape, dtype), least recently used
-    evicted beyond `max_bytes`.
-
-    A kernel borrows a buffer for the duration of one call and gives it back; concurrent runs
-    of the same plan simply get different buffers.  Buffers tagged as zero-bordered padded
-    inputs keep their (zero) border between uses because only the interior is rewritten.
-    """
-
-    def __init__(self, max_bytes: int = 768 << 20):
-        self.max_bytes = max_bytes
-        self._free: "collections.OrderedDict[tuple, List[Any]]" = collections.OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    @contextlib.contextmanager
-    def borrow(self, be, tag: str, shape: Tuple[int, ...], dtype: Any,
-               zeroed: bool = False) -> Iterator[Any]:
-        """Yields an array of `shape`/`dtype` (contents undefined unless `zeroed`, in which
-        case a new buffer starts as zeros and a reused one is returned as its last user left
-        it)."""
-        key, buf = self.take(be, tag, shape, dtype, zeroed)
-        try:
-            yield buf
-        finally:
-            self.give(key, buf)
-
-    def take(self, be, tag: str, shape: Tuple[int, ...], dtype: Any,
-             zeroed: bool = False) -> Tuple[tuple, Any]:
-        """`(key, buffer)`: a pooled buffer (or a new one) owned by the caller until `give`."""
-        key = (be.name, tag, tuple(shape), np.dtype(dtype).str)
-        buf = None
-        with self._lock:
-            lst = self._free.get(key)
-            if lst:
-                buf = lst.pop()
-                self._bytes -= buf.nbytes
-        if buf is None:
-            buf = be.xp.zeros(shape, dtype) if zeroed else be.xp.empty(shape, dtype)
-        return key, buf
-
-    def give(self, key: tuple, buf: Any) -> None:
-        """Returns a buffer obtained from `take` to the pool."""
-        if buf.nbytes > self.max_bytes:
-            return
-        with self._lock:
-            self._free.setdefault(key, []).append(buf)
-            self._free.move_to_end(key)
-            self._bytes += buf.nbytes
-            while self._bytes > self.max_bytes and self._free:
-                k, lst = next(iter(self._free.items()))
-                old = lst.pop(0)
-                self._bytes -= old.nbytes
-                if not lst:
-                    del self._free[k]
-
-    def clear(self) -> None:
-        """Drops every pooled buffer."""
-        with self._lock:
-            self._free.clear()
-            self._bytes = 0
-
-
-WORKSPACE = WorkspacePool()
+# --- work buffers: tfgraph.kernels.workspace --------------------------------------------------
 
 
 # --- attributes and geometry -------------------------------------------------------------------
@@ -330,22 +264,47 @@ def _is_view_im2col(g: Geometry) -> bool:
     return g.kh == 1 and g.kw == 1 and g.sh == 1 and g.sw == 1 and not g.padded
 
 
+def _im2col_transposed(g: Geometry) -> bool:
+    """Whether the window matrix is stored transposed, (KH*KW*C, N*OH*OW) row-major.
+
+    With few input channels a window row has only KW*C contiguous input pixels, so the
+    (N*OH*OW, KH*KW*C) copy runs in tiny pieces (LeNet's 5x5x1 windows: 2.6 ms); the
+    transposed copy moves whole output rows per kernel offset (0.65 ms).  The GEMMs take
+    either layout (BLAS transposes for free)."""
+    return g.c < 4
+
+
+def _im2col_shape(g: Geometry) -> Tuple[int, int]:
+    rows, cols = g.n * g.oh * g.ow, g.kh * g.kw * g.c
+    return (cols, rows) if _im2col_transposed(g) else (rows, cols)
+
+
+def _im2col_matrix(buf: Any, g: Geometry) -> Any:
+    """The (N*OH*OW, KH*KW*C) matrix held by an im2col buffer (a transposed view when the
+    buffer is stored transposed)."""
+    return buf.T if _im2col_transposed(g) else buf
+
+
 def _fill_im2col(be, x: Any, g: Geometry, buf: Any) -> None:
     with padded_input(be, x, g) as xpad:
-        be.xp.copyto(buf.reshape(g.n, g.oh, g.ow, g.kh, g.kw, g.c), g.window_view(be, xpad))
+        win = g.window_view(be, xpad)
+        if _im2col_transposed(g):
+            be.xp.copyto(buf.reshape(g.kh, g.kw, g.c, g.n, g.oh, g.ow),
+                         win.transpose(3, 4, 5, 0, 1, 2))
+        else:
+            be.xp.copyto(buf.reshape(g.n, g.oh, g.ow, g.kh, g.kw, g.c), win)
 
 
 @contextlib.contextmanager
 def im2col(be, x: Any, g: Geometry) -> Iterator[Any]:
-    """The (N*OH*OW, KH*KW*C) matrix of all windows of NHWC `x` (a pooled buffer; a view of x
-    for 1x1 stride-1 unpadded convolutions)."""
+    """The (N*OH*OW, KH*KW*C) matrix of all windows of NHWC `x` (a pooled buffer, possibly
+    a transposed view of one; a view of x for 1x1 stride-1 unpadded convolutions)."""
     if _is_view_im2col(g):
         yield x.reshape(g.n * g.oh * g.ow, g.c)
         return
-    rows, cols = g.n * g.oh * g.ow, g.kh * g.kw * g.c
-    with WORKSPACE.borrow(be, "im2col", (rows, cols), x.dtype) as buf:
+    with WORKSPACE.borrow(be, "im2col", _im2col_shape(g), x.dtype) as buf:
         _fill_im2col(be, x, g, buf)
-        yield buf
+        yield _im2col_matrix(buf, g)
 
 
 class _Im2colSlot:
@@ -442,6 +401,8 @@ class _ConvBase(OpDef):
 class Conv2D(_ConvBase):
     """2-D cross-correlation of an NHWC/NCHW input with a [kh, kw, in, out] filter."""
 
+    fresh_outputs = True  # new arrays: BiasAdd/ReluGrad after them work in place
+
     def infer(self, input, filter, **attrs):
         self._check_dtypes(input, filter, "Conv2D", "input", "filter")
         validate_window_attrs(attrs)
@@ -469,10 +430,9 @@ class Conv2D(_ConvBase):
             w2 = w.reshape(-1, w.shape[3])
             if slot is not None and not _is_view_im2col(g):
                 # keep the im2col matrix for this run's filter gradient
-                bkey, buf = WORKSPACE.take(be, "im2col", (g.n * g.oh * g.ow, g.kh * g.kw * g.c),
-                                           xn.dtype)
+                bkey, buf = WORKSPACE.take(be, "im2col", _im2col_shape(g), xn.dtype)
                 _fill_im2col(be, xn, g, buf)
-                y = xp.matmul(buf, w2)
+                y = xp.matmul(_im2col_matrix(buf, g), w2)
                 slot.put(ctx.run_serial, x, g, bkey, buf)
             else:
                 with im2col(be, xn, g) as cols:
@@ -500,6 +460,8 @@ def _grad_attrs(op) -> Dict[str, Any]:
 class Conv2DBackpropInput(_ConvBase):
     """The gradient of Conv2D w.r.t. its input (inputs: input_sizes, filter, out_backprop);
     also the "transposed convolution"."""
+
+    fresh_outputs = True  # new arrays: BiasAdd/ReluGrad after them work in place
 
     def infer(self, input_sizes, filter, out_backprop, **attrs):
         self._check_dtypes(filter, out_backprop, "Conv2DBackpropInput", "filter", "out_backprop")
@@ -574,6 +536,8 @@ def col2im_conv(be, dy: Any, w: Any, g: Geometry) -> Any:
 class Conv2DBackpropFilter(_ConvBase):
     """The gradient of Conv2D w.r.t. its filter (inputs: input, filter_sizes, out_backprop)."""
 
+    fresh_outputs = True  # new arrays: BiasAdd/ReluGrad after them work in place
+
     def infer(self, input, filter_sizes, out_backprop, **attrs):
         self._check_dtypes(input, out_backprop, "Conv2DBackpropFilter", "input", "out_backprop")
         validate_window_attrs(attrs)
@@ -605,7 +569,7 @@ class Conv2DBackpropFilter(_ConvBase):
             kept = slot.take(ctx.run_serial, x, g) if slot is not None else None
             if kept is not None:
                 try:
-                    dw = xp.matmul(kept[1].T, dy2)
+                    dw = xp.matmul(_im2col_matrix(kept[1], g).T, dy2)
                 finally:
                     WORKSPACE.give(*kept)
             else:

@@ -292,18 +292,17 @@ class SoftsignGrad(_Binary):
 
 # --- sigmoid / tanh -------------------------------------------------------------------------------
 def _sigmoid_kernel(be, dtype):
-    """1 / (1 + exp(-x)) without overflow: exp(-|x|) lies in (0, 1]."""
+    """1 / (1 + exp(-x)) in four passes over one output buffer.  exp(-x) overflows to inf for
+    very negative x, and 1 / (1 + inf) is the correct limit 0 (the overflow is silent in
+    kernels), so no branch on the sign is needed; for positive x, exp(-x) lies in (0, 1]."""
     xp = be.xp
-    t = dtype.np_dtype.type
-    one, zero = t(1), t(0)
+    one = dtype.np_dtype.type(1)
 
-    def sigmoid_kernel(x):
-        z = xp.abs(x)
-        xp.negative(z, out=z)
-        xp.exp(z, out=z)           # z = exp(-|x|)
-        d = z + one
-        xp.divide(z, d, out=z)     # z = sigmoid(-|x|)
-        return xp.where(x >= zero, one - z, z)
+    def sigmoid_kernel(x, out=None):
+        z = xp.negative(x, out=out)
+        xp.exp(z, out=z)
+        z += one
+        return xp.reciprocal(z, out=z)
     return sigmoid_kernel
 
 
@@ -311,8 +310,14 @@ def _sigmoid_kernel(be, dtype):
 class Sigmoid(_Unary):
     """The logistic function 1 / (1 + exp(-x))."""
 
+    fresh_outputs = True
+
     def kernel(self, be, op, ctx):
         return _sigmoid_kernel(be, op.inputs[0].dtype)
+
+    def inplace_kernel(self, be, op, ctx):
+        sig = _sigmoid_kernel(be, op.inputs[0].dtype)
+        return lambda x: sig(x, out=x)
 
     def gradient(self, op, grad):
         return [sigmoid_grad(op.outputs[0], grad)]

@@ -70,6 +70,8 @@ class _PoolBase(OpDef):
 class MaxPool(_PoolBase):
     """The maximum of each window."""
 
+    fresh_outputs = True
+
     def infer(self, input, **attrs):
         return spec(input.dtype, self._out_shape(input.shape.with_rank(4).as_list(), attrs))
 
@@ -117,6 +119,8 @@ def _first_max_masks(xp, xpad: Any, y: Any, g: Geometry):
 class MaxPoolGrad(_PoolBase):
     """Routes each output gradient to its window's first maximum (inputs: orig_input,
     orig_output, grad)."""
+
+    fresh_outputs = True
 
     def infer(self, orig_input, orig_output, grad, **attrs):
         if grad.dtype != orig_input.dtype:
@@ -200,6 +204,8 @@ def _counts(be, g: Geometry, dtype: np.dtype) -> Any:
 class AvgPool(_PoolBase):
     """The mean of each window (padding excluded from the count)."""
 
+    fresh_outputs = True
+
     def infer(self, input, **attrs):
         if not input.dtype.is_floating:
             raise TypeError(f"Value passed to parameter 'value' has DataType {input.dtype.name} "
@@ -239,6 +245,8 @@ class AvgPool(_PoolBase):
 @register_op("AvgPoolGrad")
 class AvgPoolGrad(_PoolBase):
     """Spreads each output gradient evenly over its window (inputs: orig_input_shape, grad)."""
+
+    fresh_outputs = True
 
     def infer(self, orig_input_shape, grad, **attrs):
         sizes = _static_dims(orig_input_shape) or [None] * 4

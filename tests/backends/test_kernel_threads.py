@@ -1,0 +1,112 @@
+"""The BLAS thread controller (tfgraph.kernels.threads): pool size follows the cores other
+processes leave free, with hysteresis; TFGRAPH_NUM_THREADS fixes it; Session.run ticks it."""
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tfgraph.kernels import threads
+
+
+class _Clock:
+    """Fake /proc/stat busy time, own CPU time and monotonic clock."""
+
+    def __init__(self, monkeypatch):
+        self.now, self.busy, self.own = 100.0, 1000.0, 10.0
+        monkeypatch.setattr(threads, "_machine_busy_seconds", lambda: self.busy)
+        monkeypatch.setattr(threads, "_own_cpu_seconds", lambda: self.own)
+        monkeypatch.setattr(threads.time, "monotonic", lambda: self.now)
+
+    def advance(self, wall, others, own=1.0):
+        """`wall` seconds pass; other processes use `others` cores, we use `own` cores."""
+        self.now += wall
+        self.own += own * wall
+        self.busy += (others + own) * wall
+
+
+def _controller(monkeypatch, ncpu=2, env=None):
+    if env is None:
+        monkeypatch.delenv("TFGRAPH_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("TFGRAPH_NUM_THREADS", env)
+    monkeypatch.setattr(threads, "_cpu_count", lambda: ncpu)
+    applied = []
+    monkeypatch.setattr(threads.ThreadController, "_apply",
+                        lambda self, n: (applied.append(n), setattr(self, "threads", n)))
+    return threads.ThreadController(interval=0.5, first_interval=0.1), applied
+
+
+def test_a_busy_core_shrinks_the_pool_and_a_free_one_grows_it_back(monkeypatch):
+    clock = _Clock(monkeypatch)
+    c, applied = _controller(monkeypatch)
+    assert c.enabled and c.threads == 2
+    c.tick()                          # first sample only
+    clock.advance(0.1, others=1.0)
+    c.tick()
+    assert c.threads == 1 and applied == [1]
+    assert c.others == pytest.approx(1.0)
+    clock.advance(0.2, others=0.0)
+    c.tick()                          # interval not over: no decision
+    assert applied == [1]
+    clock.advance(0.4, others=0.5)    # 1.5 cores free: not clearly 2, keep 1 (hysteresis)
+    c.tick()
+    assert c.threads == 1
+    clock.advance(0.5, others=0.05)
+    c.tick()
+    assert c.threads == 2 and applied == [1, 2]
+    clock.advance(0.5, others=0.3)    # a little load: stay at 2
+    c.tick()
+    assert c.threads == 2 and applied == [1, 2]
+
+
+def test_an_idle_gap_starts_a_fresh_window(monkeypatch):
+    clock = _Clock(monkeypatch)
+    c, applied = _controller(monkeypatch)
+    c.tick()
+    clock.advance(10.0, others=1.0)   # we were idle while another process worked
+    c.tick()                          # the stale window is dropped, not judged
+    assert applied == []
+    clock.advance(0.1, others=0.0)
+    c.tick()
+    assert c.threads == 2 and applied == []
+
+
+def test_environment_fixes_or_disables_the_pool(monkeypatch):
+    clock = _Clock(monkeypatch)
+    c, applied = _controller(monkeypatch, env="1")
+    assert applied == [1] and c.threads == 1
+    c.tick()
+    clock.advance(0.5, others=0.0)
+    c.tick()
+    assert applied == [1]
+    c0, applied0 = _controller(monkeypatch, env="0")
+    assert not c0.enabled and applied0 == []
+
+
+def test_one_cpu_never_adapts(monkeypatch):
+    _Clock(monkeypatch)
+    c, applied = _controller(monkeypatch, ncpu=1)
+    assert not c.enabled
+
+
+def test_session_run_ticks_the_controller(monkeypatch):
+    calls = []
+    monkeypatch.setattr(threads.CONTROLLER, "tick", lambda: calls.append(1))
+    x = tf.placeholder(tf.float32, [2])
+    y = x * 2.0
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(y, {x: [1.0, 2.0]}), [2.0, 4.0])
+        f = sess.make_callable(y, [x])
+        np.testing.assert_array_equal(f(np.ones(2, np.float32)), [2.0, 2.0])
+    assert len(calls) == 2
+
+
+def test_apply_sets_the_blas_pool(monkeypatch):
+    pytest.importorskip("threadpoolctl")
+    from threadpoolctl import threadpool_info, threadpool_limits
+    if not any(d["user_api"] == "blas" for d in threadpool_info()):
+        pytest.skip("NumPy's BLAS is not visible to threadpoolctl")
+    c = threads.ThreadController()
+    with threadpool_limits(limits=None):  # restores the pool size afterwards
+        c._apply(1)
+        assert c.threads == 1
+        assert all(d["num_threads"] == 1 for d in threadpool_info() if d["user_api"] == "blas")

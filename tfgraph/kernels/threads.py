@@ -1,0 +1,121 @@
+"""How many threads the CPU kernels use.
+
+NumPy's BLAS (OpenBLAS, or MKL) runs matrix products on as many threads as the machine has
+cores.  When another process keeps a core busy, those threads compete with it: a product
+split in two waits for its slower half, and OpenBLAS's idle threads spin for a while after
+each call, taking time from everyone (measured on 2 cores with one busy-loop process:
+training steps 3-10x slower with 2 BLAS threads, 1.0-1.6x with 1).  TF1 has the same
+problem to a lesser degree (its own thread pool, about 2x).
+
+`ThreadController` sizes the BLAS pool to the cores other processes leave free.  Every
+`Session.run` calls `tick()`, which costs one clock read; at most every `interval` seconds
+it reads the machine's busy time (/proc/stat) and this process's CPU time (`os.times`):
+others' load = machine busy - ours.  The pool changes (via threadpoolctl) only when the free
+cores cross a threshold, with hysteresis so that it does not flap.  Where /proc/stat or
+threadpoolctl is missing nothing is changed.  `TFGRAPH_NUM_THREADS=N` fixes the pool at N
+threads (no adaptation); `TFGRAPH_NUM_THREADS=0` leaves the BLAS library alone.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any, Optional, Tuple
+
+_CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _machine_busy_seconds() -> Optional[float]:
+    """Core-seconds all processes have been busy since boot (None without /proc/stat)."""
+    try:
+        with open("/proc/stat", "rb") as f:
+            fields = f.readline().split()
+    except OSError:
+        return None
+    if not fields or fields[0] != b"cpu":
+        return None
+    v = [int(x) for x in fields[1:]]
+    # user nice system idle iowait irq softirq steal [guest guest_nice: already in user/nice]
+    busy = v[0] + v[1] + v[2] + sum(v[5:8])
+    return busy / _CLK_TCK
+
+
+def _own_cpu_seconds() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+class ThreadController:
+    """Keeps the BLAS thread pool at the number of cores other processes leave free."""
+
+    def __init__(self, interval: float = 0.5, first_interval: float = 0.1):
+        self.ncpu = _cpu_count()
+        self.interval = interval
+        self.first_interval = first_interval
+        env = os.environ.get("TFGRAPH_NUM_THREADS", "").strip()
+        self.fixed: Optional[int] = int(env) if env.isdigit() else None
+        self.threads: int = self.ncpu if not self.fixed else min(self.fixed, self.ncpu)
+        self.others: Optional[float] = None  # cores busy with other processes, last window
+        self._sample: Optional[Tuple[float, float, float]] = None
+        self._next = 0.0
+        self._lock = threading.Lock()
+        self._blas: Any = None  # threadpoolctl controller, made on first change
+        self.enabled = self.ncpu > 1 and self.fixed != 0 and _machine_busy_seconds() is not None
+        if self.fixed:
+            self._apply(self.threads)
+
+    def tick(self) -> None:
+        """Called once per run: re-decides the pool size when the interval has passed."""
+        if self.enabled and time.monotonic() >= self._next:
+            self._update()
+
+    def _update(self) -> None:
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            now = time.monotonic()
+            busy, own = _machine_busy_seconds(), _own_cpu_seconds()
+            prev = self._sample
+            self._sample = (now, busy, own)
+            if prev is None or now - prev[0] > 4 * self.interval:
+                # first call, or this process was idle: start a short fresh window
+                self._next = now + self.first_interval
+                return
+            self._next = now + self.interval
+            if self.fixed:
+                return
+            wall = now - prev[0]
+            others = max(0.0, (busy - prev[1]) - (own - prev[2])) / wall
+            self.others = others
+            free = self.ncpu - others
+            want = self.threads
+            # hysteresis: grow when a whole core is clearly free, shrink when one is clearly not
+            if free >= want + 0.8:
+                want = min(self.ncpu, int(free + 0.2))
+            elif free < want - 0.4:
+                want = max(1, int(free + 0.6))
+            if want != self.threads:
+                self._apply(want)
+        finally:
+            self._lock.release()
+
+    def _apply(self, n: int) -> None:
+        try:
+            if self._blas is None:
+                from threadpoolctl import ThreadpoolController
+                self._blas = ThreadpoolController()
+            self._blas.limit(limits=n, user_api="blas")
+        except Exception:  # noqa: BLE001 - no threadpoolctl / unsupported BLAS: leave it
+            self.enabled = False
+            return
+        self.threads = n
+
+
+CONTROLLER = ThreadController()
