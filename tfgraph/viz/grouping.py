@@ -37,6 +37,10 @@ OPTIMIZER_NAMES = ("GradientDescent", "Momentum", "Adam", "RMSProp", "Adagrad", 
                    "Ftrl", "ProximalGradientDescent", "ProximalAdagrad")
 
 _GRADIENTS_SCOPE = re.compile(r"^gradients(_\d+)?$")
+# Internals drawn collapsed by default (TensorBoard shows them closed too): dropout's random
+# mask, and the samplers that make initial values.
+_INTERNAL_SCOPE = re.compile(r"^(dropout\w*|random_uniform|random_normal|truncated_normal|"
+                             r"Initializer)(_\d+)?$")
 _OPTIMIZER_SCOPE = re.compile(r"^(%s)(_\d+)?$" % "|".join(OPTIMIZER_NAMES))
 _SERIES_NAME = re.compile(r"^(.*?)_(\d+)$")
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
@@ -356,7 +360,28 @@ def build_view(graph_or_fetches: Any = None, *, fetches: Any = None, feeds: Any 
             return True
         return counts[s] > collapse_threshold
 
-    collapsed = {s: is_collapsed(s) for s in scopes}
+    # Initializer subgraphs (`tf.truncated_normal(...)` feeding `tf.Variable`): scopes whose
+    # results go only into folded Variables.
+    initializer_scopes: Set[str] = set()
+    if fold_variables:
+        members: Dict[str, Set[Operation]] = defaultdict(set)
+        for op in ops:
+            for p in _prefixes(home[op]):
+                members[p].add(op)
+        for s, inside in members.items():
+            if s in variable_scopes or s in opened:
+                continue
+            outside = {c for op in inside for t in op.outputs for c in t.consumers()
+                       if c in selected and c not in inside}
+            if outside and outside <= folded_away:
+                initializer_scopes.add(s)
+
+    def is_collapsed_by_default(s: str) -> bool:
+        if s in opened or expand_all:
+            return is_collapsed(s)
+        return is_collapsed(s) or s in initializer_scopes or bool(_INTERNAL_SCOPE.match(_leaf(s)))
+
+    collapsed = {s: is_collapsed_by_default(s) for s in scopes}
 
     def collapsed_ancestor(op: Operation) -> Optional[str]:
         for p in _prefixes(home[op]):
@@ -477,6 +502,7 @@ def build_view(graph_or_fetches: Any = None, *, fetches: Any = None, feeds: Any 
     if set_aside:
         edges = _set_aside(nodes, edges, high_degree, ("op",))
     edges = _lift_group_edges(nodes, edges)
+    edges = _drop_updates_into_groups(nodes, edges)
     if set_aside:
         edges = _set_aside(nodes, edges, high_degree, ("group",))
 
@@ -630,6 +656,27 @@ def _set_aside(nodes: Dict[str, Node], edges: List[Edge], high_degree: int,
         node.tooltip += ("; set aside; inputs: " + ", ".join(ins) if ins else "; set aside") + \
             ("; outputs: " + ", ".join(outs) if outs else "")
     return [e for e in edges if head(e) not in aside and tail(e) not in aside]
+
+
+def _drop_updates_into_groups(nodes: Dict[str, Node], edges: List[Edge]) -> List[Edge]:
+    """Drops the reference edges from Variables into a collapsed scope (an optimizer's
+    updates, a saver's restores) and says in the scope's label how many Variables it
+    updates: drawn, they loop across the whole diagram to every Variable."""
+    updated: Dict[str, List[str]] = defaultdict(list)
+    kept: List[Edge] = []
+    # A Variable node also holds its slots (W/Adam): count the Variables drawn.
+    drawn_as = {op: n.path for n in nodes.values() if n.kind == "variable" for op in n.ops}
+    for e in edges:
+        if (e.kind == "ref" and nodes[e.src].kind == "variable"
+                and nodes[e.dst].kind == "group" and e.head_scope is None):
+            updated[e.dst].extend(drawn_as.get(t.op, t.op.name) for t in e.tensors)
+        else:
+            kept.append(e)
+    for nid, names in updated.items():
+        node, names = nodes[nid], sorted(set(names))
+        node.label += f"\nupdates {len(names)} variable{'s' if len(names) != 1 else ''}"
+        node.tooltip += "; updates " + ", ".join(names)
+    return kept
 
 
 def _lift_group_edges(nodes: Dict[str, Node], edges: List[Edge]) -> List[Edge]:
