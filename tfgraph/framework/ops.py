@@ -117,8 +117,27 @@ def graph_of(values: Sequence[Any]) -> Graph:
             if graph is None:
                 graph = g
             elif g is not graph:
-                raise ValueError(f"{v!r} must be from the same graph as {values[0]!r}.")
-    return graph if graph is not None else get_default_graph()
+                inner = _function_graph_enclosing(g, graph)
+                if inner is None:
+                    raise ValueError(f"{v!r} must be from the same graph as {values[0]!r}.")
+                graph = inner
+    if graph is None:
+        return get_default_graph()
+    return _function_graph_enclosing(graph) or graph
+
+
+def _function_graph_enclosing(*graphs: Graph) -> Optional[Graph]:
+    """The default graph, if it is a function graph (a `tf.data` function being traced) built
+    inside all of `graphs`: ops on their tensors go there, capturing the outer tensors."""
+    default = get_default_graph()
+    if not default.building_function:
+        return None
+    enclosing = set()
+    g = default
+    while g is not None:
+        enclosing.add(id(g))
+        g = getattr(g, "outer_graph", None)
+    return default if all(id(g) in enclosing for g in graphs) else None
 
 
 class name_scope:  # noqa: N801  (TF1 spells it tf.name_scope)

@@ -181,7 +181,7 @@ def _parse_batch(op: Operation, cfg: _Spec, serialized: np.ndarray, single: bool
             out = np.empty((batch,) + shape, npdt)
             for i, x in enumerate(items):
                 out[i, ...] = x  # (not `out[i] = x`: that stores a 0-d object array itself)
-        dense_out.append(out[0] if single else out)
+        dense_out.append(out[0, ...] if single else out)  # [0, ...]: a 0-d array, not an item
     return tuple(idx_out + val_out + shape_out + dense_out)
 
 
