@@ -10,15 +10,20 @@ import importlib as _importlib
 
 __all__ = []
 for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_ops",
-                "ops.parsing_ops", "ops.io_ops", "framework.sparse_tensor", "ops.data_flow_ops"):
+                "ops.parsing_ops", "ops.io_ops", "framework.sparse_tensor", "ops.data_flow_ops",
+                "ops.cond_v1", "ops.logging_ops", "ops.script_ops", "ops.while_v1"):
     _mod = _importlib.import_module(f"{__package__}.{_family}")
     for _n in getattr(_mod, "__all__", []):
         globals()[_n] = getattr(_mod, _n)
         __all__.append(_n)
 
 for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math", "compat",
-            "logging", "app", "io", "python_io"):
+            "logging", "app", "io", "python_io", "nest"):
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 
 LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets", "data")
+
+# TF1 spells these with names that are Python keywords or builtins.
+from .ops.logging_ops import print_v2 as print  # noqa: E402,F401,A001  (tf.print)
+__all__.append("print")
