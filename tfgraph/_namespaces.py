@@ -18,7 +18,7 @@ for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_
         __all__.append(_n)
 
 for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math", "compat",
-            "logging", "app", "io", "python_io", "nest"):
+            "logging", "app", "io", "python_io", "nest", "gfile", "graph_util"):
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 

@@ -241,7 +241,7 @@ def _backprop(ys_l: Sequence[Tensor], seeds: Sequence[Tensor], xs_l: Sequence[Te
                 result = list(result) if isinstance(result, (list, tuple)) else [result]
                 if len(result) != len(ins):
                     raise ValueError(
-                        f"Num gradients {len(result)} generated for op {n.node_def['name']} "
+                        f"Num gradients {len(result)} generated for op {n.name} "
                         f"do not match num inputs {len(ins)}")
                 in_grads = result
         for i, (t, g) in enumerate(zip(ins, in_grads)):

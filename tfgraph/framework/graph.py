@@ -120,6 +120,18 @@ class Tensor:
     # Operator overloads are installed by tfgraph.ops.overloads (they need the math ops).
 
 
+# GraphDef export lives in graph_io, which builds on this module; it registers itself here
+# when imported (tfgraph's __init__ imports it), so this module needs no import of it.
+_GRAPH_DEF_EXPORT: Any = None
+
+
+def _graph_def_export() -> Any:
+    if _GRAPH_DEF_EXPORT is None:
+        raise RuntimeError("GraphDef export is not loaded: import tfgraph (or "
+                           "tfgraph.framework.graph_io) first")
+    return _GRAPH_DEF_EXPORT
+
+
 class Operation:
     """A node of the graph: an op type with inputs, attributes and output tensors."""
 
@@ -219,12 +231,9 @@ class Operation:
         _eval_in_session(self, feed_dict, session)
 
     @property
-    def node_def(self) -> Dict[str, Any]:
-        """A dict with the NodeDef fields (name, op, input, device, attr)."""
-        inputs = [t.name if t.value_index else t.op.name for t in self._inputs]
-        inputs += ["^" + c.name for c in self._control_inputs]
-        return {"name": self._name, "op": self.type, "input": inputs, "device": self._device,
-                "attr": dict(self.attrs)}
+    def node_def(self) -> Any:
+        """The op as TensorFlow's `NodeDef` protocol buffer (name, op, input, device, attr)."""
+        return _graph_def_export().node_def(self)
 
     def _as_graph_element(self) -> "Operation":
         return self
@@ -651,9 +660,8 @@ class Graph:
 
     # --- misc ---------------------------------------------------------------------------
     def as_graph_def(self, from_version: Optional[int] = None, add_shapes: bool = False):
-        """The graph as a `GraphDef` protocol buffer (needs `pip install tfgraph[tensorboard]`)."""
-        from ..summary.graph_def import as_graph_def
-        return as_graph_def(self, add_shapes=add_shapes)
+        """The graph as TensorFlow's `GraphDef` protocol buffer (see `framework/graph_io.py`)."""
+        return _graph_def_export().as_graph_def(self, add_shapes=add_shapes)
 
     @property
     def building_function(self) -> bool:
