@@ -18,7 +18,8 @@ for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_
         __all__.append(_n)
 
 for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math", "compat",
-            "logging", "app", "io", "python_io", "nest", "gfile", "graph_util"):
+            "logging", "app", "io", "python_io", "image", "queue", "nest", "gfile",
+            "graph_util"):
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 
@@ -27,3 +28,6 @@ LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets"
 # TF1 spells these with names that are Python keywords or builtins.
 from .ops.logging_ops import print_v2 as print  # noqa: E402,F401,A001  (tf.print)
 __all__.append("print")
+
+from .ops.image_ops import random_crop  # noqa: E402,F401  (tf.random_crop)
+__all__.append("random_crop")

@@ -308,3 +308,37 @@ def test_file_datasets_and_list_files(tmp_path):
     with tf.Session() as sess:
         with pytest.raises(tf.errors.InvalidArgumentError, match=r"No files matched pattern: .*\*.nothing"):
             sess.run(nomatch)
+
+
+def test_batched_slices_fast_path_keeps_the_element_order():
+    """slices -> shuffle -> batch gathers rows by index; it must give exactly what the
+    element-by-element path (a map in between) gives."""
+    x = np.arange(23, dtype=np.float32)
+    s = np.array([str(i).encode() for i in range(23)], dtype=object)
+    D = tf.data.Dataset
+    fast = D.from_tensor_slices((x, s)).shuffle(7, seed=3).batch(4)
+    slow = D.from_tensor_slices((x, s)).shuffle(7, seed=3).map(lambda a, b: (a, b)).batch(4)
+    f, w = _values(fast.repeat(2)), _values(slow.repeat(2))
+    assert len(f) == len(w) == 12
+    for (fa, fb), (wa, wb) in zip(f, w):
+        np.testing.assert_array_equal(fa, wa)
+        assert list(fb) == list(wb)
+    assert sorted(np.concatenate([a for a, _ in f[:6]]).tolist()) == list(range(23))
+
+
+def test_reinitializing_many_times_keeps_state_bounded():
+    """Every initialization closes the previous pipeline: its threads and function sessions."""
+    before = _threads()
+    ds = tf.data.Dataset.range(30).map(lambda v: v + 1, num_parallel_calls=2).prefetch(1)
+    it = ds.make_initializable_iterator()
+    nxt = it.get_next()
+    with tf.Session() as sess:
+        for _ in range(20):
+            sess.run(it.initializer)
+            sess.run(nxt)
+        res = sess._resources[("iterator", "Iterator")]
+        runners = list(res.runtime.root._runners.values())
+        assert len(runners) == 1 and len(runners[0]._sessions) <= 2
+        assert len(_threads() - before) <= 3  # the live pipeline's prefetch + 2 map workers
+    time.sleep(0.1)
+    assert not (_threads() - before)

@@ -59,7 +59,7 @@ def _shape_list(s: Sequence[int]) -> str:
     return "[" + ",".join(str(d) for d in s) + "]"
 
 
-class Dataset:
+class Dataset(nest.HasStructure):
     """A sequence of elements, each a nest of tensors (`tf.data.Dataset`).
 
     Build with the static constructors (`from_tensor_slices`, `range`, ...) and chain
@@ -67,22 +67,7 @@ class Dataset:
     (`make_one_shot_iterator()`, `make_initializable_iterator()`).
     """
 
-    _types: Any
-    _shapes: Any
-
-    # --- structure ----------------------------------------------------------------------
-    @property
-    def output_types(self) -> Any:
-        return self._types
-
-    @property
-    def output_shapes(self) -> Any:
-        return self._shapes
-
-    @property
-    def output_classes(self) -> Any:
-        return nest.map_structure(lambda _: Tensor, self._types)
-
+    # --- structure (output_types / output_shapes / output_classes: HasStructure) ------------
     def _flat_types(self) -> List[dtypes.DType]:
         return nest.flatten(self._types)
 
@@ -96,6 +81,12 @@ class Dataset:
 
     def _iter(self, rt: Runtime) -> Iterator[List[Any]]:
         raise NotImplementedError
+
+    def _indexed(self, rt: Runtime):
+        """`(arrays, row indices)` when every element is row `i` of `arrays` (slices, maybe
+        shuffled): `batch` then gathers a batch with one fancy index per component instead
+        of stacking row views. None otherwise."""
+        return None
 
     @staticmethod
     def _unique(tensors: Sequence[Tensor]) -> List[Tensor]:
@@ -220,15 +211,23 @@ class Dataset:
 
 
 class _Unary(Dataset):
-    def __init__(self, input_dataset: Dataset):
+    """A transformation of one dataset; `scalars` (name -> value) become int64 scalar tensors
+    `self._<name>` among its inputs."""
+
+    def __init__(self, input_dataset: Dataset, **scalars: Any):
         if not isinstance(input_dataset, Dataset):
             raise TypeError(f"expected a tf.data.Dataset, got {type(input_dataset).__name__}")
         self._input = input_dataset
         self._types = input_dataset._types
         self._shapes = input_dataset._shapes
+        self._scalar_inputs = []
+        for name, value in scalars.items():
+            t = _int64_input(value, name)
+            setattr(self, f"_{name}", t)
+            self._scalar_inputs.append(t)
 
     def _inputs(self) -> List[Tensor]:
-        return self._input._inputs()
+        return self._unique(self._input._inputs() + self._scalar_inputs)
 
 
 # --- sources ------------------------------------------------------------------------------------
@@ -275,7 +274,7 @@ class TensorSliceDataset(Dataset):
     def _inputs(self):
         return self._unique(self._tensors)
 
-    def _iter(self, rt):
+    def _values(self, rt):
         vals = [nest.as_array(rt.value(t), t.dtype) for t in self._tensors]
         n = len(vals[0])
         for t, v in zip(self._tensors, vals):
@@ -283,6 +282,14 @@ class TensorSliceDataset(Dataset):
                 raise errors.InvalidArgumentError(
                     None, None, f"All components of from_tensor_slices must have the same first "
                                 f"dimension: {self._tensors[0].name} has {n}, {t.name} has {len(v)}")
+        return vals, n
+
+    def _indexed(self, rt):
+        vals, n = self._values(rt)
+        return vals, iter(range(n))
+
+    def _iter(self, rt):
+        vals, n = self._values(rt)
         strings = [t.dtype is dtypes.string and v.ndim == 1 for t, v in zip(self._tensors, vals)]
         if not any(strings):
             if len(vals) == 1:
@@ -325,18 +332,7 @@ class GeneratorDataset(Dataset):
         if not callable(generator):
             raise TypeError("`generator` must be callable.")
         self._generator = generator
-        self._types = nest.map_structure(dtypes.as_dtype, nest.lists_to_tuples(output_types))
-        if output_shapes is None:
-            self._shapes = nest.map_structure(lambda _: unknown_shape(), self._types)
-        else:
-            shapes = output_shapes
-            if not nest.is_structure(self._types):
-                shapes = [output_shapes]
-                self._shapes = as_shape(output_shapes)
-            else:
-                self._shapes = nest.map_structure(as_shape, nest.shape_structure(output_shapes))
-            if not nest.same_structure(self._types, self._shapes):
-                raise TypeError("output_shapes must have the same structure as output_types")
+        self._types, self._shapes = nest.normalize_structure(output_types, output_shapes)
         self._args = [convert_to_tensor(a, name=f"generator_arg_{i}")
                       for i, a in enumerate(args or ())]
 
@@ -635,6 +631,14 @@ class BatchDataset(_Unary):
             raise errors.InvalidArgumentError(None, None, f"Batch size must be greater than zero, "
                                                           f"got {n}")
         types = self._input._flat_types()
+        indexed = self._input._indexed(rt)
+        if indexed is not None:  # rows of arrays: one gather per component and batch
+            vals, rows = indexed
+            while True:
+                idx = list(itertools.islice(rows, n))
+                if not idx or (self._drop and len(idx) < n):
+                    return
+                yield [v[idx] for v in vals]
         it = self._input._iter(rt)
         while True:
             items = list(itertools.islice(it, n))
@@ -759,6 +763,16 @@ class ShuffleDataset(_Unary):
         return self._unique(self._input._inputs() + [self._buffer])
 
     def _iter(self, rt):
+        return self._shuffled(rt, self._input._iter(rt))
+
+    def _indexed(self, rt):
+        src = self._input._indexed(rt)
+        if src is None:
+            return None
+        vals, rows = src
+        return vals, self._shuffled(rt, rows)  # the same draws as shuffling the rows themselves
+
+    def _shuffled(self, rt, it):
         n = _scalar(rt, self._buffer)
         if n <= 0:
             raise errors.InvalidArgumentError(None, None, f"buffer_size must be greater than zero, "
@@ -776,7 +790,6 @@ class ShuffleDataset(_Unary):
             seed = st["fixed"]
         rng = np.random.default_rng(seed)
         buf: List[Any] = []
-        it = self._input._iter(rt)
         for x in it:
             buf.append(x)
             if len(buf) == n:
@@ -799,11 +812,7 @@ class ShuffleDataset(_Unary):
 
 class RepeatDataset(_Unary):
     def __init__(self, input_dataset, count=None):
-        super().__init__(input_dataset)
-        self._count = _int64_input(-1 if count is None else count, "count")
-
-    def _inputs(self):
-        return self._unique(self._input._inputs() + [self._count])
+        super().__init__(input_dataset, count=-1 if count is None else count)
 
     def _iter(self, rt):
         n = _scalar(rt, self._count)
@@ -820,11 +829,7 @@ class RepeatDataset(_Unary):
 
 class TakeDataset(_Unary):
     def __init__(self, input_dataset, count):
-        super().__init__(input_dataset)
-        self._count = _int64_input(count, "count")
-
-    def _inputs(self):
-        return self._unique(self._input._inputs() + [self._count])
+        super().__init__(input_dataset, count=count)
 
     def _iter(self, rt):
         n = _scalar(rt, self._count)
@@ -834,11 +839,7 @@ class TakeDataset(_Unary):
 
 class SkipDataset(_Unary):
     def __init__(self, input_dataset, count):
-        super().__init__(input_dataset)
-        self._count = _int64_input(count, "count")
-
-    def _inputs(self):
-        return self._unique(self._input._inputs() + [self._count])
+        super().__init__(input_dataset, count=count)
 
     def _iter(self, rt):
         n = _scalar(rt, self._count)
@@ -850,15 +851,10 @@ class SkipDataset(_Unary):
 
 class ShardDataset(_Unary):
     def __init__(self, input_dataset, num_shards, index):
-        super().__init__(input_dataset)
-        self._n = _int64_input(num_shards, "num_shards")
-        self._i = _int64_input(index, "index")
-
-    def _inputs(self):
-        return self._unique(self._input._inputs() + [self._n, self._i])
+        super().__init__(input_dataset, num_shards=num_shards, index=index)
 
     def _iter(self, rt):
-        n, i = _scalar(rt, self._n), _scalar(rt, self._i)
+        n, i = _scalar(rt, self._num_shards), _scalar(rt, self._index)
         if n <= 0 or not 0 <= i < n:
             raise errors.InvalidArgumentError(None, None, f"Index {i} must be in [0, num_shards="
                                                           f"{n})")
@@ -887,14 +883,10 @@ class CacheDataset(_Unary):
 
 class PrefetchDataset(_Unary):
     def __init__(self, input_dataset, buffer_size):
-        super().__init__(input_dataset)
-        self._size = _int64_input(buffer_size, "buffer_size")
-
-    def _inputs(self):
-        return self._unique(self._input._inputs() + [self._size])
+        super().__init__(input_dataset, buffer_size=buffer_size)
 
     def _iter(self, rt):
-        n = _scalar(rt, self._size)
+        n = _scalar(rt, self._buffer_size)
         if n == AUTOTUNE:
             n = 2
         return Prefetcher(self._input._iter(rt), n, rt)

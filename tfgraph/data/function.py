@@ -15,9 +15,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
-from ..framework import dtypes
 from ..framework.graph import Graph, Operation, Tensor, get_default_graph
-from ..framework.tensor_shape import TensorShape
 from . import structure as nest
 
 

@@ -19,7 +19,6 @@ from ..framework import dtypes, errors
 from ..framework.constant import convert_to_tensor, name_scope
 from ..framework.graph import Operation, Tensor, get_default_graph
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
-from ..framework.tensor_shape import TensorShape, as_shape, unknown_shape
 from . import structure as nest
 from .runtime import Runtime
 
@@ -215,7 +214,7 @@ for _t in ("IteratorV2", "MakeIterator", "OneShotIterator", "IteratorGetNext",
     NotDifferentiable(_t)
 
 
-class Iterator:
+class Iterator(nest.HasStructure):
     """Reads the elements of a dataset (`tf.data.Iterator`).
 
     Made by `dataset.make_one_shot_iterator()`, `dataset.make_initializable_iterator()`,
@@ -236,7 +235,7 @@ class Iterator:
     def from_structure(output_types: Any, output_shapes: Any = None, shared_name: Optional[str] = None,
                        output_classes: Any = None) -> "Iterator":
         """An uninitialized iterator for elements of this structure."""
-        types, shapes = _normalize_structure(output_types, output_shapes)
+        types, shapes = nest.normalize_structure(output_types, output_shapes)
         op = get_default_graph().create_op(
             "IteratorV2", [], {"shared_name": shared_name or "",
                                "output_types": nest.flatten(types),
@@ -247,7 +246,7 @@ class Iterator:
     def from_string_handle(string_handle: Any, output_types: Any, output_shapes: Any = None,
                            output_classes: Any = None) -> "Iterator":
         """An iterator that reads from whichever iterator `string_handle` names at run time."""
-        types, shapes = _normalize_structure(output_types, output_shapes)
+        types, shapes = nest.normalize_structure(output_types, output_shapes)
         h = convert_to_tensor(string_handle, dtype=dtypes.string, name="string_handle")
         op = get_default_graph().create_op(
             "IteratorFromStringHandleV2", [h],
@@ -260,18 +259,6 @@ class Iterator:
         if self._initializer is None:
             raise ValueError("Iterator does not have an initializer.")
         return self._initializer
-
-    @property
-    def output_types(self) -> Any:
-        return self._types
-
-    @property
-    def output_shapes(self) -> Any:
-        return self._shapes
-
-    @property
-    def output_classes(self) -> Any:
-        return nest.map_structure(lambda _: Tensor, self._types)
 
     def make_initializer(self, dataset: Any, name: Optional[str] = None) -> Operation:
         """An op that (re)initializes this iterator to read `dataset`.
@@ -311,19 +298,6 @@ class Iterator:
                 self._string_handle = t
             return t
         return self._string_handle
-
-
-def _normalize_structure(output_types: Any, output_shapes: Any):
-    types = nest.map_structure(dtypes.as_dtype, nest.lists_to_tuples(output_types))
-    if output_shapes is None:
-        shapes = nest.map_structure(lambda _: unknown_shape(), types)
-    elif nest.is_structure(types):
-        shapes = nest.map_structure(as_shape, nest.shape_structure(output_shapes))
-    else:
-        shapes = as_shape(output_shapes)
-    if not nest.same_structure(types, shapes):
-        raise TypeError("output_shapes must have the same structure as output_types")
-    return types, shapes
 
 
 def make_one_shot_iterator(dataset: Any) -> Iterator:

@@ -7,7 +7,6 @@ checked as `tf.io.tf_record_iterator` does (`DataLossError` naming file and offs
 """
 from __future__ import annotations
 
-import gzip
 import zlib
 from typing import Any, Optional
 

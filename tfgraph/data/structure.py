@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator, List
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.tensor_shape import TensorShape
+from ..framework.tensor_shape import TensorShape, as_shape, unknown_shape
 
 
 def is_structure(x: Any) -> bool:
@@ -129,3 +129,42 @@ def shape_structure(shapes: Any) -> Any:
 
 def is_dims(x: Any) -> bool:
     return all(d is None or isinstance(d, (int, np.integer)) for d in x)
+
+
+class HasStructure:
+    """`output_types`, `output_shapes`, `output_classes` of datasets and iterators (from
+    their `_types` and `_shapes` nests)."""
+
+    _types: Any
+    _shapes: Any
+
+    @property
+    def output_types(self) -> Any:
+        return self._types
+
+    @property
+    def output_shapes(self) -> Any:
+        return self._shapes
+
+    @property
+    def output_classes(self) -> Any:
+        from ..framework.graph import Tensor
+        return map_structure(lambda _: Tensor, self._types)
+
+
+def normalize_structure(output_types: Any, output_shapes: Any):
+    """(types, shapes) nests from the user's `output_types`/`output_shapes` (None: unknown).
+
+    Raises:
+      TypeError: If the shapes do not have the structure of the types.
+    """
+    types = map_structure(dtypes.as_dtype, lists_to_tuples(output_types))
+    if output_shapes is None:
+        shapes = map_structure(lambda _: unknown_shape(), types)
+    elif is_structure(types):
+        shapes = map_structure(as_shape, shape_structure(output_shapes))
+    else:
+        shapes = as_shape(output_shapes)
+    if not same_structure(types, shapes):
+        raise TypeError("output_shapes must have the same structure as output_types")
+    return types, shapes

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import collections
 import threading
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, List, Optional, Sequence
 
 import numpy as np
 
@@ -26,16 +26,10 @@ _KINDS = {"FIFOQueueV2": "FIFOQueue", "RandomShuffleQueueV2": "RandomShuffleQueu
 
 
 def _blocking(ctx, wait):
-    """Runs `wait()` with the session's run lock released (a kernel runs under it), so other
-    threads' runs (enqueues by queue runners) proceed meanwhile."""
-    lock = getattr(ctx, "_lock", None)
-    if lock is None or not lock.locked():
-        return wait()
-    lock.release()
-    try:
-        return wait()
-    finally:
-        lock.acquire()
+    """Runs `wait()` outside the session's run lock (`RunContext.blocking`): queue-runner
+    threads' enqueues proceed while this run waits. A fake context without it just waits."""
+    blocking = getattr(ctx, "blocking", None)
+    return blocking(wait) if blocking is not None else wait()
 
 
 class _Queue:
@@ -164,49 +158,42 @@ def _check_row(q: _Queue, values: Sequence[Any], op: Operation, many: bool) -> N
                           f"{list(shape)} (op '{op.name}')")
 
 
-@register_op("QueueEnqueueV2")
-class QueueEnqueue(OpDef):
-    """Adds one element (one tensor per component)."""
-
+class _EnqueueBase(OpDef):
     host_only = True
     stateful = True
+    many = False
 
     def infer(self, handle, *components, timeout_ms=-1):
         return None
 
     def kernel(self, be, op, ctx):
         qop = op.inputs[0].op
+        many = self.many
 
         def enqueue(handle, *values):
             q = _queue(ctx, qop)
-            _check_row(q, values, op, False)
-            q.enqueue([[np.array(v, copy=True) for v in values]], op, ctx)
-        return enqueue
-
-
-@register_op("QueueEnqueueManyV2")
-class QueueEnqueueMany(OpDef):
-    """Adds the slices of the components along their first dimension as elements."""
-
-    host_only = True
-    stateful = True
-
-    def infer(self, handle, *components, timeout_ms=-1):
-        return None
-
-    def kernel(self, be, op, ctx):
-        qop = op.inputs[0].op
-
-        def enqueue_many(handle, *values):
-            q = _queue(ctx, qop)
-            _check_row(q, values, op, True)
+            _check_row(q, values, op, many)
+            if not many:
+                q.enqueue([[np.array(v, copy=True) for v in values]], op, ctx)
+                return
             n = len(values[0]) if values else 0
             if any(len(v) != n for v in values):
                 raise errors.InvalidArgumentError(None, op, f"All components of enqueue_many "
                                                             f"need the same first dimension (op '{op.name}')")
-            rows = [[np.array(v[i], copy=True) for v in values] for i in range(n)]
-            q.enqueue(rows, op, ctx)
-        return enqueue_many
+            q.enqueue([[np.array(v[i], copy=True) for v in values] for i in range(n)], op, ctx)
+        return enqueue
+
+
+@register_op("QueueEnqueueV2")
+class QueueEnqueue(_EnqueueBase):
+    """Adds one element (one tensor per component)."""
+
+
+@register_op("QueueEnqueueManyV2")
+class QueueEnqueueMany(_EnqueueBase):
+    """Adds the slices of the components along their first dimension as elements."""
+
+    many = True
 
 
 def _stack_rows(q: _Queue, rows: List[List[Any]], op: Operation, batch_shapes) -> tuple:

@@ -5,7 +5,7 @@ import contextlib
 import sys
 import threading
 import time
-from typing import Iterator, List, Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 from ..framework import errors
 
