@@ -260,7 +260,7 @@ def data_not_found_message(e: DatasetNotFoundError, args: argparse.Namespace) ->
     lines = [f"error: the {name} files {', '.join(e.missing)} were not found.",
              f"  Looked in: {searched}."]
     if e.download_errors:
-        first = e.download_errors[0].rsplit(": ", 1)[-1]
+        first = e.download_errors[0].split(": ", 1)[-1]  # "URL: URLError: ..." -> the error
         lines.append(f"  Downloading failed ({len(e.download_errors)} attempts; {first}).")
     lines.append(f"Pass --data-dir DIR with DIR holding those files (directly or in "
                  f"DIR/{folder}/); in this project: --data-dir ../shared/datasets.")

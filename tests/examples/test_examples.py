@@ -429,3 +429,29 @@ def test_early_stopping_stops_after_patience_epochs_without_improvement(capsys):
     out = capsys.readouterr().out
     assert "Early stopping: val_loss has not improved for 2 epochs (best 0.8000)" in out
     assert "Test accuracy: 1.0000" in out and "Trained 4 epochs" in out
+
+
+def test_missing_data_message_speaks_in_command_line_options(tmp_path):
+    from pathlib import Path
+
+    from tfgraph.datasets import DatasetNotFoundError
+    sys.path.insert(0, str(EXAMPLES))
+    try:
+        import _common
+    finally:
+        sys.path.remove(str(EXAMPLES))
+    missing = ["train-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz"]
+    error = DatasetNotFoundError("mnist", missing, [tmp_path, Path(tmp_path / "mnist")],
+                                 ["https://a/x.gz: URLError: no network"] * 4)
+    args = type("Args", (), {"split": "auto"})()
+    text = _common.data_not_found_message(error, args)
+    lines = text.splitlines()
+    assert len(lines) <= 5, text
+    assert lines[0] == ("error: the MNIST files train-images-idx3-ubyte.gz, "
+                        "t10k-images-idx3-ubyte.gz were not found.")
+    assert f"{tmp_path / 'mnist'} (missing)" in text and "4 attempts; URLError: no network" in text
+    assert "--data-dir DIR" in text and "--split test-as-train" in text
+    assert "split='test-as-train'" not in text and "path=" not in text
+    error = DatasetNotFoundError("fashion_mnist", missing, [tmp_path])
+    text = _common.data_not_found_message(error, args)
+    assert "Fashion-MNIST" in text and "DIR/fashion-mnist/" in text and "--split" not in text
