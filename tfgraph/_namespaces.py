@@ -24,7 +24,7 @@ for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math",
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 
-LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets", "data")
+LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets", "data", "saved_model")
 
 # TF1 spells these with names that are Python keywords or builtins.
 from .ops.logging_ops import print_v2 as print  # noqa: E402,F401,A001  (tf.print)
