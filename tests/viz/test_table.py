@@ -72,3 +72,17 @@ def test_summary_of_hand_made_variables_at_top_level():
                     ["MatMul", "MatMul", "(None,", "10)", "0"],
                     ["add", "Add", "(None,", "10)", "0"],
                     ["y", "Softmax", "(None,", "10)", "0"]]
+
+
+def test_initializer_subgraphs_are_not_rows_nor_types():
+    x = tf.placeholder(tf.float32, [None, 8], name="x")
+    with tf.name_scope("fc"):
+        W = tf.Variable(tf.truncated_normal([8, 4], stddev=0.1), name="W")
+        b = tf.Variable(tf.constant(0.1, shape=[4]), name="b")
+        tf.nn.relu(tf.matmul(x, W) + b)
+    init = tf.zeros([4, 2])  # a top-level initial value
+    tf.Variable(init, name="V")
+    rows = _rows(tf.viz.summary_table())
+    assert rows == [["x", "Placeholder", "(None,", "8)", "0"],
+                    ["fc", "MatMul,", "Add,", "Relu", "(None,", "4)", "36"],
+                    ["V", "Variable", "(4,", "2)", "8"]]

@@ -68,7 +68,8 @@ class GraphvizNotFoundError(graphviz.ExecutableNotFound):
 def to_graphviz(graph_or_fetches: Any = None, *, fetches: Any = None, feeds: Any = None,
                 expand: ExpandArg = None, collapse: Union[None, str, Sequence[str]] = None,
                 collapse_threshold: int = 40, fold_variables: bool = True, series_min: int = 5,
-                chain_min: int = 10, attach_constants: bool = True, set_aside: bool = True, high_degree: int = 16,
+                chain_min: int = 10, attach_constants: bool = True, set_aside: bool = True,
+                high_degree: int = 16,
                 show_shapes: bool = True, show_dtype: bool = False,
                 color_by: Optional[str] = "structure", rankdir: str = "BT",
                 legend: bool = True, title: Optional[str] = None,
@@ -269,7 +270,8 @@ def _legend(dot: graphviz.Digraph, device_view: Optional[View], chains: bool = F
                 color=style.CONTROL_EDGE)
         lg.edge(ids["group"], ids["series"], label="3 tensors")
         if chains:  # only where the diagram has one: most never do
-            lg.node("legend_chain", "first … last\nN ops in a chain", **style.NODE_STYLES["chain"])
+            lg.node("legend_chain", "first … last\nN ops in a chain",
+                    **style.NODE_STYLES["chain"])
         if device_view is not None:
             for dev in device_view.devices:
                 lg.node(f"legend_dev_{re.sub(r'[^A-Za-z0-9_]', '_', dev)}", dev, shape="box",

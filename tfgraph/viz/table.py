@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Set
+from typing import Any, Callable, List, Optional, Set
 
 from ..framework.graph import Graph, Operation, Tensor
 from ..framework.graph_keys import GraphKeys
@@ -125,11 +125,12 @@ def summary_rows(graph_or_fetches: Any = None) -> List[Row]:
     if fetch_ops:
         from .grouping import prune
         keep = set(prune(graph, fetch_ops))
+    init_only = _initializer_ops(graph)
     rows: "OrderedDict[str, Row]" = OrderedDict()
     state = ({v.op.name for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES)}
              - {v.op.name for v in variables})
     for op in graph.get_operations():
-        if _is_machinery(op) or (keep is not None and op not in keep):
+        if _is_machinery(op) or op in init_only or (keep is not None and op not in keep):
             continue
         # Optimizer state lives beside the model (W/Adam, beta1_power): leave it out.
         if op.type in VARIABLE_TYPES and op not in var_ops:
@@ -143,19 +144,22 @@ def summary_rows(graph_or_fetches: Any = None) -> List[Row]:
         row.ops.append(op)
         if op in var_ops:
             row.variables.append(var_ops[op])
-    all_vars = {v.op.name for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES)}
-    return [r for r in rows.values() if r.ops and not _feeds_only_initializers(r, all_vars)]
+    return [r for r in rows.values() if r.ops]
 
 
-def _feeds_only_initializers(row: Row, var_names: Set[str]) -> bool:
-    """A row with no Variable whose results only initialize Variables (`tf.zeros([784, 10])`
-    as an initial value) or feed the training machinery: not part of the model's forward."""
-    if row.variables:
-        return False
-    inside = set(row.ops)
-    outside = [c for op in row.ops for t in op.outputs for c in t.consumers() if c not in inside]
-    initializing = [c for c in outside if _under(c.name, var_names)]
-    return bool(initializing) and all(c in initializing or _is_machinery(c) for c in outside)
+def _initializer_ops(graph: Graph) -> Set[Operation]:
+    """Ops that only compute initial values (`tf.truncated_normal([5, 5, 1, 32])` given to a
+    `tf.Variable`, `tf.zeros(...)`): everything they feed is inside a Variable (its Assign)
+    or another such op. Not part of what the model computes."""
+    var_names = {v.op.name for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES)}
+    out: Set[Operation] = set()
+    for op in reversed(graph.get_operations()):  # consumers come after their inputs
+        if op.type in VARIABLE_TYPES or op.name in var_names or _under(op.name, var_names):
+            continue
+        consumers = [c for t in op.outputs for c in t.consumers()]
+        if consumers and all(c in out or _under(c.name, var_names) for c in consumers):
+            out.add(op)
+    return out
 
 
 def _output(row: Row, graph_ops: Set[Operation]) -> Optional[Tensor]:
