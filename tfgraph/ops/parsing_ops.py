@@ -109,14 +109,10 @@ def _parse_batch(op: Operation, cfg: _Spec, serialized: np.ndarray, single: bool
                           f"(index {i}, op '{op.name}')") from None
     idx_out, val_out, shape_out = [], [], []
     for key, dt in cfg.sparse:
-        rows, vals = [], []
-        for i, fm in enumerate(protos):
-            feat = fm.get(key) if key in fm else None
-            v = _feature_values(op, feat, key, dt, i) if feat is not None else \
-                np.zeros(0, object if dt is dtypes.string else dt.np_dtype)
-            rows.append(v)
-            vals.append(v)
-        counts = [len(v) for v in rows]
+        empty = np.zeros(0, object if dt is dtypes.string else dt.np_dtype)
+        vals = [_feature_values(op, fm[key], key, dt, i) if key in fm else empty
+                for i, fm in enumerate(protos)]
+        counts = [len(v) for v in vals]
         n = sum(counts)
         maxc = max(counts) if counts else 0
         if single:
@@ -128,10 +124,7 @@ def _parse_batch(op: Operation, cfg: _Spec, serialized: np.ndarray, single: bool
                 np.zeros(0, np.int64)
             idx = np.stack([r, c], axis=1) if n else np.zeros((0, 2), np.int64)
             shape = np.array([batch, maxc], np.int64)
-        if vals and n:
-            v = np.concatenate(vals)
-        else:
-            v = np.zeros(0, object if dt is dtypes.string else dt.np_dtype)
+        v = np.concatenate(vals) if n else empty
         idx_out.append(idx)
         val_out.append(v)
         shape_out.append(shape)
