@@ -342,3 +342,32 @@ def test_reinitializing_many_times_keeps_state_bounded():
         assert len(_threads() - before) <= 3  # the live pipeline's prefetch + 2 map workers
     time.sleep(0.1)
     assert not (_threads() - before)
+
+
+def test_varlen_features_as_sparse_elements_batch_and_get_next(art):
+    """VarLen features parsed in map() are SparseTensor elements: batched as TF1 does (batch
+    index prepended, largest dense shape) and returned by get_next as a SparseTensor."""
+    def parse(rec):
+        p = tf.parse_single_example(rec, {"label": tf.FixedLenFeature([], tf.int64),
+                                          "tags": tf.VarLenFeature(tf.string)})
+        return p["label"], p["tags"]
+
+    ds = tf.data.TFRecordDataset(str(art / "data.tfrecord")).map(parse)
+    assert ds.output_classes == (tf.Tensor, tf.SparseTensor)
+    assert ds.output_types == (tf.int64, tf.string) and ds.output_shapes[1].as_list() == [None]
+    ds = ds.map(lambda label, tags: (label, tags)).batch(20)  # sparse arguments pass through
+    it = ds.make_initializable_iterator()
+    label, tags = it.get_next()
+    assert isinstance(tags, tf.SparseTensor) and tags.dtype == tf.string
+    with tf.Session() as sess:
+        sess.run(it.initializer)
+        lv, tv = sess.run([label, tags])
+    exp = np.load(art / "expected.npz")
+    np.testing.assert_array_equal(lv, exp["labels"])
+    padded = np.full((20, 3), "", dtype="<U3")
+    for (r, c), v in zip(tv.indices, tv.values):
+        padded[r, c] = v.decode()
+    np.testing.assert_array_equal(padded, exp["tags"])
+    assert list(tv.dense_shape) == [20, exp["tag_counts"].max()]
+    with pytest.raises(TypeError, match="padded_batch of SparseTensor"):
+        tf.data.TFRecordDataset(str(art / "data.tfrecord")).map(parse).padded_batch(2, ([], [None]))
