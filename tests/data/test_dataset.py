@@ -371,3 +371,20 @@ def test_varlen_features_as_sparse_elements_batch_and_get_next(art):
     assert list(tv.dense_shape) == [20, exp["tag_counts"].max()]
     with pytest.raises(TypeError, match="padded_batch of SparseTensor"):
         tf.data.TFRecordDataset(str(art / "data.tfrecord")).map(parse).padded_batch(2, ([], [None]))
+
+
+def test_input_pipeline_graphs_export_as_graph_def():
+    """Iterator, parsing, queue and reader ops (Python-object attributes) serialize."""
+    pytest.importorskip("tensorboard")
+    x = tf.placeholder(tf.float32, [None, 3])
+    it = tf.data.Dataset.from_tensor_slices(x).map(lambda v: v * 2).batch(2) \
+        .make_initializable_iterator()
+    it.get_next()
+    tf.parse_single_example(tf.constant(b""), {"a": tf.FixedLenFeature([2], tf.float32, [1., 2.]),
+                                               "b": tf.VarLenFeature(tf.int64)})
+    tf.io.parse_single_sequence_example(tf.constant(b""),
+                                        sequence_features={"t": tf.VarLenFeature(tf.int64)})
+    tf.TFRecordReader().read(tf.train.string_input_producer(["a"], num_epochs=1))
+    ops = {n.op for n in tf.get_default_graph().as_graph_def().node}
+    assert {"MakeIterator", "IteratorGetNext", "ParseSingleExample", "ParseSingleSequenceExample",
+            "FIFOQueueV2", "ReaderReadV2", "CountUpTo"} <= ops

@@ -385,9 +385,10 @@ class ParseSingleSequenceExample(OpDef):
 
     host_only = True
 
-    def infer(self, serialized, *, context, sequence):
+    def infer(self, serialized, **attrs):
         if serialized.dtype is not dtypes.string or serialized.shape.ndims not in (None, 0):
             raise ValueError(f"serialized must be a string scalar, got {serialized.shape}")
+        context, sequence = _split_attrs(attrs)
         out = ParseSingleExample().infer(serialized, **context)
         n = len(sequence["sparse_keys"])
         out += [spec(dtypes.int64, [None, 2]) for _ in range(n)]
@@ -401,11 +402,20 @@ class ParseSingleSequenceExample(OpDef):
         def cfg(a):
             return _Spec(a["sparse_keys"], a["sparse_types"], a["dense_keys"], a["dense_types"],
                          a["dense_shapes"], a["dense_defaults"], a["dense_is_seq"])
-        c, q = cfg(op.attrs["context"]), cfg(op.attrs["sequence"])
+        context, sequence = _split_attrs(op.attrs)
+        c, q = cfg(context), cfg(sequence)
         return lambda serialized: _parse_sequence(op, c, q, serialized)
 
 
 NotDifferentiable("ParseSingleSequenceExample")
+
+
+def _split_attrs(attrs) -> tuple:
+    """The op's flat attrs ("context_dense_keys", "feature_list_sparse_types", ...) as the
+    two feature configurations."""
+    def part(prefix):
+        return {k[len(prefix):]: v for k, v in attrs.items() if k.startswith(prefix)}
+    return part("context_"), part("feature_list_")
 
 
 def _unpack(outs, attrs) -> Dict[str, Any]:
@@ -448,8 +458,9 @@ def parse_single_sequence_example(serialized: Any, context_features: Optional[Di
     seq_attrs = _features_attrs(sequence_features) if sequence_features else dict(empty)
     with name_scope(name, "ParseSingleSequenceExample", [serialized]):
         s = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
-        op = get_default_graph().create_op("ParseSingleSequenceExample", [s],
-                                           {"context": ctx_attrs, "sequence": seq_attrs},
+        attrs = {f"context_{k}": v for k, v in ctx_attrs.items()}
+        attrs.update({f"feature_list_{k}": v for k, v in seq_attrs.items()})
+        op = get_default_graph().create_op("ParseSingleSequenceExample", [s], attrs,
                                            name="ParseSingleSequenceExample")
     outs = op.outputs
     nc = 3 * len(ctx_attrs["sparse_keys"]) + len(ctx_attrs["dense_keys"])
