@@ -11,7 +11,8 @@ import importlib as _importlib
 __all__ = []
 for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_ops",
                 "ops.parsing_ops", "ops.io_ops", "framework.sparse_tensor", "ops.data_flow_ops",
-                "ops.cond_v1", "ops.logging_ops", "ops.script_ops", "ops.while_v1"):
+                "ops.cond_v1", "ops.logging_ops", "ops.script_ops", "ops.while_v1",
+                "ops.tensor_array_ops", "ops.functional_ops", "ops.stitch_ops"):
     _mod = _importlib.import_module(f"{__package__}.{_family}")
     for _n in getattr(_mod, "__all__", []):
         globals()[_n] = getattr(_mod, _n)
@@ -23,7 +24,7 @@ for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math",
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 
-LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets", "data")
+LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets", "data", "saved_model")
 
 # TF1 spells these with names that are Python keywords or builtins.
 from .ops.logging_ops import print_v2 as print  # noqa: E402,F401,A001  (tf.print)

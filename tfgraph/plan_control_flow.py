@@ -40,7 +40,8 @@ from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 from .backends import Backend, get_backend
 from .framework import errors
 from .framework.graph import Operation, Tensor
-from .ops.control_flow_v1 import canonical_pred
+from .ops.control_flow_v1 import CONTROL_FLOW_TYPES as CF_PLANNED, canonical_pred
+from .placement import is_host_input
 
 _SWITCH = ("Switch", "RefSwitch")
 _MERGE = ("Merge", "RefMerge")
@@ -422,7 +423,9 @@ def make_codegen_class(base, plan_cls, codegen_counter):
             st = self.cf
             typ = op.type
             host = get_backend("numpy")
-            if typ in _ENTER or typ in _EXIT:
+            if typ in _ENTER:
+                self._emit_enter(op)
+            elif typ in _EXIT:
                 self._bind(op._outputs[0], op._inputs[0])
             elif typ in _NEXT:
                 pass  # the loop assigns its Merge's local at the end of the body
@@ -477,6 +480,35 @@ def make_codegen_class(base, plan_cls, codegen_counter):
                     del self.var_of[k]
                 self.var_of.update(entries)
                 self.home[t] = home
+
+        def _emit_enter(self, op: Operation) -> None:
+            """An Enter binds its input, on the device the planner chose for it (host memory for
+            metadata: a loop counter); a loop invariant is also moved, before the loop, to
+            every device its consumers in the loop read it on."""
+            out = op._outputs[0]
+            if out in self.fed:
+                return
+            src = op._inputs[0]
+            be = self._loop_value_home(op, src)
+            var = self.value_on(src, be)
+            self.var_of[(out, be.name)] = var
+            self.home[out] = be
+            if not op.attrs.get("is_constant"):
+                return
+            host = get_backend("numpy")
+            for c in out._consumers:
+                if c not in self.plan_ops or c.type in CF_PLANNED:
+                    continue
+                for i, t in enumerate(c._inputs):
+                    if t is out and i not in c._op_def.ref_inputs:
+                        self.value_on(out, host if is_host_input(c, i) else self.backends[c])
+
+        def _loop_value_home(self, op: Operation, src: Tensor) -> Backend:
+            """Where an Enter/Merge keeps its value: the planner's choice (host memory for
+            metadata such as a loop counter), but handles and strings never leave the host."""
+            if src.dtype.np_dtype.kind == "O":
+                return self.home[src]
+            return self.backends[op]
 
         def _convert_expr(self, var: str, src: Backend, dst: Backend) -> str:
             if src.name == dst.name:
@@ -569,8 +601,8 @@ def make_codegen_class(base, plan_cls, codegen_counter):
             mvars = []
             for m in frame.merges:
                 enter_t = next(t for t in m._inputs if t._op.type not in _NEXT)
-                be = self.home[enter_t]
-                src = self.var_of[(enter_t, be.name)]
+                be = self._loop_value_home(m, enter_t)
+                src = self.value_on(enter_t, be)
                 v = self.new_var()
                 self.emit(f"{v} = {src}", [src], [v], ("op", m))
                 out = m._outputs[0]

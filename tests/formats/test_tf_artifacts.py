@@ -134,3 +134,22 @@ def test_init_from_checkpoint_maps_a_tf_scope_onto_new_names():
     with pytest.raises(ValueError, match="Shape of variable other:0"):
         tf.train.init_from_checkpoint(str(ARTIFACTS / "mlp" / "checkpoint"),
                                       {"logits/bias": "other"})
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_tensorflow_saved_model_loads_and_serves_the_same_outputs(model):
+    sm = tf.saved_model.saved_model_io.read_saved_model(str(ARTIFACTS / model / "saved_model"))
+    _skip_unsupported(sm.meta_graphs[0].graph_def)
+    with tf.Session(graph=tf.Graph()) as sess:
+        mgd = tf.saved_model.loader.load(sess, [tf.saved_model.tag_constants.SERVING],
+                                         str(ARTIFACTS / model / "saved_model"))
+        sig = mgd.signature_def[tf.saved_model.DEFAULT_SERVING_SIGNATURE_DEF_KEY]
+        assert sig.method_name == "tensorflow/serving/predict"
+        man, io = _manifest(model), np.load(ARTIFACTS / model / "io.npz")
+        feeds = {sig.inputs[k].name: io["in/" + k] for k in man["inputs"]}
+        got = sess.run({k: sig.outputs[k].name for k in sig.outputs}, feeds)
+        for k in sig.outputs:
+            np.testing.assert_allclose(got[k], io["out/" + k], rtol=1e-5, atol=1e-6)
+        want = np.load(ARTIFACTS / model / "variables.npz")
+        for v in tf.global_variables():
+            np.testing.assert_array_equal(sess.run(v), want[v.op.name])

@@ -45,3 +45,34 @@ CASES = {
     "IdentityN": [Case(lambda a, b: tf.identity_n([a * b, tf.sin(b)]), [(2,), (2,)])],
     "Print": [Case(lambda x: tf.Print(x * 2.0, [x], first_n=0), [(3,)])],
 }
+
+
+def _ta_roundtrip(x):
+    # unstack -> read/write in a loop -> stack, plus gather/concat/split outside loops
+    ta = tf.TensorArray(tf.float64, size=3).unstack(x)
+    out = tf.TensorArray(tf.float64, size=3)
+    _, out = tf.while_loop(lambda i, o: i < 3, lambda i, o: (i + 1, o.write(i, ta.read(i) * 2.0)),
+                           (0, out))
+    g = tf.TensorArray(tf.float64, size=3).scatter([2, 0, 1], x).gather([1, 2])
+    c = tf.TensorArray(tf.float64, size=2).split(tf.reshape(x, [-1]), [4, 2]).concat()
+    st = out.stack()
+    return [st * st, g, tf.sin(c)]
+
+
+CASES.update({
+    "TensorArrayReadV3": [Case(_ta_roundtrip, [(3, 2)], label="loop")],
+    "TensorArrayWriteV3": [Case(lambda x: tf.TensorArray(tf.float64, size=2).write(
+        0, x).write(1, x * x).stack(), [(3,)])],
+    "TensorArrayGatherV3": [Case(_ta_roundtrip, [(3, 2)])],
+    "TensorArrayScatterV3": [Case(lambda x: tf.TensorArray(tf.float64, size=2).unstack(
+        tf.tanh(x)).read(1), [(2, 3)])],
+    "TensorArrayConcatV3": [Case(_ta_roundtrip, [(3, 2)], label="concat")],
+    "TensorArraySplitV3": [Case(_ta_roundtrip, [(3, 2)], label="split")],
+})
+
+CASES.update({
+    "DynamicStitch": [Case(lambda a, b: tf.dynamic_stitch([[0, 2], [[1], [3]]], [a, b]),
+                           [(2, 3), (2, 1, 3)], second_order=True)],
+    "ParallelDynamicStitch": [Case(lambda a: tf.get_default_graph().create_op(
+        "ParallelDynamicStitch", [tf.constant([1, 0]), a], {"N": 1}).outputs[0], [(2, 2)])],
+})

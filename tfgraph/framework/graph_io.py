@@ -52,7 +52,8 @@ _TF_OP_DEFS: Optional[Dict[str, Any]] = None
 # TensorFlow's DataType enum (tensorflow/core/framework/types.proto); ref types add 100.
 DTYPE_ENUM = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6,
               "string": 7, "complex64": 8, "int64": 9, "bool": 10, "uint16": 17,
-              "complex128": 18, "float16": 19, "uint32": 22, "uint64": 23}
+              "complex128": 18, "float16": 19, "resource": 20, "variant": 21, "uint32": 22,
+              "uint64": 23}
 _ENUM_DTYPE = {v: k for k, v in DTYPE_ENUM.items()}
 GRAPH_DEF_VERSION = 1882  # TF 2.x producer; TF1 readers accept any producer >= their minimum
 

@@ -18,7 +18,7 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple
 from ..framework import dtypes
 from ..framework.constant import convert_to_tensor, name_scope
 from ..framework.graph import Operation, Tensor, get_default_graph
-from . import cf_nest as nest
+from ..util import nest
 from .control_flow_v1 import (_MERGE_PRED, ControlFlowContext, in_context, merge,
                               switch)
 

@@ -6,6 +6,7 @@ from typing import Any, Optional, Sequence
 from ..framework.constant import graph_of, name_scope
 from ..framework.graph import Operation, Tensor, get_default_graph
 from ..framework.registry import OpDef, register_op, NotDifferentiable
+from .logging_ops import Assert, check_numerics  # noqa: F401  (TF1 defines tf.Assert here)
 
 
 @register_op("NoOp")

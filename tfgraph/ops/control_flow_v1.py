@@ -24,6 +24,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 from ..framework import dtypes
 from ..framework.constant import convert_to_tensor
 from ..framework.graph import Graph, Operation, Tensor
+from ..framework.graph_io import register_import, tfgraph_attrs
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape, unknown_shape
 
@@ -173,6 +174,36 @@ class ControlTrigger(OpDef):
 
     def kernel(self, be, op, ctx):
         return None
+
+
+# --- GraphDef import: a loop's Merge names its NextIteration, a later node ----------------------
+@register_import("Merge")
+@register_import("RefMerge")
+def _import_merge(node: Any, inputs: List[Any], attrs: Dict[str, Any], ctx: Any) -> Operation:
+    """A Merge whose input is a back edge (None: its NextIteration comes later) starts with
+    its first input there; `_import_next_iteration` puts the NextIteration in."""
+    present = [t for t in inputs if t is not None]
+    if not present:
+        raise ValueError("a Merge needs at least one input that is not a loop back edge")
+    op = ctx.create(node.op, [t if t is not None else present[0] for t in inputs],
+                    tfgraph_attrs(node.op, node.op, attrs), ctx.name(node.name))
+    pending = ctx.__dict__.setdefault("back_edges", {})
+    for i, t in enumerate(inputs):
+        if t is None:
+            src, _, idx = node.input[i].partition(":")
+            pending.setdefault(src, []).append((op, i, int(idx or 0)))
+    return op
+
+
+@register_import("NextIteration")
+@register_import("RefNextIteration")
+def _import_next_iteration(node: Any, inputs: List[Any], attrs: Dict[str, Any],
+                           ctx: Any) -> Operation:
+    op = ctx.create(node.op, inputs, tfgraph_attrs(node.op, node.op, attrs),
+                    ctx.name(node.name))
+    for merge, i, idx in ctx.__dict__.get("back_edges", {}).pop(node.name, ()):
+        merge._update_input(i, op._outputs[idx])
+    return op
 
 
 for _t in ("LoopCond", "ControlTrigger", "RefSwitch", "RefMerge", "RefEnter", "RefExit",

@@ -327,7 +327,9 @@ is_finite = unary_op("IsFinite", "is_finite", ufunc="isfinite", allowed=FLOATS,
 
 
 # --- comparisons and logic (not differentiable) -----------------------------------------------
-_COMPARISON = dict(out_dtype=dtypes.bool, allowed=REAL, grad=None)
+# Comparisons and logic of host metadata (a loop counter against its limit) stay in host
+# memory: a loop's predicate is then tested without a device round trip.
+_COMPARISON = dict(out_dtype=dtypes.bool, allowed=REAL, grad=None, host_memory_ok=True)
 less = binary_op("Less", "less", ufunc="less", **_COMPARISON,
                  doc='Elementwise `x < y` as bool (`tf.less`, op "Less").')
 less_equal = binary_op("LessEqual", "less_equal", ufunc="less_equal", **_COMPARISON,
@@ -342,6 +344,7 @@ equal = binary_op("Equal", "equal", base=_EqualityBase, ufunc="equal", grad=None
 not_equal = binary_op("NotEqual", "not_equal", base=_EqualityBase, ufunc="not_equal", grad=None,
                       doc='Elementwise `x != y` as bool (`tf.not_equal`, op "NotEqual").')
 logical_and = binary_op("LogicalAnd", "logical_and", ufunc="logical_and", allowed=BOOL, grad=None,
+                        host_memory_ok=True,
                         doc='Elementwise and of bool tensors (`tf.logical_and`, op "LogicalAnd").')
 logical_or = binary_op("LogicalOr", "logical_or", ufunc="logical_or", allowed=BOOL, grad=None,
                        doc='Elementwise or of bool tensors (`tf.logical_or`, op "LogicalOr").')

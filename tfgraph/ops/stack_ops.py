@@ -33,12 +33,23 @@ def handle_of(obj: Any) -> np.ndarray:
     return h
 
 
+def move_between(v: Any, src, dst) -> Any:
+    """Array `v` of backend `src` on backend `dst` (a value pushed on one device, popped on
+    another)."""
+    if src.is_host:
+        return dst.from_host(v)
+    if dst.is_host:
+        return src.to_host(v)
+    return dst.from_host(src.to_host(v))
+
+
 @register_op("StackV2")
 class StackV2(OpDef):
     """A new, empty stack (each run); output 0 is its handle."""
 
     stateful = True
     host_only = True
+    host_outputs = (0,)
 
     def infer(self, max_size, *, elem_type, stack_name=""):
         return spec(dtypes.resource, [])
@@ -81,6 +92,9 @@ class StackPopV2(OpDef):
 
     stateful = True
     host_inputs = (0,)
+    # An index pushed by a forward loop and read as metadata (a TensorArray index) is popped
+    # in host memory; values used as data are popped on the device.
+    host_memory_ok = "if_consumed_as_metadata"
 
     def infer(self, handle, *, elem_type, shape=None):
         return spec(elem_type, unknown_shape() if shape is None else shape)
@@ -92,10 +106,7 @@ class StackPopV2(OpDef):
                 raise errors.InvalidArgumentError(
                     None, op, f"Stack[{s.name}] is empty.\n\t [[node {op.name}]]")
             v, src = s.items.pop()
-            if src.name != be.name:
-                v = be.from_host(v) if src.is_host else (
-                    src.to_host(v) if be.is_host else be.from_host(src.to_host(v)))
-            return v
+            return move_between(v, src, be) if src.name != be.name else v
         return pop
 
 

@@ -22,7 +22,7 @@ from ..framework import dtypes
 from ..framework.constant import constant, convert_to_tensor, name_scope
 from ..framework.graph import Graph, Operation, Tensor, get_default_graph
 from ..framework.tensor_shape import TensorShape, as_shape
-from . import cf_nest as nest
+from ..util import nest
 from .control_flow_v1 import ControlFlowContext, context_of, in_context
 
 # Exit op -> its loop's WhileContext (an Exit is built in the enclosing context).

@@ -108,8 +108,11 @@ def create_meta_graph_def(graph: Any = None, saver_def: Any = None,
     mgd = pb.meta_graph_pb2.MetaGraphDef()
     if meta_info_def is not None:
         mgd.meta_info_def.CopyFrom(meta_info_def)
-    mgd.meta_info_def.tensorflow_version = mgd.meta_info_def.tensorflow_version or \
-        f"tfgraph {__version__}"
+    # TF parses tensorflow_version as a version number (and treats < 1.9 differently):
+    # give the TF1 API level tfgraph implements, and say who wrote it in the git version.
+    if not mgd.meta_info_def.tensorflow_version:
+        mgd.meta_info_def.tensorflow_version = "1.15.0"
+        mgd.meta_info_def.tensorflow_git_version = f"tfgraph-{__version__}"
     gd = graph_def if graph_def is not None else graph.as_graph_def()
     if export_scope or clear_devices:
         gd2 = pb.graph_pb2.GraphDef()

@@ -98,6 +98,8 @@ class SaveV2(OpDef):
             host = {n: be.to_host(v) for n, v in zip(names, values)}
             dtypes = {n: t.dtype for n, t in zip(names, tensors)}
             try:
+                # TF's BundleWriter creates the directory (a sharded Saver's "<prefix>_temp").
+                os.makedirs(os.path.dirname(os.path.abspath(prefix)), exist_ok=True)
                 _cm.write_checkpoint(prefix, host, dtypes)
             except FileNotFoundError as e:
                 raise errors.NotFoundError(None, op, f"{prefix}: {e}") from e

@@ -149,6 +149,15 @@ def assert_same_structure(nest1: Any, nest2: Any, check_types: bool = True,
     check(nest1, nest2)
 
 
+def same_structure(nest1: Any, nest2: Any, check_types: bool = False) -> bool:
+    """Whether `nest1` and `nest2` nest the same way (`assert_same_structure` as a test)."""
+    try:
+        assert_same_structure(nest1, nest2, check_types=check_types)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
 def map_structure(func: Callable[..., Any], *structure: Any, **kwargs: Any) -> Any:
     """`func` applied to the atoms of the structures, packed like the first
     (`tf.nest.map_structure`).
