@@ -281,18 +281,23 @@ def _features_attrs(features: Dict[str, Any]) -> Dict[str, Any]:
     return a
 
 
-def _parse(op_type: str, serialized: Any, features: Dict[str, Any], name: Optional[str]):
-    attrs = _features_attrs(features)
-    with name_scope(name, op_type, [serialized]):
-        s = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
-        op = get_default_graph().create_op(op_type, [s], attrs, name=op_type)
-    outs = op.outputs
+def _unpack(outs, attrs) -> Dict[str, Any]:
+    """Parse op outputs (sparse indices, values, shapes, then dense) by feature key."""
     ns = len(attrs["sparse_keys"])
     result: Dict[str, Any] = {}
     for i, key in enumerate(attrs["sparse_keys"]):
         result[key] = SparseTensor(outs[i], outs[ns + i], outs[2 * ns + i])
     for j, key in enumerate(attrs["dense_keys"]):
         result[key] = outs[3 * ns + j]
+    return result
+
+
+def _parse(op_type: str, serialized: Any, features: Dict[str, Any], name: Optional[str]):
+    attrs = _features_attrs(features)
+    with name_scope(name, op_type, [serialized]):
+        s = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
+        op = get_default_graph().create_op(op_type, [s], attrs, name=op_type)
+    result = _unpack(op.outputs, attrs)
     return {k: result[k] for k in features}
 
 
@@ -416,16 +421,6 @@ def _split_attrs(attrs) -> tuple:
     def part(prefix):
         return {k[len(prefix):]: v for k, v in attrs.items() if k.startswith(prefix)}
     return part("context_"), part("feature_list_")
-
-
-def _unpack(outs, attrs) -> Dict[str, Any]:
-    ns = len(attrs["sparse_keys"])
-    result: Dict[str, Any] = {}
-    for i, key in enumerate(attrs["sparse_keys"]):
-        result[key] = SparseTensor(outs[i], outs[ns + i], outs[2 * ns + i])
-    for j, key in enumerate(attrs["dense_keys"]):
-        result[key] = outs[3 * ns + j]
-    return result
 
 
 def parse_single_sequence_example(serialized: Any, context_features: Optional[Dict[str, Any]] = None,
