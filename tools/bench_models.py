@@ -455,14 +455,15 @@ def worker_main(framework: str) -> None:
         elif cmd["op"] == "losses":
             reply = [float(step(*batches[i % len(batches)])) for i in range(cmd["n"])]
         elif cmd["op"] == "steps":
-            times = []
+            times, cpu = [], []
             for _ in range(cmd["n"]):
                 xb, yb = batches[count % len(batches)]
                 count += 1
-                t = time.perf_counter()
+                c, t = time.process_time(), time.perf_counter()
                 step(xb, yb)
                 times.append(time.perf_counter() - t)
-            reply = times
+                cpu.append(time.process_time() - c)
+            reply = [times, cpu]
         elif cmd["op"] == "calls":
             times = []
             for _ in range(cmd["repeats"]):
@@ -548,13 +549,16 @@ def bench_model(model: str, fws: Dict[str, str], tmp: str, rounds: int,
                 workers[fw].ask(op="calls", n=200, repeats=1)
             else:
                 workers[fw].ask(op="steps", n=max(2, n // 2))
+        cpu: Dict[str, List[float]] = {fw: [] for fw in workers}
         for r in range(rounds):
             order = names[r % len(names):] + names[:r % len(names)]
             for fw in order:
                 if model == "overhead":
                     samples[fw] += workers[fw].ask(op="calls", n=2000, repeats=3)
                 else:
-                    samples[fw] += workers[fw].ask(op="steps", n=n)
+                    wall, used = workers[fw].ask(op="steps", n=n)
+                    samples[fw] += wall
+                    cpu[fw] += used
         for fw, ts in samples.items():
             med = statistics.median(ts)
             e = entry[fw]
@@ -563,6 +567,8 @@ def bench_model(model: str, fws: Dict[str, str], tmp: str, rounds: int,
             else:
                 e["ms_per_step"] = round(med * 1e3, 3)
                 e["ms_p25_p75"] = [round(float(np.percentile(ts, q)) * 1e3, 3) for q in (25, 75)]
+                # CPU time of all the worker's threads per step (median)
+                e["cpu_ms_per_step"] = round(statistics.median(cpu[fw]) * 1e3, 3)
             e["samples"] = len(ts)
             e["peak_rss_mb"] = workers[fw].ask(op="rss")
     finally:
