@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -82,6 +82,11 @@ def make_parser(description: str, *, training: bool = True, dataset: bool = True
                        help="train on the first N training images only (quick runs)")
         p.add_argument("--test-limit", type=int, metavar="N",
                        help="evaluate on the first N test images only (quick runs)")
+    if training and dataset:
+        p.add_argument("--input", choices=("feed", "dataset"), default="feed",
+                       help="how training batches reach the graph: feed_dict (default), or a "
+                            "tf.data pipeline from_tensor_slices -> shuffle -> batch -> "
+                            "prefetch(1) read by an initializable iterator")
     return p
 
 
@@ -314,6 +319,45 @@ class Progress:
 def batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int) -> "tf.datasets.Batches":
     """Shuffled mini-batches, a new order every epoch, reproducible from the seed."""
     return tf.datasets.Batches(x, y, batch_size, shuffle=True, seed=seed)
+
+
+class Inputs:
+    """The images `x` [N, 784] and one-hot labels `y` [N, 10] the model is built on.
+
+    `--input feed`: placeholders, fed a shuffled mini-batch per step. `--input dataset`: the
+    `get_next()` of a `tf.data` pipeline, `from_tensor_slices((images, labels)).shuffle(10000,
+    seed).batch(batch_size).prefetch(1)`, whose iterator is initialized each epoch with the
+    training arrays (fed to placeholders, so they are not copied into the graph). Evaluation
+    feeds `x` and `y` directly in both modes (any tensor can be fed).
+    """
+
+    def __init__(self, args: argparse.Namespace):
+        self.mode = getattr(args, "input", "feed")
+        self.batch_size = args.batch_size
+        if self.mode == "feed":
+            self.x = tf.placeholder(tf.float32, [None, 784], name="x")
+            self.y = tf.placeholder(tf.float32, [None, 10], name="y_")
+            return
+        with tf.name_scope("input"):
+            self._images = tf.placeholder(tf.float32, [None, 784], name="images")
+            self._labels = tf.placeholder(tf.float32, [None, 10], name="labels")
+            ds = tf.data.Dataset.from_tensor_slices((self._images, self._labels))
+            ds = ds.shuffle(10000, seed=args.seed).batch(args.batch_size).prefetch(1)
+            self._iterator = ds.make_initializable_iterator()
+            x, y = self._iterator.get_next()
+        self.x = tf.identity(x, name="x")
+        self.y = tf.identity(y, name="y_")
+
+    def epoch(self, sess: "tf.Session", batches: "tf.datasets.Batches", images: np.ndarray,
+              labels: np.ndarray) -> Iterator[Dict[Any, Any]]:
+        """The feed_dict of each training step of one epoch (empty with --input dataset)."""
+        if self.mode == "feed":
+            for bx, by in batches:
+                yield {self.x: bx, self.y: by}
+            return
+        sess.run(self._iterator.initializer, {self._images: images, self._labels: labels})
+        for _ in range(-(-len(images) // self.batch_size)):  # the dataset's number of batches
+            yield {}
 
 
 def evaluate(sess: "tf.Session", fetches: Mapping[str, Any], x: Any, y: Any,

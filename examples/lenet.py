@@ -48,8 +48,8 @@ def main(argv: Optional[Sequence[str]] = None) -> float:
 
     # ---- the graph ----
     with _common.device_scope(args):
-        x = tf.placeholder(tf.float32, [None, 784], name="x")
-        y_ = tf.placeholder(tf.float32, [None, 10], name="y_")
+        inputs = _common.Inputs(args)  # placeholders, or a tf.data pipeline (--input dataset)
+        x, y_ = inputs.x, inputs.y
         with tf.name_scope("input"):
             x_image = tf.reshape(x, [-1, 28, 28, 1])
             # 2 zero pixels on each side of height and width: 28x28 -> 32x32.
@@ -91,8 +91,7 @@ def main(argv: Optional[Sequence[str]] = None) -> float:
         for epoch in range(1, args.epochs + 1):
             history.start_epoch()
             progress = _common.Progress(len(train_batches), f"Epoch {epoch}/{args.epochs}")
-            for batch_x, batch_y in train_batches:
-                feed = {x: batch_x, y_: batch_y}
+            for feed in inputs.epoch(sess, train_batches, data.x_train, data.y_train):
                 if writer is None:
                     _, loss_value = sess.run([train_step, loss], feed_dict=feed)
                 else:

@@ -118,8 +118,8 @@ def main(argv: Optional[Sequence[str]] = None) -> float:
 
     # ---- the graph ----
     with _common.device_scope(args):
-        x = tf.placeholder(tf.float32, [None, 784], name="x")
-        y_ = tf.placeholder(tf.float32, [None, 10], name="y_")
+        inputs = _common.Inputs(args)  # placeholders, or a tf.data pipeline (--input dataset)
+        x, y_ = inputs.x, inputs.y
         x_image = tf.reshape(x, [-1, 28, 28, 1])  # convolutions want NHWC images
 
         if args.model == "tutorial":
@@ -163,8 +163,8 @@ def main(argv: Optional[Sequence[str]] = None) -> float:
         for epoch in range(1, args.epochs + 1):
             history.start_epoch()
             progress = _common.Progress(len(train_batches), f"Epoch {epoch}/{args.epochs}")
-            for batch_x, batch_y in train_batches:
-                feed = {x: batch_x, y_: batch_y, **train_feed}
+            for feed in inputs.epoch(sess, train_batches, data.x_train, data.y_train):
+                feed.update(train_feed)
                 if writer is None:
                     _, loss_value = sess.run([train_step, loss], feed_dict=feed)
                 else:

@@ -39,12 +39,13 @@ def main(argv: Optional[Sequence[str]] = None) -> float:
 
     # ---- the graph ----
     with _common.device_scope(args):
-        x = tf.placeholder(tf.float32, [None, 784], name="x")
+        inputs = _common.Inputs(args)  # placeholders, or a tf.data pipeline (--input dataset)
+        x = inputs.x
         W = tf.Variable(tf.zeros([784, 10]), name="W")
         b = tf.Variable(tf.zeros([10]), name="b")
         logits = tf.matmul(x, W) + b
         y = tf.nn.softmax(logits, name="y")
-        y_ = tf.placeholder(tf.float32, [None, 10], name="y_")
+        y_ = inputs.y
 
         with tf.name_scope("loss"):
             if args.loss == "xent":
@@ -86,8 +87,7 @@ def main(argv: Optional[Sequence[str]] = None) -> float:
         for epoch in range(1, args.epochs + 1):
             history.start_epoch()
             progress = _common.Progress(len(train_batches), f"Epoch {epoch}/{args.epochs}")
-            for batch_xs, batch_ys in train_batches:
-                feed = {x: batch_xs, y_: batch_ys}
+            for feed in inputs.epoch(sess, train_batches, data.x_train, data.y_train):
                 if writer is None:
                     _, loss_value = sess.run([train_step, loss], feed_dict=feed)
                 else:

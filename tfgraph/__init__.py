@@ -29,9 +29,19 @@ from .ops.control_flow_ops import tuple_ as tuple  # noqa: F401  (tf.tuple)
 from .ops import overloads as _overloads  # noqa: F401  (installs Tensor operators)
 from .ops import extra_modules as _extra  # noqa: F401
 from .gradients import gradients, hessians, UnconnectedGradients
+from .framework.graph_io import import_graph_def, GRAPH_DEF_VERSION  # noqa: F401
+GRAPH_DEF_VERSION_MIN_CONSUMER = 0
+GRAPH_DEF_VERSION_MIN_PRODUCER = 0
 
 from ._namespaces import *  # noqa: F401,F403  (tf.nn, tf.train, tf.layers, ... and late ops)
 from ._namespaces import LAZY_NAMESPACES as _LAZY_NAMESPACES
+
+
+_PROTO_CLASSES = {"GraphDef": ("graph_pb2", "GraphDef"), "NodeDef": ("node_def_pb2", "NodeDef"),
+                  "AttrValue": ("attr_value_pb2", "AttrValue"),
+                  "NameAttrList": ("attr_value_pb2", "NameAttrList"),
+                  "MetaGraphDef": ("meta_graph_pb2", "MetaGraphDef"),
+                  "TensorInfo": ("meta_graph_pb2", "TensorInfo")}
 
 
 def __getattr__(name: str):
@@ -44,6 +54,10 @@ def __getattr__(name: str):
     if name in ("Summary", "Event", "SessionLog"):  # TF1's top-level protobuf aliases
         from . import summary
         return getattr(summary, name)
+    if name in _PROTO_CLASSES:  # tf.GraphDef, tf.NodeDef, ...: TensorFlow's protobuf classes
+        from .framework.graph_io import protos
+        module, cls = _PROTO_CLASSES[name]
+        return getattr(getattr(protos(), module), cls)
     raise AttributeError(f"module 'tfgraph' has no attribute {name!r}")
 
 

@@ -10,15 +10,25 @@ import importlib as _importlib
 
 __all__ = []
 for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_ops",
-                "ops.parsing_ops", "ops.io_ops", "framework.sparse_tensor"):
+                "ops.parsing_ops", "ops.io_ops", "framework.sparse_tensor", "ops.data_flow_ops",
+                "ops.cond_v1", "ops.logging_ops", "ops.script_ops", "ops.while_v1",
+                "ops.tensor_array_ops", "ops.functional_ops", "ops.stitch_ops"):
     _mod = _importlib.import_module(f"{__package__}.{_family}")
     for _n in getattr(_mod, "__all__", []):
         globals()[_n] = getattr(_mod, _n)
         __all__.append(_n)
 
 for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math", "compat",
-            "logging", "app", "io", "python_io"):
+            "logging", "app", "io", "python_io", "image", "queue", "nest", "gfile",
+            "graph_util"):
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 
-LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets")
+LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets", "data", "saved_model")
+
+# TF1 spells these with names that are Python keywords or builtins.
+from .ops.logging_ops import print_v2 as print  # noqa: E402,F401,A001  (tf.print)
+__all__.append("print")
+
+from .ops.image_ops import random_crop  # noqa: E402,F401  (tf.random_crop)
+__all__.append("random_crop")

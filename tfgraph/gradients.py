@@ -13,6 +13,7 @@ from .framework import dtypes
 from .framework.constant import convert_to_tensor, graph_of, name_scope
 from .framework.graph import Operation, Tensor
 from .framework.registry import get_gradient_function
+from .ops import array_ops, math_ops, while_v1
 
 
 class UnconnectedGradients:
@@ -76,7 +77,6 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients",
 
     with graph.as_default(), name_scope(name, "gradients", ys_l + xs_l):
         # Seeds: ones shaped like each y (Shape -> grad_ys_i -> Fill), or the given grad_ys.
-        from .ops import array_ops
         seeds = []
         for i, (y, gy) in enumerate(zip(ys_l, grad_ys_l)):
             if gy is None:
@@ -94,88 +94,8 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients",
                                      f"{y.name} of shape {y.shape}")
             seeds.append(gy)
 
-        # Ops between xs and ys: reachable forward from xs and backward from ys.
         stop_ops: Set[Operation] = {s.op for s in stop_l}
-        x_ops = {x.op for x in xs_l}
-        reached: Set[Operation] = set()
-        queue = collections.deque(x_ops)
-        while queue:
-            op = queue.popleft()
-            if op in reached:
-                continue
-            reached.add(op)
-            for t in op._outputs:
-                queue.extend(t._consumers)
-        between: Set[Operation] = set()
-        queue = collections.deque(y.op for y in ys_l)
-        while queue:
-            op = queue.popleft()
-            if op in between or op not in reached:
-                continue
-            between.add(op)
-            for t in op._inputs:
-                queue.append(t._op)
-
-        # Pending counts: how many consumers in `between` each op waits on.
-        pending: Dict[Operation, int] = collections.defaultdict(int)
-        for op in between:
-            for t in op._inputs:
-                if t._op in between:
-                    pending[t._op] += 1
-
-        grads: Dict[Tensor, List[Tensor]] = collections.defaultdict(list)
-        for y, gy in zip(ys_l, seeds):
-            grads[y].append(gy)
-
-        ready = collections.deque()
-        seen_y_ops = set()
-        for y in ys_l:
-            if y.op in between and pending[y.op] == 0 and y.op not in seen_y_ops:
-                seen_y_ops.add(y.op)
-                ready.append(y.op)
-
-        done: Set[Operation] = set()
-        while ready:
-            op = ready.popleft()
-            if op in done:
-                continue
-            done.add(op)
-            out_grads = [_aggregate(grads.get(t), t) for t in op._outputs]
-            for t, g in zip(op._outputs, out_grads):
-                if g is not None:
-                    grads[t] = [g]
-            has_grad = any(g is not None for g in out_grads)
-            in_grads: List[Optional[Tensor]] = [None] * len(op._inputs)
-            if has_grad and op not in stop_ops and not _is_leaf_x(op, x_ops, between):
-                grad_fn = get_gradient_function(op)  # raises LookupError if none registered
-                if grad_fn is not None:
-                    filled = []
-                    for t, g in zip(op._outputs, out_grads):
-                        if g is None and _is_differentiable(t):
-                            g = array_ops.zeros_like(t)
-                        filled.append(g)
-                    with graph.name_scope(op.name + "_grad"):
-                        result = grad_fn(op, *filled)
-                    result = list(result) if isinstance(result, (list, tuple)) else [result]
-                    if len(result) != len(op._inputs):
-                        raise ValueError(
-                            f"Num gradients {len(result)} generated for op {op.node_def['name']} "
-                            f"do not match num inputs {len(op._inputs)}")
-                    in_grads = result
-            for i, (t, g) in enumerate(zip(op._inputs, in_grads)):
-                if g is not None and _is_differentiable(t):
-                    if not isinstance(g, Tensor):
-                        g = convert_to_tensor(g, dtype=t.dtype)
-                    if g.dtype != t.dtype:
-                        raise TypeError(f"Gradient for input {i} of op '{op.name}' has dtype "
-                                        f"{g.dtype.name}, expected {t.dtype.name}")
-                    grads[t].append(g)
-            for t in op._inputs:
-                src = t._op
-                if src in between:
-                    pending[src] -= 1
-                    if pending[src] == 0:
-                        ready.append(src)
+        grads = _backprop(ys_l, seeds, xs_l, stop_ops, None)
 
         result_grads: List[Optional[Tensor]] = []
         for x in xs_l:
@@ -188,7 +108,168 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients",
         return result_grads
 
 
-def _is_leaf_x(op: Operation, x_ops: Set[Operation], between: Set[Operation]) -> bool:
+class _LoopNode:
+    """A while loop built by tf.while_loop, differentiated as one node: from its Enter inputs
+    (loop variables' initial values, captured tensors) to its Exit outputs."""
+
+    __slots__ = ("ctx", "_inputs", "_outputs", "name")
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self._inputs = while_v1.loop_inputs(ctx)
+        self._outputs = while_v1.loop_outputs(ctx)
+        self.name = ctx.name
+
+
+def _node_finder(within):
+    """`node(op)`: the op, or the `_LoopNode` of the outermost while loop inside `within`
+    (None: the top level) that contains it."""
+    nodes: Dict[Any, _LoopNode] = {}
+
+    def node(op):
+        ctx = while_v1.loop_of(op) or op._graph._op_cf_context.get(op)
+        best = None
+        while ctx is not None and ctx is not within:
+            if isinstance(ctx, while_v1.WhileContext):
+                best = ctx
+            ctx = ctx.outer
+        if best is None or ctx is not within:
+            return op
+        n = nodes.get(best)
+        if n is None:
+            n = nodes[best] = _LoopNode(best)
+        return n
+    return node
+
+
+def _backprop(ys_l: Sequence[Tensor], seeds: Sequence[Tensor], xs_l: Sequence[Tensor],
+              stop_ops: Set[Operation], within: Any) -> Dict[Tensor, List[Tensor]]:
+    """Propagates `seeds` (gradients of `ys_l`) back to `xs_l`; returns tensor -> gradients.
+
+    `within`: the while loop whose body is differentiated (None: the top level); values
+    cross from one iteration to the next only through NextIteration, which the traversal
+    does not enter.
+    """
+    graph = ys_l[0].graph
+    node = _node_finder(within)
+
+    def outputs(n):
+        return n._outputs
+
+    def inputs(n):
+        return n._inputs
+
+    # Nodes between xs and ys: reachable forward from xs and backward from ys.
+    x_nodes = {node(x.op) for x in xs_l}
+    reached: Set[Any] = set()
+    queue = collections.deque(x_nodes)
+    while queue:
+        n = queue.popleft()
+        if n in reached:
+            continue
+        reached.add(n)
+        if within is not None and getattr(n, "type", None) == "NextIteration":
+            continue
+        for t in outputs(n):
+            queue.extend(node(c) for c in t._consumers)
+    between: Set[Any] = set()
+    queue = collections.deque(node(y.op) for y in ys_l)
+    while queue:
+        n = queue.popleft()
+        if n in between or n not in reached:
+            continue
+        between.add(n)
+        if n in x_nodes and within is not None:
+            continue  # a body input (the loop's Identity): its Switch is the previous iteration
+        for t in inputs(n):
+            queue.append(node(t._op))
+
+    # Pending counts: how many consumers in `between` each node waits on.
+    pending: Dict[Any, int] = collections.defaultdict(int)
+    for n in between:
+        if n in x_nodes and within is not None:
+            continue
+        for t in inputs(n):
+            src = node(t._op)
+            if src in between:
+                pending[src] += 1
+
+    grads: Dict[Tensor, List[Tensor]] = collections.defaultdict(list)
+    for y, gy in zip(ys_l, seeds):
+        grads[y].append(gy)
+
+    ready = collections.deque()
+    seen_y = set()
+    for y in ys_l:
+        n = node(y.op)
+        if n in between and pending[n] == 0 and n not in seen_y:
+            seen_y.add(n)
+            ready.append(n)
+
+    done: Set[Any] = set()
+    while ready:
+        n = ready.popleft()
+        if n in done:
+            continue
+        done.add(n)
+        outs = outputs(n)
+        out_grads = [_aggregate(grads.get(t), t) for t in outs]
+        for t, g in zip(outs, out_grads):
+            if g is not None:
+                grads[t] = [g]
+        has_grad = any(g is not None for g in out_grads)
+        ins = inputs(n)
+        in_grads: List[Optional[Tensor]] = [None] * len(ins)
+        stop_here = n in x_nodes and within is not None
+        if isinstance(n, _LoopNode):
+            if has_grad:
+                with graph.name_scope(n.name + "_grad"):
+                    in_grads = while_v1.loop_gradients(
+                        n.ctx, out_grads, lambda ys, xs, gys, ctx: _body_gradients(
+                            ys, xs, gys, ctx))
+        elif has_grad and n not in stop_ops and not stop_here and \
+                not _is_leaf_x(n, x_nodes, between):
+            grad_fn = get_gradient_function(n)  # raises LookupError if none registered
+            if grad_fn is not None:
+                filled = []
+                for t, g in zip(outs, out_grads):
+                    if g is None and _is_differentiable(t):
+                        g = array_ops.zeros_like(t)
+                    filled.append(g)
+                with graph.name_scope(n.name + "_grad"):
+                    result = grad_fn(n, *filled)
+                result = list(result) if isinstance(result, (list, tuple)) else [result]
+                if len(result) != len(ins):
+                    raise ValueError(
+                        f"Num gradients {len(result)} generated for op {n.name} "
+                        f"do not match num inputs {len(ins)}")
+                in_grads = result
+        for i, (t, g) in enumerate(zip(ins, in_grads)):
+            if g is not None and _is_differentiable(t):
+                if not isinstance(g, Tensor):
+                    g = convert_to_tensor(g, dtype=t.dtype)
+                if g.dtype != t.dtype:
+                    raise TypeError(f"Gradient for input {i} of op '{n.name}' has dtype "
+                                    f"{g.dtype.name}, expected {t.dtype.name}")
+                grads[t].append(g)
+        if stop_here:
+            continue
+        for t in ins:
+            src = node(t._op)
+            if src in between:
+                pending[src] -= 1
+                if pending[src] == 0:
+                    ready.append(src)
+    return grads
+
+
+def _body_gradients(ys, xs, grad_ys, ctx) -> List[Optional[Tensor]]:
+    """Gradients of a loop body's results `ys` w.r.t. its inputs `xs` (one iteration)."""
+    grads = _backprop(list(ys), list(grad_ys), list(xs), set(), ctx)
+    return [_aggregate(grads.get(x), x) for x in xs]
+
+
+def _is_leaf_x(op: Operation, x_ops: Set[Any], between: Set[Any]) -> bool:
     """An x's op none of whose inputs leads to another x: differentiating it would be wasted."""
     return op in x_ops and not any(t._op in between for t in op._inputs)
 
@@ -199,13 +280,11 @@ def _aggregate(gs: Optional[List[Tensor]], t: Tensor) -> Optional[Tensor]:
         return None
     if len(gs) == 1:
         return gs[0]
-    from .ops.math_ops import add_n
-    return add_n(gs)
+    return math_ops.add_n(gs)
 
 
 def hessians(ys: Any, xs: Any, name: str = "hessians", **kwargs) -> List[Tensor]:
     """Second derivatives of `sum(ys)` w.r.t. each x, as `tf.hessians` (for small xs)."""
-    from .ops import array_ops
     xs_l = _as_list(xs)
     out = []
     with name_scope(name):

@@ -5,6 +5,7 @@ import importlib as _importlib
 from .lib.io.tf_record import (TFRecordCompressionType, TFRecordOptions,  # noqa: F401
                                TFRecordWriter, tf_record_iterator)
 from .ops.io_ops import matching_files, read_file, write_file  # noqa: F401
+from .framework.graph_io import write_graph  # noqa: F401
 from .ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature,  # noqa: F401
                               VarLenFeature, decode_csv, decode_raw, parse_example,
                               parse_single_example)
@@ -20,6 +21,6 @@ _LAZY = {"decode_png": "image_ops", "decode_jpeg": "image_ops", "decode_image": 
 def __getattr__(name: str):
     if name in _LAZY:
         return getattr(_importlib.import_module(f"{__package__}.ops.{_LAZY[name]}"), name)
-    if name == "gfile":
-        return _importlib.import_module(f"{__package__}.gfile")
+    if name == "gfile":  # lowercase names; tf.gfile (tfgraph/gfile.py) has TF1's spellings
+        return _importlib.import_module(f"{__package__}._io_gfile")
     raise AttributeError(f"module 'tfgraph.io' has no attribute {name!r}")

@@ -318,7 +318,10 @@ def place_host_metadata(order: Sequence, placed: Dict[Any, Backend], host: Backe
         outs = op._outputs
         ins = op._inputs
         ok = od.host_memory_ok
-        if ok and ins and not od.ref_inputs and all(t in meta or _small_int_const(t) for t in ins) \
+        # A loop's Merge: its NextIteration input (a back edge, placed later) is assumed to
+        # follow its Enter input (the loop planner converts it at the end of an iteration).
+        if ok and ins and not od.ref_inputs and all(t in meta or _small_int_const(t) or
+                                                    t._op.type == "NextIteration" for t in ins) \
                 and (any(meta.get(t, False) for t in ins) or
                      all(t.dtype.name in _INDEX_DTYPES for t in outs)):
             if ok == IF_CONSUMED_AS_METADATA:

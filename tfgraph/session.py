@@ -34,6 +34,7 @@ from .backends import Backend, default_backend_name, get_backend
 from .framework import errors
 from .framework.device import device_type as _device_type
 from .framework.run_context import RunContext
+from .framework.traversal import ancestors
 from .framework.graph import Graph, Operation, Tensor, get_default_graph
 # The default-session stack lives in the framework (Tensor.eval needs it); re-exported here.
 from .framework.graph import _default_session_stack, _eval_in_session, get_default_session  # noqa: F401
@@ -333,30 +334,20 @@ class BaseSession(RunContext):
 
         # 2. Prune: ancestors of the fetches through data and control edges, cut at fed
         #    tensors; inputs taken by reference (variables) bind storage, not a value.
-        needed: Dict[Operation, None] = {}
-        stack = []
-        for e in flat:
-            if isinstance(e, Operation):
-                if not _is_fed_source(e, fed):  # a fed placeholder's op has nothing to run
-                    stack.append(e)
-            elif e not in fed:
-                stack.append(e.op)
-        while stack:
-            op = stack.pop()
-            if op in needed:
-                continue
-            needed[op] = None
-            refs = op._op_def.ref_inputs
-            for i, t in enumerate(op._inputs):
-                if t in fed or i in refs:
-                    continue
-                stack.append(t._op)
-            stack.extend(c for c in op._control_inputs if not _is_fed_source(c, fed))
+        #    (A fetched op that is a fed placeholder has nothing to run.)
+        roots = [e if isinstance(e, Operation) else e.op for e in flat
+                 if not (e in fed if isinstance(e, Tensor) else _is_fed_source(e, fed))]
+        needed = ancestors(roots, cut=fed, follow_refs=False,
+                           skip_control=lambda c: _is_fed_source(c, fed))
 
         # 3. Order. Ops can only consume ops that already exist, so creation order is a
         #    topological order -- unless control inputs were added to existing ops later
         #    (`op._add_control_input`): then networkx orders the subgraph and finds cycles.
-        if graph._control_edits:
+        control_flow = _has_control_flow(needed)
+        if control_flow:  # loops' back edges make creation order wrong; cycles are legal
+            from .plan_control_flow import order_ops
+            order = order_ops(needed, fed)
+        elif graph._control_edits:
             order = _networkx_order(needed, fed)
         else:
             order = sorted(needed, key=_creation_id)
@@ -375,7 +366,8 @@ class BaseSession(RunContext):
         # 5. Placement, then code generation.
         fetched = {e for e in flat if isinstance(e, Tensor)}
         backends = self._placer.place(order, graph, fed, fetched)
-        return _CodeGen(self, order, backends, flat, structure, feed_tensors, fed).build()
+        gen = _control_flow_codegen() if control_flow else _CodeGen
+        return gen(self, order, backends, flat, structure, feed_tensors, fed).build()
 
     def _translate_error(self, plan: _Plan, e: Exception) -> Exception:
         tb = e.__traceback__
@@ -495,7 +487,14 @@ class _CodeGen:
         return picked
 
     def build(self) -> _Plan:
-        sess = self.sess
+        args = self.emit_feeds()
+        for op in self.order:
+            self.emit_op(op)
+        self.emit_fetches()
+        return self._assemble(args)
+
+    def emit_feeds(self) -> List[str]:
+        """Feed conversion lines; returns the run function's argument names."""
         # Feeds: positional arguments v0..vn in feed_dict order.
         args = [f"v{i}" for i in range(len(self.feed_tensors))]
         for i, t in enumerate(self.feed_tensors):
@@ -516,57 +515,60 @@ class _CodeGen:
             self.var_of[(t, "numpy")] = var  # fed values arrive on the host
             self.home[t] = get_backend("numpy")
         self.ns["_asarray"] = np.asarray
+        return args
 
-        # Ops.
+    def emit_op(self, op: Operation) -> None:
+        """The line running one op's kernel (or binding its input, for identity-like ops)."""
         host = get_backend("numpy")
-        for op in self.order:
-            be = self.backends[op]
-            od = op._op_def
-            refs = od.ref_inputs
-            # `host_inputs`: inputs the kernel reads on the host (shapes, axes), as TF1's HostMemory.
-            scalars = self._scalar_operands(op, be)
-            in_vars = [self.scalar_of(t) if i in scalars else
-                       self.value_on(t, host if is_host_input(op, i) else be)
-                       for i, t in enumerate(op._inputs) if i not in refs]
-            outs = op._outputs
-            # Identity-like ops on one device bind a name, no call.
-            if od.is_identity and len(in_vars) == 1 and outs[0] not in self.fed:
-                self.var_of[(outs[0], be.name)] = in_vars[0]
-                self.home[outs[0]] = be
-                self.bound.setdefault(in_vars[0], [op._inputs[0]]).append(outs[0])
-                continue
-            kern = od.kernel(be, op, sess)
-            if kern is None:
-                continue
-            k = self.const(kern, "k")
-            call = f"{k}({', '.join(in_vars)})"
-            out_vars = []
-            h_out = od.host_outputs  # outputs made in host memory (Shape, ...)
-            for i, t in enumerate(outs):
-                if t in self.fed:
-                    out_vars.append("_")
-                else:
-                    v = self.new_var()
-                    home = host if i in h_out else be
-                    self.var_of[(t, home.name)] = v
-                    self.home[t] = home
-                    out_vars.append(v)
-            if not outs:
-                self.emit(call, in_vars, [], ("op", op))
-            elif len(outs) == 1 and not op._sequence_outputs:
-                self._maybe_inplace(op, be, in_vars, out_vars[0])
-                self.emit(f"{out_vars[0]} = {call}", in_vars, [out_vars[0]], ("op", op))
+        be = self.backends[op]
+        od = op._op_def
+        refs = od.ref_inputs
+        # `host_inputs`: inputs the kernel reads on the host (shapes, axes), as TF1's HostMemory.
+        scalars = self._scalar_operands(op, be)
+        in_vars = [self.scalar_of(t) if i in scalars else
+                   self.value_on(t, host if is_host_input(op, i) else be)
+                   for i, t in enumerate(op._inputs) if i not in refs]
+        outs = op._outputs
+        # Identity-like ops on one device bind a name, no call.
+        if od.is_identity and len(in_vars) == 1 and outs[0] not in self.fed:
+            self.var_of[(outs[0], be.name)] = in_vars[0]
+            self.home[outs[0]] = be
+            self.bound.setdefault(in_vars[0], [op._inputs[0]]).append(outs[0])
+            return
+        kern = od.kernel(be, op, self.sess)
+        if kern is None:
+            return
+        k = self.const(kern, "k")
+        call = f"{k}({', '.join(in_vars)})"
+        out_vars = []
+        h_out = od.host_outputs  # outputs made in host memory (Shape, ...)
+        for i, t in enumerate(outs):
+            if t in self.fed:
+                out_vars.append("_")
             else:
-                self.emit(f"{', '.join(out_vars)}, = {call}", in_vars, out_vars, ("op", op))
-            if od.fresh_outputs:
-                self.fresh.update(v for v in out_vars if v != "_")
-            if CHECK_KERNELS:
-                chk = self.const(_kernel_checker(op), "chk")
-                self.emit(f"{chk}({', '.join(out_vars)})", out_vars, [], ("as_is", None),
-                          f"check outputs of '{op.name}'")
+                v = self.new_var()
+                home = host if i in h_out else be
+                self.var_of[(t, home.name)] = v
+                self.home[t] = home
+                out_vars.append(v)
+        if not outs:
+            self.emit(call, in_vars, [], ("op", op))
+        elif len(outs) == 1 and not op._sequence_outputs:
+            self._maybe_inplace(op, be, in_vars, out_vars[0])
+            self.emit(f"{out_vars[0]} = {call}", in_vars, [out_vars[0]], ("op", op))
+        else:
+            self.emit(f"{', '.join(out_vars)}, = {call}", in_vars, out_vars, ("op", op))
+        if od.fresh_outputs:
+            self.fresh.update(v for v in out_vars if v != "_")
+        if CHECK_KERNELS:
+            chk = self.const(_kernel_checker(op), "chk")
+            self.emit(f"{chk}({', '.join(out_vars)})", out_vars, [], ("as_is", None),
+                      f"check outputs of '{op.name}'")
 
-        # Fetches: host NumPy values; a value that may be a variable's storage is copied, so
-        # a later in-place update cannot change what the user holds.
+    def emit_fetches(self) -> None:
+        """The return statement: the fetch structure of host NumPy values."""
+        # A value that may be a variable's storage is copied, so a later in-place update
+        # cannot change what the user holds.
         aliases = _variable_aliases(self.order, self.fed)
         host = get_backend("numpy")
         fetch_exprs = []
@@ -586,7 +588,6 @@ class _CodeGen:
             fetch_exprs.append(expr)
         ret = self._structure_expr(self.structure, fetch_exprs)
         self.emit(f"return {ret}", re.findall(r"\bt\d+\b", ret), [], ("as_is", None))
-        return self._assemble(args)
 
     def _maybe_inplace(self, op: Operation, be: Backend, in_vars: List[str], out_var: str) -> None:
         """Records an in-place alternative for the line about to be emitted, if `op` can write
@@ -686,6 +687,27 @@ def _flatten_fetches(f: Any, resolve: Callable, flat: List[Any]) -> Any:
         return (type(f), [(k, _flatten_fetches(v, resolve, flat)) for k, v in f.items()])
     flat.append(resolve(f))
     return len(flat) - 1
+
+
+_CF_TYPES = frozenset({"Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit",
+                       "RefExit", "NextIteration", "RefNextIteration", "LoopCond"})
+_cf_codegen_cls: List[Any] = []
+
+
+def _has_control_flow(ops) -> bool:
+    """Whether a plan has cond/loop ops (planned by plan_control_flow.py)."""
+    for op in ops:
+        if op._op_def.type_name in _CF_TYPES:
+            return True
+    return False
+
+
+def _control_flow_codegen():
+    """The `_CodeGen` subclass that structures conds and loops (made once, on first use)."""
+    if not _cf_codegen_cls:
+        from .plan_control_flow import make_codegen_class
+        _cf_codegen_cls.append(make_codegen_class(_CodeGen, _Plan, _codegen_counter))
+    return _cf_codegen_cls[0]
 
 
 def _creation_id(op: Operation) -> int:

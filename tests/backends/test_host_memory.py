@@ -469,3 +469,45 @@ def test_gradient_of_a_metadata_graph_matches_the_numpy_backend(strict_cpu, monk
     np.testing.assert_allclose(got[0], want[0], rtol=1e-6)
     np.testing.assert_allclose(got[1], want[1], rtol=1e-6)
     np.testing.assert_allclose(want[1], 2 * v / (12 * 4), rtol=1e-5)
+
+
+# --- while loops: no host round trip per iteration ---------------------------------------------
+def _loop_traffic(sess, be, fetch, feed):
+    be.reset_counters()
+    h0, u0 = COUNTERS.host_reads, COUNTERS.implicit_uploads
+    out = sess.run(fetch, feed)
+    c = be.counters
+    return out, (c.from_host, c.to_host, COUNTERS.host_reads - h0, COUNTERS.implicit_uploads - u0)
+
+
+def test_a_loop_moves_nothing_per_iteration(fake_gpu):
+    """The counter, its limit and the predicate live in host memory; the loop variable stays
+    on the device: the traffic of 3 and of 13 iterations is the same (feed in, fetch out)."""
+    n = tf.placeholder(tf.int32, [])
+    x = tf.placeholder(tf.float32, [4])
+    i, y = tf.while_loop(lambda i, y: i < n, lambda i, y: (i + 1, y * 2.0 + 1.0), [0, x])
+    sess = tf.Session()
+    feed = {x: np.ones(4, F32)}
+    sess.run(y, {n: 1, **feed})
+    out3, t3 = _loop_traffic(sess, fake_gpu, y, {n: 3, **feed})
+    out13, t13 = _loop_traffic(sess, fake_gpu, y, {n: 13, **feed})
+    np.testing.assert_allclose(out3, [15.0] * 4)
+    np.testing.assert_allclose(out13, [2.0 ** 14 - 1] * 4)
+    assert t3 == t13 == (1, 1, 0, 0), (t3, t13)
+
+
+def test_tensor_array_loop_and_its_gradient_move_nothing_per_iteration(fake_gpu):
+    """map_fn (TensorArray handles and flows in host memory, elements on the device) and its
+    backward loop (stack pushes and pops stay on the device)."""
+    x = tf.placeholder(tf.float32, [None, 3])
+    y = tf.map_fn(lambda r: tf.tanh(r) * 2.0, x)
+    g = tf.gradients(tf.reduce_sum(y), x)[0]
+    sess = tf.Session()
+    rng = np.random.default_rng(0)
+    small, big = rng.normal(size=(3, 3)).astype(F32), rng.normal(size=(9, 3)).astype(F32)
+    sess.run([y, g], {x: small})
+    (ys, gs), t_small = _loop_traffic(sess, fake_gpu, [y, g], {x: small})
+    (yb, gb), t_big = _loop_traffic(sess, fake_gpu, [y, g], {x: big})
+    np.testing.assert_allclose(yb, np.tanh(big) * 2.0, rtol=1e-5)
+    np.testing.assert_allclose(gb, 2.0 * (1 - np.tanh(big) ** 2), rtol=1e-5)
+    assert t_small == t_big, (t_small, t_big)

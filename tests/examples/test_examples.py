@@ -239,3 +239,16 @@ def test_lenet():
     out = train("lenet.py", "--limit", "2000", "--epochs", "1", "--batch-size", "32",
                 "--lr", "0.003")
     assert test_accuracy(out) >= 0.5  # chance is 0.1
+
+
+@needs_data
+@pytest.mark.parametrize("script,extra", [("mnist_mlp.py", ("--hidden", "32")),
+                                          ("mnist_cnn.py", ())])
+def test_input_dataset_trains_like_feed_dict(script, extra):
+    """--input dataset (tf.data: slices -> shuffle -> batch -> prefetch) learns as well as
+    feed_dict on the same data (the shuffling orders differ, so the numbers do too)."""
+    args = ("--dataset", "fashion_mnist", "--limit", "1000", "--test-limit", "500",
+            "--epochs", "1", *extra)
+    fed = test_accuracy(train(script, *args))
+    piped = test_accuracy(train(script, *args, "--input", "dataset"))
+    assert piped > 0.4 and piped > fed - 0.1, (fed, piped)

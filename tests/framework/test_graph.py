@@ -226,10 +226,11 @@ def test_operation_node_def_and_attrs():
         x.op.get_attr("nope")
     with tf.control_dependencies([x]):
         y = tf.identity(tf.constant(1.0), name="y")
-    nd = y.op.node_def
-    assert nd["name"] == "y" and nd["op"] == "Identity"
-    assert nd["input"] == ["Const"]
-    assert y.op.inputs[0].op.node_def["input"] == ["^x"]
+    nd = y.op.node_def  # TF's NodeDef proto
+    assert nd.name == "y" and nd.op == "Identity"
+    assert list(nd.input) == ["Const"]
+    assert nd.attr["T"].type == 1  # DT_FLOAT, derived from the input's dtype as TF does
+    assert list(y.op.inputs[0].op.node_def.input) == ["^x"]
 
 
 def test_exact_scope_names_are_marked_used():

@@ -217,8 +217,8 @@ def test_file_writer_cache_shares_one_writer_per_logdir(tmp_path):
 
 def test_missing_tensorboard_gives_an_install_hint(monkeypatch):
     import sys
-    from tfgraph.summary import graph_def
-    monkeypatch.setattr(graph_def, "_PROTOS", None)
+    from tfgraph.framework import graph_io
+    monkeypatch.setattr(graph_io, "_PROTOS", None)
     monkeypatch.setitem(sys.modules, "tensorboard.compat.proto.event_pb2", None)
     with pytest.raises(ImportError, match=r"pip install tfgraph\[tensorboard\]"):
         tf.summary.FileWriter("/nonexistent-never-created")

@@ -1,6 +1,5 @@
 """tf.train.Saver and checkpoint files: round trips, the `checkpoint` state file, max_to_keep,
 all-or-nothing restores with TF1's error classes, crash safety, and exact training resumption."""
-import json
 import os
 import subprocess
 import sys
@@ -26,7 +25,7 @@ def _files(d):
 
 
 # --- saving ------------------------------------------------------------------------------------
-def test_save_writes_npz_and_index_keyed_by_variable_name(tmp_path):
+def test_save_writes_tf_v2_checkpoint_keyed_by_variable_name(tmp_path):
     w, b = _two_vars()
     step = tf.Variable(7, name="global_step", trainable=False)
     saver = tf.train.Saver()
@@ -34,20 +33,51 @@ def test_save_writes_npz_and_index_keyed_by_variable_name(tmp_path):
         sess.run(tf.global_variables_initializer())
         path = saver.save(sess, str(tmp_path / "model.ckpt"), global_step=100)
     assert path == str(tmp_path / "model.ckpt-100")
-    assert _files(tmp_path) == ["checkpoint", "model.ckpt-100.index.json", "model.ckpt-100.npz"]
-    index = json.loads((tmp_path / "model.ckpt-100.index.json").read_text())
-    assert index["format"] == "tfgraph-checkpoint"
-    assert index["tfgraph_version"] == tf.__version__
-    assert index["variables"] == {"W": {"dtype": "float32", "shape": [2, 3]},
-                                  "b": {"dtype": "float32", "shape": [3]},
-                                  "global_step": {"dtype": "int32", "shape": []}}
-    with np.load(path + ".npz") as npz:
-        np.testing.assert_array_equal(npz["W"], W_INIT)
-        assert npz["W"].dtype == np.float32
-        np.testing.assert_array_equal(npz["b"], B_INIT)
-        assert npz["global_step"].shape == () and npz["global_step"].dtype == np.int32
-        assert npz["global_step"] == 7
+    assert _files(tmp_path) == ["checkpoint", "model.ckpt-100.data-00000-of-00001",
+                                "model.ckpt-100.index", "model.ckpt-100.meta"]
+    # The data file is the tensors' little-endian bytes back to back, in key order.
+    data = (tmp_path / "model.ckpt-100.data-00000-of-00001").read_bytes()
+    assert data == W_INIT.tobytes() + B_INIT.tobytes() + np.int32(7).tobytes()
+    reader = tf.train.NewCheckpointReader(path)
+    assert reader.get_variable_to_shape_map() == {"W": [2, 3], "b": [3], "global_step": []}
+    assert reader.get_variable_to_dtype_map() == {"W": tf.float32, "b": tf.float32,
+                                                  "global_step": tf.int32}
+    np.testing.assert_array_equal(reader.get_tensor("W"), W_INIT)
+    assert reader.get_tensor("W").dtype == np.float32
+    assert reader.get_tensor("global_step").shape == () and reader.get_tensor("global_step") == 7
     assert step.op.name == "global_step"
+
+
+def test_checkpoint_files_follow_the_umask(tmp_path):
+    _two_vars()
+    saver = tf.train.Saver()
+    old = os.umask(0o022)
+    try:
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            saver.save(sess, str(tmp_path / "m"))
+        os.umask(0o027)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            saver.save(sess, str(tmp_path / "n"))
+    finally:
+        os.umask(old)
+    for f in ("m.index", "m.data-00000-of-00001", "m.meta"):
+        assert os.stat(tmp_path / f).st_mode & 0o777 == 0o644, f
+    for f in ("n.index", "n.data-00000-of-00001", "n.meta", "checkpoint"):  # rewritten last
+        assert os.stat(tmp_path / f).st_mode & 0o777 == 0o640, f
+
+
+def test_old_npz_checkpoints_are_still_read(tmp_path):
+    prefix = str(tmp_path / "old")
+    cm.write_npz_checkpoint(prefix, {"W": W_INIT, "b": B_INIT})
+    assert tf.train.checkpoint_exists(prefix)
+    assert tf.train.list_variables(prefix) == [("W", [2, 3]), ("b", [3])]
+    w, b = _two_vars(np.zeros((2, 3), F32), np.zeros(3, F32))
+    with tf.Session() as sess:
+        tf.train.Saver().restore(sess, prefix)
+        np.testing.assert_array_equal(sess.run(w), W_INIT)
+        np.testing.assert_array_equal(sess.run(b), B_INIT)
 
 
 def test_saver_ops_and_saver_def_use_tf1_names():
@@ -212,8 +242,8 @@ def test_max_to_keep_deletes_oldest_files(tmp_path):
         for step in range(1, 5):
             saver.save(sess, str(tmp_path / "m"), global_step=step)
     assert saver.last_checkpoints == [str(tmp_path / "m-3"), str(tmp_path / "m-4")]
-    assert _files(tmp_path) == ["checkpoint", "m-3.index.json", "m-3.npz",
-                                "m-4.index.json", "m-4.npz"]
+    assert _files(tmp_path) == ["checkpoint", "m-3.data-00000-of-00001", "m-3.index", "m-3.meta",
+                                "m-4.data-00000-of-00001", "m-4.index", "m-4.meta"]
     state = tf.train.get_checkpoint_state(str(tmp_path))
     assert state.all_model_checkpoint_paths == saver.last_checkpoints
 
@@ -229,7 +259,7 @@ def test_max_to_keep_none_keeps_everything_and_hours_rule_preserves(tmp_path):
             keep_all.save(sess, str(tmp_path / "a"), global_step=step)
             hourly.save(sess, str(tmp_path / "b"), global_step=step, latest_filename="ckpt_b")
     names = _files(tmp_path)
-    assert all(f"a-{i}.npz" in names and f"b-{i}.npz" in names for i in range(3))
+    assert all(f"a-{i}.index" in names and f"b-{i}.index" in names for i in range(3))
     assert keep_all.last_checkpoints == []  # TF1 does not track them without max_to_keep
     assert hourly.last_checkpoints == [str(tmp_path / "b-2")]
     assert tf.train.latest_checkpoint(str(tmp_path), "ckpt_b") == str(tmp_path / "b-2")
@@ -330,14 +360,23 @@ def test_restore_dtype_mismatch_is_invalid_argument(tmp_path):
 
 def test_restore_of_corrupt_data_is_data_loss_and_changes_nothing(tmp_path):
     path = _save_graph(tmp_path, lambda: _two_vars())
-    # An archive from another save under the same name (index and data no longer match).
-    other = _save_graph(tmp_path / "..", lambda: _two_vars())
-    os.replace(other + ".npz", path + ".npz")
-    _restore_expect(path, lambda: list(_two_vars(np.zeros((2, 3), F32), np.zeros(3, F32))),
-                    tf.errors.DataLossError, "checkpoint ids differ")
-    (tmp_path / "ckpt.npz").write_bytes(b"garbage")
-    _restore_expect(path, lambda: list(_two_vars(np.zeros((2, 3), F32), np.zeros(3, F32))),
-                    tf.errors.DataLossError, "Unable to read checkpoint data")
+    data = path + ".data-00000-of-00001"
+    raw = open(data, "rb").read()
+    fresh = lambda: list(_two_vars(np.zeros((2, 3), F32), np.zeros(3, F32)))  # noqa: E731
+    # A data file of another save under the same name: the checksums no longer match.
+    open(data, "wb").write(raw[:8] + b"\x00\x01\x02\x03" + raw[12:])
+    _restore_expect(path, fresh, tf.errors.DataLossError, "checksum mismatch for tensor 'W'")
+    open(data, "wb").write(raw[:20])  # truncated
+    _restore_expect(path, fresh, tf.errors.DataLossError, "ckpt.data-00000-of-00001")
+    os.remove(data)
+    _restore_expect(path, fresh, tf.errors.DataLossError,
+                    "data file .*ckpt.data-00000-of-00001 is missing")
+    open(data, "wb").write(raw)
+    index = open(path + ".index", "rb").read()
+    open(path + ".index", "wb").write(index[:-5])  # truncated index
+    _restore_expect(path, fresh, tf.errors.DataLossError, r"ckpt\.index")
+    open(path + ".index", "wb").write(index[:30] + bytes([index[30] ^ 0xFF]) + index[31:])
+    _restore_expect(path, fresh, tf.errors.DataLossError, "bad checksum")
 
 
 def test_restore_missing_checkpoint_raises_like_tf1(tmp_path):
@@ -353,36 +392,28 @@ def test_restore_missing_checkpoint_raises_like_tf1(tmp_path):
 
 
 # --- crash safety ---------------------------------------------------------------------------------
-def _failing_write_array(monkeypatch, fail_at):
-    real = np.lib.format.write_array
-    calls = []
-
-    def flaky(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == fail_at:
-            raise OSError("disk full (injected)")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(np.lib.format, "write_array", flaky)
-
-
 def test_crash_mid_save_keeps_previous_checkpoint_and_index(tmp_path, monkeypatch):
     w, b = _two_vars()
     saver = tf.train.Saver()
+    real = cm._write_temp
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         good = saver.save(sess, str(tmp_path / "m"), global_step=1)
         state_before = (tmp_path / "checkpoint").read_text()
         sess.run(tf.assign(w, np.full((2, 3), 5.0, F32)))
-        _failing_write_array(monkeypatch, fail_at=2)  # the second array of the archive
+
+        def failing(path, write):
+            if path.endswith(".index"):
+                raise OSError("disk full (injected)")
+            return real(path, write)
+        monkeypatch.setattr(cm, "_write_temp", failing)
         with pytest.raises(tf.errors.UnknownError, match="disk full"):
             saver.save(sess, str(tmp_path / "m"), global_step=2)
-        # Same prefix overwritten: the old complete checkpoint must survive.
-        _failing_write_array(monkeypatch, fail_at=1)
-        with pytest.raises(tf.errors.UnknownError):
-            saver.save(sess, str(tmp_path / "m-1"))
+        with pytest.raises(tf.errors.UnknownError, match="disk full"):
+            saver.save(sess, str(tmp_path / "m-1"))  # same prefix overwritten
         monkeypatch.undo()
-        assert _files(tmp_path) == ["checkpoint", "m-1.index.json", "m-1.npz"]  # no temp files
+        assert _files(tmp_path) == ["checkpoint", "m-1.data-00000-of-00001", "m-1.index",
+                                    "m-1.meta"]  # no temporary files
         assert (tmp_path / "checkpoint").read_text() == state_before
         assert tf.train.latest_checkpoint(str(tmp_path)) == good
         assert not tf.train.checkpoint_exists(str(tmp_path / "m-2"))
@@ -390,27 +421,74 @@ def test_crash_mid_save_keeps_previous_checkpoint_and_index(tmp_path, monkeypatc
         np.testing.assert_array_equal(sess.run(w), W_INIT)
 
 
-def test_crash_while_writing_index_leaves_no_checkpoint(tmp_path, monkeypatch):
-    _two_vars()
-    saver = tf.train.Saver()
-    real = cm.atomic_write
+def _values_at(prefix):
+    r = tf.train.NewCheckpointReader(prefix)
+    return {k: r.get_tensor(k) for k in r.get_variable_to_shape_map()}
 
-    def crash_on_index(path, write):
-        if path.endswith(cm.INDEX_SUFFIX):
-            def half(f):
-                f.write(b'{"format": "tfgr')
-                raise OSError("power cut (injected)")
-            return real(path, half)
-        return real(path, write)
 
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        monkeypatch.setattr(cm, "atomic_write", crash_on_index)
-        with pytest.raises(tf.errors.UnknownError, match="power cut"):
-            saver.save(sess, str(tmp_path / "m"), global_step=1)
-    assert not tf.train.checkpoint_exists(str(tmp_path / "m-1"))
-    assert tf.train.latest_checkpoint(str(tmp_path)) is None
-    assert not any(".tmp" in f or f.endswith(".json") for f in _files(tmp_path))
+@pytest.mark.parametrize("fail_at", range(18))
+def test_overwriting_a_prefix_survives_a_crash_at_every_step(tmp_path, monkeypatch, fail_at):
+    """Issue 13.1: a save over an existing prefix stops at each of its file operations in
+    turn (as a crash there would); what is on disk must restore the old or the new values."""
+    prefix = str(tmp_path / "m")
+    old = {"W": W_INIT, "b": B_INIT}
+    new = {"W": W_INIT + 1, "b": B_INIT * 2}
+    cm.write_checkpoint(prefix, old)
+    calls = []
+
+    def crash(real):
+        def f(*args, **kwargs):
+            calls.append(real.__name__)
+            if len(calls) == fail_at + 1:
+                raise KeyboardInterrupt("crash (injected)")
+            return real(*args, **kwargs)
+        return f
+    import tempfile
+    for mod, name in ((os, "replace"), (os, "link"), (os, "unlink"), (os, "fsync"),
+                      (tempfile, "mkstemp")):
+        monkeypatch.setattr(mod, name, crash(getattr(mod, name)))
+    try:
+        cm.write_checkpoint(prefix, new)
+        crashed = False
+    except KeyboardInterrupt:
+        crashed = True
+    monkeypatch.undo()
+    # Every file operation of the save gets its turn to fail: a save makes at most 18.
+    assert crashed or fail_at >= len(calls) and len(calls) <= 18
+    got = _values_at(prefix)
+    assert any(all(np.array_equal(got[k], v[k]) for k in v) for v in (old, new)), got
+    # The next save cleans up and succeeds; nothing else is left in the directory.
+    cm.write_checkpoint(prefix, new)
+    got = _values_at(prefix)
+    assert all(np.array_equal(got[k], new[k]) for k in new)
+    assert _files(tmp_path) == ["m.data-00000-of-00001", "m.index"]
+
+
+def test_kill_9_while_saving_over_one_prefix_never_loses_the_checkpoint(tmp_path):
+    """A process saving the same prefix in a loop is killed (SIGKILL) at random moments;
+    each time, what is on disk restores to one of the saved values."""
+    import signal
+    import time
+    script = textwrap.dedent(f"""
+        import sys, numpy as np
+        sys.path.insert(0, {os.getcwd()!r})
+        from tfgraph.train import checkpoint_management as cm
+        i = 0
+        print("ready", flush=True)
+        while True:
+            i += 1
+            cm.write_checkpoint({str(tmp_path / "m")!r},
+                                {{"v": np.full(200000, i, np.float32), "i": np.int64(i)}})
+    """)
+    rng = np.random.default_rng(0)
+    for trial in range(3):
+        proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+        assert proc.stdout.readline().strip() == b"ready"
+        time.sleep(0.15 + 0.2 * rng.random())
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        got = _values_at(str(tmp_path / "m"))  # must not raise
+        assert got["v"].shape == (200000,) and np.all(got["v"] == got["i"]), trial
 
 
 def test_atomic_write_replaces_whole_file_or_nothing(tmp_path):
@@ -515,6 +593,22 @@ def test_restore_in_a_new_process(tmp_path):
     assert path == str(tmp_path / "m-3")
 
 
-def test_meta_graphs_are_not_supported_with_a_clear_message():
-    with pytest.raises(NotImplementedError, match="rebuild the graph with the same code"):
-        tf.train.import_meta_graph("model.ckpt.meta")
+def test_saved_meta_graph_restores_without_the_model_code(tmp_path):
+    w, b = _two_vars()
+    y = tf.add(tf.reduce_sum(w, axis=0), b, name="y")
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        path = saver.save(sess, str(tmp_path / "m"))
+        want = sess.run(y)
+    with tf.Graph().as_default() as g:
+        restorer = tf.train.import_meta_graph(path + ".meta")
+        assert [v.op.name for v in tf.global_variables()] == ["W", "b"]
+        assert [v.op.name for v in tf.trainable_variables()] == ["W", "b"]
+        with tf.Session() as sess:
+            restorer.restore(sess, path)
+            np.testing.assert_array_equal(sess.run("y:0"), want)
+            np.testing.assert_array_equal(sess.run(tf.global_variables()[0]), W_INIT)
+        assert g.get_operation_by_name("save/RestoreV2").type == "RestoreV2"
+    with pytest.raises(IOError, match="nothing.meta does not exist"):
+        tf.train.import_meta_graph(str(tmp_path / "nothing.meta"))

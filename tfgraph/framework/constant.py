@@ -46,7 +46,11 @@ def _to_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
         # NumPy's fixed-width bytes drop trailing NUL bytes (b"a\x00" -> b"a"): binary strings
         # (serialized protos, raw pixels) are kept whole in an object array.
         arr = np.array(value, dtype=object)
-    if arr.dtype.kind in "US":
+    if arr.dtype.kind == "U":  # string tensors hold bytes, as TF1's (UTF-8 encoded)
+        enc = np.empty(arr.shape, object)
+        enc.reshape(-1)[:] = [x.encode("utf-8") for x in arr.reshape(-1).tolist()]
+        arr = enc
+    elif arr.dtype.kind == "S":
         arr = arr.astype(object)
     if dtype is None:
         if from_python:

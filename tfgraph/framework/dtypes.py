@@ -134,12 +134,15 @@ bool = DType("bool", np.bool_)  # noqa: A001  (TF1 spells it tf.bool)
 complex64 = DType("complex64", np.complex64)
 complex128 = DType("complex128", np.complex128)
 string = DType("string", object)
+# Handles of stateful host objects (stacks, TensorArrays): a 0-d object array holding it.
+resource = DType("resource", object)
+variant = DType("variant", object)
 
 _ALL = [float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
-        bool, complex64, complex128, string]
+        bool, complex64, complex128, string, resource, variant]
 _BY_NAME = {d.name: d for d in _ALL}
 _BY_NAME.update({"half": float16, "float": float32, "double": float64, "bool_": bool})
-_BY_NP = {d._np: d for d in _ALL if d is not string}
+_BY_NP = {d._np: d for d in _ALL if d._np != np.dtype(object)}
 
 
 def as_dtype(type_value: Any) -> DType:

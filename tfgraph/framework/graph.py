@@ -120,6 +120,18 @@ class Tensor:
     # Operator overloads are installed by tfgraph.ops.overloads (they need the math ops).
 
 
+# GraphDef export lives in graph_io, which builds on this module; it registers itself here
+# when imported (tfgraph's __init__ imports it), so this module needs no import of it.
+_GRAPH_DEF_EXPORT: Any = None
+
+
+def _graph_def_export() -> Any:
+    if _GRAPH_DEF_EXPORT is None:
+        raise RuntimeError("GraphDef export is not loaded: import tfgraph (or "
+                           "tfgraph.framework.graph_io) first")
+    return _GRAPH_DEF_EXPORT
+
+
 class Operation:
     """A node of the graph: an op type with inputs, attributes and output tensors."""
 
@@ -197,17 +209,31 @@ class Operation:
         for op in ops:
             self._add_control_input(op)
 
+    def _update_input(self, index: int, tensor: Tensor) -> None:
+        """Replaces input `index` by `tensor` (TF1's `_update_input`): how a loop's `Merge`
+        gets its `NextIteration` back edge, and how an importer resolves forward references."""
+        old = self._inputs[index]
+        if tensor._op._graph is not self._graph:
+            raise ValueError(f"Tensor {tensor.name} is not an element of the graph of op "
+                             f"'{self._name}'")
+        inputs = list(self._inputs)
+        inputs[index] = tensor
+        self._inputs = tuple(inputs)
+        try:
+            old._consumers.remove(self)  # one entry per input slot, as create_op adds them
+        except ValueError:
+            pass
+        tensor._consumers.append(self)
+        self._graph._control_edits += 1  # invalidates the sessions' cached plans
+
     def run(self, feed_dict: Optional[dict] = None, session: Any = None) -> None:
         """Runs this op in `session` (default: the default session)."""
         _eval_in_session(self, feed_dict, session)
 
     @property
-    def node_def(self) -> Dict[str, Any]:
-        """A dict with the NodeDef fields (name, op, input, device, attr)."""
-        inputs = [t.name if t.value_index else t.op.name for t in self._inputs]
-        inputs += ["^" + c.name for c in self._control_inputs]
-        return {"name": self._name, "op": self.type, "input": inputs, "device": self._device,
-                "attr": dict(self.attrs)}
+    def node_def(self) -> Any:
+        """The op as TensorFlow's `NodeDef` protocol buffer (name, op, input, device, attr)."""
+        return _graph_def_export().node_def(self)
 
     def _as_graph_element(self) -> "Operation":
         return self
@@ -250,6 +276,10 @@ class Graph:
         self._thread_local = threading.local()
         self._building_function = False
         self._attr_scope: Dict[str, Any] = {}
+        # Control flow (ops/control_flow_v1.py): the context (cond branch, while body) ops are
+        # being built in, and the context each op was built in (absent: top level).
+        self._cf_context: Any = None
+        self._op_cf_context: Dict[Operation, Any] = {}
 
     # --- default graph ------------------------------------------------------------------
     @contextlib.contextmanager
@@ -373,6 +403,11 @@ class Graph:
             self._names_in_use.setdefault(name.lower(), 1)
         else:
             name = self.unique_name(name or op_type)
+        cf_context = self._cf_context
+        if cf_context is not None:
+            # Inside a cond branch or loop body: tensors from outside enter through a Switch
+            # or an Enter, as TF1's control-flow contexts do.
+            inputs = cf_context.map_inputs(inputs, op_def, name)
         try:
             specs = op_def.infer(*inputs, **attrs)
         except (ValueError, TypeError) as e:
@@ -398,6 +433,8 @@ class Graph:
                 self._gradient_overrides[id(op)] = override
         if self._device_stack and any(callable(d) for d in self._device_stack):
             self._apply_device_functions(op)
+        if cf_context is not None:
+            cf_context.add_op(op)
         return op
 
     def _add_op(self, op: Operation) -> None:
@@ -623,9 +660,8 @@ class Graph:
 
     # --- misc ---------------------------------------------------------------------------
     def as_graph_def(self, from_version: Optional[int] = None, add_shapes: bool = False):
-        """The graph as a `GraphDef` protocol buffer (needs `pip install tfgraph[tensorboard]`)."""
-        from ..summary.graph_def import as_graph_def
-        return as_graph_def(self, add_shapes=add_shapes)
+        """The graph as TensorFlow's `GraphDef` protocol buffer (see `framework/graph_io.py`)."""
+        return _graph_def_export().as_graph_def(self, add_shapes=add_shapes)
 
     @property
     def building_function(self) -> bool:

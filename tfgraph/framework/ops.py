@@ -1,8 +1,8 @@
 """The graph-building API every op family uses (TF1's framework/ops.py).
 
 What lives here: `convert_to_tensor` and its conversion registry, `name_scope`, `graph_of`
-(the graph shared by some values), and `make_op` / `make_tensor` (add an op of a registered
-type). `Graph`, `Operation`, `Tensor`, the default-graph and default-session stacks live in
+(the graph shared by some values), `is_tensor_like`, and the builder helpers `gen_op` /
+`gen_tensor` (TF1's generated-wrapper conventions) and `make_op` / `make_tensor` (raw). `Graph`, `Operation`, `Tensor`, the default-graph and default-session stacks live in
 `graph.py` and are re-exported here, so `from tfgraph.framework import ops` gives TF's
 `ops` module surface.
 
@@ -117,8 +117,27 @@ def graph_of(values: Sequence[Any]) -> Graph:
             if graph is None:
                 graph = g
             elif g is not graph:
-                raise ValueError(f"{v!r} must be from the same graph as {values[0]!r}.")
-    return graph if graph is not None else get_default_graph()
+                inner = _function_graph_enclosing(g, graph)
+                if inner is None:
+                    raise ValueError(f"{v!r} must be from the same graph as {values[0]!r}.")
+                graph = inner
+    if graph is None:
+        return get_default_graph()
+    return _function_graph_enclosing(graph) or graph
+
+
+def _function_graph_enclosing(*graphs: Graph) -> Optional[Graph]:
+    """The default graph, if it is a function graph (a `tf.data` function being traced) built
+    inside all of `graphs`: ops on their tensors go there, capturing the outer tensors."""
+    default = get_default_graph()
+    if not default.building_function:
+        return None
+    enclosing = set()
+    g = default
+    while g is not None:
+        enclosing.add(id(g))
+        g = getattr(g, "outer_graph", None)
+    return default if all(id(g) in enclosing for g in graphs) else None
 
 
 class name_scope:  # noqa: N801  (TF1 spells it tf.name_scope)
@@ -153,12 +172,63 @@ class name_scope:  # noqa: N801  (TF1 spells it tf.name_scope)
         return False
 
 
+def is_tensor_like(v: Any) -> bool:
+    """True for a `Tensor` or an object standing for one (a `tf.Variable`)."""
+    return isinstance(v, Tensor) or (hasattr(v, "_as_graph_element") and hasattr(v, "dtype"))
+
+
+# --- adding ops: the builder convention ---------------------------------------------------------
+# Regular op families are declared as rows (ops/op_families.py), whose builders are made for
+# them. Any other builder converts its arguments and adds its op with `gen_op` / `gen_tensor`
+# (the behaviour of TF1's generated op wrappers). `make_op` / `make_tensor` add an internal op
+# whose inputs are tensors already (no name scope of its own).
+def gen_op(op_type: str, name: Optional[str], inputs: Sequence[tuple],
+           attrs: Optional[dict] = None) -> Operation:
+    """Adds an op as TF1's generated wrappers do.
+
+    Args:
+      op_type: The registered op type.
+      name: The user's name (default: `op_type`); it becomes a name scope and the op's name.
+      inputs: `(arg_name, value, allowed_dtypes, dtype_hint)` per input; a non-tensor value is
+        converted inside the scope to a Const named `arg_name`. `allowed_dtypes` (a tuple or
+        None) is checked; `dtype_hint` is the dtype tried first for Python values.
+      attrs: The op's attributes.
+
+    Returns:
+      The new `Operation`.
+
+    Raises:
+      TypeError: If an input's dtype is not allowed (naming the op type, input and tensor).
+    """
+    graph = graph_of([v for _, v, *_ in inputs if is_tensor_like(v)])
+    with graph.as_default(), name_scope(name or op_type) as scope:
+        ts = []
+        for arg, v, allowed, hint in inputs:
+            if not isinstance(v, Tensor):
+                if allowed is not None and len(allowed) == 1:
+                    v = convert_to_tensor(v, dtype=allowed[0], name=arg)
+                else:
+                    v = convert_to_tensor(v, dtype_hint=hint, name=arg)
+            if allowed is not None and v.dtype not in allowed:
+                names = ", ".join(d.name for d in allowed)
+                raise TypeError(f"Input '{arg}' of '{op_type}' Op has type {v.dtype.name} that "
+                                f"does not match allowed types {names} (tensor {v.name}).")
+            ts.append(v)
+        return graph.create_op(op_type, ts, attrs, name=scope)
+
+
+def gen_tensor(op_type: str, name: Optional[str], inputs: Sequence[tuple],
+               attrs: Optional[dict] = None) -> Tensor:
+    """`gen_op` for single-output ops: returns the output tensor."""
+    return gen_op(op_type, name, inputs, attrs)._outputs[0]
+
+
 def make_op(op_type: str, inputs: Sequence[Any], attrs: Optional[dict] = None,
             name: Optional[str] = None) -> Operation:
     """Converts `inputs` to tensors (in their common graph) and adds an `op_type` op.
 
-    The raw way to add an op of a registered type (TF's gen_*_ops wrappers): no dtype
-    checks beyond the op's `infer`, constants named "Const" in the current scope.
+    The raw way to add an internal op whose inputs are tensors already: no name scope and no
+    dtype checks beyond the op's `infer`; a non-tensor input becomes a Const named "Const".
     """
     graph = graph_of(inputs)
     if any(not isinstance(x, Tensor) for x in inputs):

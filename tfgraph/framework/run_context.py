@@ -10,6 +10,7 @@ that outlives one call lives behind this interface, never in Session attributes:
 - `scratch(key, factory)`: a per-run value: the first call in a run creates it, later calls in
   the same run get it back, the next run starts empty (TF's per-step resources, e.g.
   TensorArrays).
+- `blocking(wait)`: runs a waiting kernel's `wait()` outside the session's run lock (queues).
 - `resource(key, factory)`: a per-session value, created once on first use and kept until
   the session closes, when its `close()` method, if any, is called (TF's resource manager:
   iterators, queues, kernel-shared buffers). Keys are any hashable (an iterator's op, or a
@@ -69,6 +70,19 @@ class RunContext:
                         raise RuntimeError("Attempted to use a closed Session.")
                     value = self._resources[key] = factory()
         return value
+
+    def blocking(self, wait: Callable[[], Any]) -> Any:
+        """Runs `wait()` -- a kernel waiting for another thread (a queue's dequeue waiting for
+        an enqueue) -- with the session's run lock released, so that other threads' runs go
+        on meanwhile; the lock is taken back before the kernel continues."""
+        lock = getattr(self, "_lock", None)
+        if lock is None or not lock.locked():
+            return wait()
+        lock.release()
+        try:
+            return wait()
+        finally:
+            lock.acquire()
 
     def scratch(self, key: Hashable, factory: Callable[[], Any]) -> Any:
         """The value for `key` in the current run, made by `factory()` (not None) on first use

@@ -1,10 +1,13 @@
-"""Shared helpers for op definitions: dtype groups and checks, broadcast shape rules.
+"""Shared helpers for op definitions: dtype groups and checks, broadcast shape rules, host
+values (shapes, axes) inside kernels.
 
 (The un-broadcasting gradient helpers `sum_to_shape_of` / `binary_grads` live in array_ops.)
 """
 from __future__ import annotations
 
 from typing import Any, Iterable, Optional
+
+import numpy as np
 
 from ..framework import dtypes
 from ..framework.graph import Tensor
@@ -50,3 +53,17 @@ def broadcast_spec(x: Tensor, y: Tensor, out_dtype: Optional[dtypes.DType] = Non
         raise ValueError(f"Dimensions must be equal, but are {p} and {q} for input shapes: "
                          f"{shape_str(x.shape.as_list())}, {shape_str(y.shape.as_list())}")
     return Spec(out_dtype or x.dtype, shape)
+
+
+# --- host values in kernels ------------------------------------------------------------------
+def host_array(be, value: Any) -> np.ndarray:
+    """A host input's value as NumPy: the planner hands `host_inputs` over as NumPy already;
+    a device value (a kernel called directly) is copied to the host."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return np.asarray(value)
+    return np.asarray(be.to_host(value))
+
+
+def host_ints(be, value: Any) -> tuple:
+    """A host int vector (or scalar) as a tuple of Python ints (shapes, axes, multiples)."""
+    return tuple(host_array(be, value).reshape(-1).tolist())

@@ -19,9 +19,10 @@ import numpy as np
 from ..framework import dtypes
 from ..framework import tensor_util as _tensor_util
 from . import gen_math_ops as _gm
+from ._helpers import host_array, host_ints
 from ..framework.constant import constant
-from ..framework.ops import (convert_to_tensor, graph_of, make_op, name_scope,
-                             register_tensor_conversion_function)
+from ..framework.ops import (convert_to_tensor, gen_op, gen_tensor, graph_of, is_tensor_like,
+                             make_op, name_scope, register_tensor_conversion_function)
 from ..framework.graph import Operation, Tensor, get_default_graph
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import Dimension, TensorShape, as_shape, broadcast_shapes
@@ -29,47 +30,8 @@ from ..framework.tensor_shape import Dimension, TensorShape, as_shape, broadcast
 _INDEX_TYPES = (dtypes.int32, dtypes.int64)
 
 
-# --- building helpers -------------------------------------------------------------------------
-def _is_tensor_like(v: Any) -> bool:
-    return isinstance(v, Tensor) or (hasattr(v, "_as_graph_element") and hasattr(v, "dtype"))
-
-
-def _gen_op(op_type: str, name: Optional[str], inputs: Sequence[tuple],
-            attrs: Optional[dict] = None) -> Operation:
-    """Adds an op as TF1's generated wrappers do.
-
-    Args:
-      op_type: The registered op type.
-      name: The user's name (default: `op_type`); it becomes a name scope and the op's name.
-      inputs: `(arg_name, value, allowed_dtypes, dtype_hint)` per input; a non-tensor value is
-        converted inside the scope to a Const named `arg_name`. `allowed_dtypes` (a tuple or
-        None) is checked; `dtype_hint` is the dtype tried first for Python values.
-      attrs: The op's attributes.
-
-    Raises:
-      TypeError: If an input's dtype is not allowed.
-    """
-    graph = graph_of([v for _, v, *_ in inputs if _is_tensor_like(v)])
-    with graph.as_default(), name_scope(name or op_type) as scope:
-        ts = []
-        for arg, v, allowed, hint in inputs:
-            if not isinstance(v, Tensor):
-                if allowed is not None and len(allowed) == 1:
-                    v = convert_to_tensor(v, dtype=allowed[0], name=arg)
-                else:
-                    v = convert_to_tensor(v, dtype_hint=hint, name=arg)
-            if allowed is not None and v.dtype not in allowed:
-                names = ", ".join(d.name for d in allowed)
-                raise TypeError(f"Input '{arg}' of '{op_type}' Op has type {v.dtype.name} that "
-                                f"does not match allowed types {names} (tensor {v.name}).")
-            ts.append(v)
-        return graph.create_op(op_type, ts, attrs, name=scope)
-
-
-def _gen(op_type: str, name: Optional[str], inputs: Sequence[tuple],
-         attrs: Optional[dict] = None) -> Tensor:
-    """`_gen_op` for single-output ops: returns the output tensor."""
-    return _gen_op(op_type, name, inputs, attrs)._outputs[0]
+# --- building helpers (the builder convention is framework.ops.gen_op / gen_tensor) -----------
+_is_tensor_like = is_tensor_like
 
 
 def _same_type_inputs(values: Sequence[Any], arg: str) -> List[tuple]:
@@ -106,19 +68,6 @@ class _Everything:
 
 
 _ALL = _Everything()
-
-
-def _to_numpy(be, value: Any) -> np.ndarray:
-    """A host input's value as NumPy (the planner hands `host_inputs` over as NumPy; a device
-    value, from a kernel called directly, is copied)."""
-    if isinstance(value, (np.ndarray, np.generic)):
-        return np.asarray(value)
-    return np.asarray(be.to_host(value))
-
-
-def _host_ints(be, value: Any) -> tuple:
-    """A host int vector (or scalar) as a tuple of Python ints."""
-    return tuple(_to_numpy(be, value).reshape(-1).tolist())
 
 
 # --- math builders this family needs (math_ops imports array_ops, so through gen_math_ops) ---
@@ -337,7 +286,7 @@ def placeholder_with_default(input: Any, shape: Any, name: Optional[str] = None)
     Raises:
       ValueError: If `input`'s shape is incompatible with `shape`.
     """
-    return _gen("PlaceholderWithDefault", name, [("input", input, None, None)],
+    return gen_tensor("PlaceholderWithDefault", name, [("input", input, None, None)],
                 {"shape": as_shape(shape)})
 
 
@@ -363,7 +312,7 @@ class Identity(OpDef):
 
 def identity(input: Any, name: Optional[str] = None) -> Tensor:
     """Returns a tensor with the same value as `input` (`tf.identity`); a Variable is read."""
-    return _gen("Identity", name, [("input", input, None, None)])
+    return gen_tensor("Identity", name, [("input", input, None, None)])
 
 
 @register_op("StopGradient")
@@ -387,7 +336,7 @@ NotDifferentiable("StopGradient")
 
 def stop_gradient(input: Any, name: Optional[str] = None) -> Tensor:
     """Identity whose gradient is blocked (`tf.stop_gradient`)."""
-    return _gen("StopGradient", name, [("input", input, None, None)])
+    return gen_tensor("StopGradient", name, [("input", input, None, None)])
 
 
 # --- shape, size, rank ------------------------------------------------------------------------
@@ -489,7 +438,7 @@ def shape_internal(input: Any, name: Optional[str] = None, optimize: bool = True
 def shape_n(input: Sequence[Any], out_type: Any = dtypes.int32, name: Optional[str] = None) -> List[Tensor]:
     """The shapes of several tensors at once (`tf.shape_n`)."""
     out_type = _check_out_type(out_type)
-    op = _gen_op("ShapeN", name, _same_type_inputs(list(input), "input"), {"out_type": out_type})
+    op = gen_op("ShapeN", name, _same_type_inputs(list(input), "input"), {"out_type": out_type})
     return op.outputs
 
 
@@ -582,7 +531,7 @@ class Reshape(OpDef):
         return spec(x.dtype, dims)
 
     def compute(self, be, x, shape):
-        return x.reshape(_host_ints(be, shape))
+        return x.reshape(host_ints(be, shape))
 
     def gradient(self, op, grad):
         return [reshape(grad, shape(op.inputs[0])), None]
@@ -625,7 +574,7 @@ def reshape(tensor: Any, shape: Any, name: Optional[str] = None) -> Tensor:
     Raises:
       ValueError: If the element counts cannot match.
     """
-    return _gen("Reshape", name, [("tensor", tensor, None, None),
+    return gen_tensor("Reshape", name, [("tensor", tensor, None, None),
                                   ("shape", _shape_input(shape), _INDEX_TYPES, dtypes.int32)])
 
 
@@ -680,7 +629,7 @@ def stack(values: Sequence[Any], axis: int = 0, name: str = "stack") -> Tensor:
         n = first.shape.ndims + 1
         if not -n <= axis < n:
             raise ValueError(f"axis = {axis} not in [{-n}, {n})")
-    return _gen("Pack", name, _same_type_inputs(values, "values"), {"axis": axis})
+    return gen_tensor("Pack", name, _same_type_inputs(values, "values"), {"axis": axis})
 
 
 def _nested_dtype(values: Sequence[Any]) -> Optional[dtypes.DType]:
@@ -788,7 +737,7 @@ def unstack(value: Any, num: Optional[int] = None, axis: int = 0, name: str = "u
         num = None if dims is None else dims[axis]
         if num is None:
             raise ValueError(f"Cannot infer num from shape {value.shape}")
-    return _gen_op("Unpack", name, [("value", value, None, None)], {"num": num, "axis": axis}).outputs
+    return gen_op("Unpack", name, [("value", value, None, None)], {"num": num, "axis": axis}).outputs
 
 
 @register_op("BroadcastGradientArgs")
@@ -803,9 +752,9 @@ class BroadcastGradientArgs(OpDef):
         return [spec(s0.dtype, [None]), spec(s0.dtype, [None])]
 
     def compute(self, be, s0, s1):
-        s0 = _to_numpy(be, s0)
-        a = list(_host_ints(be, s0))
-        b = list(_host_ints(be, s1))
+        s0 = host_array(be, s0)
+        a = list(host_ints(be, s0))
+        b = list(host_ints(be, s1))
         n = max(len(a), len(b))
         a = [1] * (n - len(a)) + a
         b = [1] * (n - len(b)) + b
@@ -842,7 +791,7 @@ class Fill(OpDef):
         return spec(value.dtype, known)
 
     def compute(self, be, dims, value):
-        return be.xp.full(_host_ints(be, dims), value, dtype=value.dtype)
+        return be.xp.full(host_ints(be, dims), value, dtype=value.dtype)
 
     def gradient(self, op, grad):
         return [None, _reduce_sum(grad)]
@@ -850,7 +799,7 @@ class Fill(OpDef):
 
 def fill(dims: Any, value: Any, name: Optional[str] = None) -> Tensor:
     """A tensor of shape `dims` filled with the scalar `value` (`tf.fill`)."""
-    return _gen("Fill", name, [("dims", _shape_input(dims), _INDEX_TYPES, dtypes.int32),
+    return gen_tensor("Fill", name, [("dims", _shape_input(dims), _INDEX_TYPES, dtypes.int32),
                                ("value", value, None, None)])
 
 
@@ -972,7 +921,7 @@ class BroadcastTo(OpDef):
         return spec(x.dtype, target.merge_with(out) if out.ndims is not None else target)
 
     def compute(self, be, x, shape):
-        return be.xp.broadcast_to(x, _host_ints(be, shape))
+        return be.xp.broadcast_to(x, host_ints(be, shape))
 
     def gradient(self, op, grad):
         return [sum_to_shape_of(grad, op.inputs[0]), None]
@@ -980,7 +929,7 @@ class BroadcastTo(OpDef):
 
 def broadcast_to(input: Any, shape: Any, name: Optional[str] = None) -> Tensor:
     """Broadcasts `input` to `shape` (`tf.broadcast_to`)."""
-    return _gen("BroadcastTo", name, [("input", input, None, None),
+    return gen_tensor("BroadcastTo", name, [("input", input, None, None),
                                       ("shape", _shape_input(shape), _INDEX_TYPES, dtypes.int32)])
 
 
@@ -1005,7 +954,7 @@ class LinSpace(OpDef):
 
     def compute(self, be, start, stop, num):
         xp = be.xp
-        n = int(_to_numpy(be, num))
+        n = int(host_array(be, num))
         if n <= 0:
             raise ValueError(f"Requires num > 0: {n}")
         dt = start.dtype
@@ -1027,7 +976,7 @@ def linspace(start: Any, stop: Any, num: Any, name: Optional[str] = None) -> Ten
       ValueError: If `num` is known and not positive.
     """
     hint = next((v.dtype for v in (start, stop) if _is_tensor_like(v)), None)
-    return _gen("LinSpace", name, [("start", start, None, hint), ("stop", stop, None, hint),
+    return gen_tensor("LinSpace", name, [("start", start, None, hint), ("stop", stop, None, hint),
                                    ("num", num, _INDEX_TYPES, dtypes.int32)])
 
 
@@ -1075,7 +1024,7 @@ class Range(OpDef):
         return spec(start.dtype, [_range_size(*vals)])
 
     def compute(self, be, start, limit, delta):
-        start, limit, delta = (_to_numpy(be, v).reshape(()) for v in (start, limit, delta))
+        start, limit, delta = (host_array(be, v).reshape(()) for v in (start, limit, delta))
         n = _range_size(start, limit, delta)
         # NumPy scalars: kernel arguments on a device, no transfer.
         return _range_values(be.xp, start[()], delta[()], n, start.dtype)
@@ -1144,7 +1093,7 @@ class OneHot(OpDef):
 
     def compute(self, be, indices, depth, on_value, off_value, *, axis=-1):
         xp = be.xp
-        d = int(_to_numpy(be, depth))
+        d = int(host_array(be, depth))
         if d < 0:
             raise ValueError(f"depth must be non-negative, got: {d}")
         a = indices.ndim if axis == -1 else axis
@@ -1197,7 +1146,7 @@ def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = Non
         if on_dtype != off_dtype:
             raise TypeError(f"dtype {on_dtype.name} of on_value does not match dtype "
                             f"{off_dtype.name} of off_value")
-        return _gen("OneHot", scope, [("indices", indices, None, dtypes.int32),
+        return gen_tensor("OneHot", scope, [("indices", indices, None, dtypes.int32),
                                       ("depth", depth, (dtypes.int32,), None),
                                       ("on_value", on_value, (dtype,), None),
                                       ("off_value", off_value, (dtype,), None)],
@@ -1285,17 +1234,17 @@ class MatrixSetDiag(OpDef):
 
 def matrix_diag(diagonal: Any, name: Optional[str] = None) -> Tensor:
     """Batched diagonal matrices with the given diagonals (`tf.matrix_diag`)."""
-    return _gen("MatrixDiag", name, [("diagonal", diagonal, None, None)])
+    return gen_tensor("MatrixDiag", name, [("diagonal", diagonal, None, None)])
 
 
 def matrix_diag_part(input: Any, name: Optional[str] = None) -> Tensor:
     """The main diagonals of a batch of matrices (`tf.matrix_diag_part`)."""
-    return _gen("MatrixDiagPart", name, [("input", input, None, None)])
+    return gen_tensor("MatrixDiagPart", name, [("input", input, None, None)])
 
 
 def matrix_set_diag(input: Any, diagonal: Any, name: Optional[str] = None) -> Tensor:
     """Replaces the main diagonals of a batch of matrices (`tf.matrix_set_diag`)."""
-    return _gen("MatrixSetDiag", name, [("input", input, None, None),
+    return gen_tensor("MatrixSetDiag", name, [("input", input, None, None),
                                         ("diagonal", diagonal, None, None)])
 
 
@@ -1351,7 +1300,7 @@ class InvertPermutation(OpDef):
         return spec(x.dtype, x.shape.with_rank(1))
 
     def compute(self, be, x):
-        x = _to_numpy(be, x)
+        x = host_array(be, x)
         n = x.shape[0]
         if n and not bool(np.all(np.sort(x) == np.arange(n, dtype=x.dtype))):
             raise ValueError(f"{x.tolist()} is not a permutation of 0..{n - 1}")
@@ -1363,7 +1312,7 @@ NotDifferentiable("InvertPermutation")
 
 def invert_permutation(x: Any, name: Optional[str] = None) -> Tensor:
     """The inverse permutation of `x` (`tf.invert_permutation`)."""
-    return _gen("InvertPermutation", name, [("x", x, _INDEX_TYPES, dtypes.int32)])
+    return gen_tensor("InvertPermutation", name, [("x", x, _INDEX_TYPES, dtypes.int32)])
 
 
 def _check_perm(perm: List[int], n: int) -> None:
@@ -1405,7 +1354,7 @@ class Transpose(OpDef):
         if p is not None:
             axes = tuple(int(i) for i in np.asarray(p).reshape(-1))
             return lambda x, perm: xp.transpose(x, axes)
-        return lambda x, perm: xp.transpose(x, _host_ints(be, perm))
+        return lambda x, perm: xp.transpose(x, host_ints(be, perm))
 
     def gradient(self, op, grad):
         return [transpose(grad, invert_permutation(op.inputs[1])), None]
@@ -1433,7 +1382,7 @@ def transpose(a: Any, perm: Any = None, name: str = "transpose", conjugate: bool
                 perm = _subtract(_subtract(r, 1), range(0, r, 1))
             else:
                 perm = np.arange(a.shape.ndims - 1, -1, -1, dtype=np.int32)
-        return _gen(op_type, scope, [("x", a, None, None), ("perm", perm, _INDEX_TYPES, dtypes.int32)])
+        return gen_tensor(op_type, scope, [("x", a, None, None), ("perm", perm, _INDEX_TYPES, dtypes.int32)])
 
 
 @register_op("ConjugateTranspose")
@@ -1504,7 +1453,7 @@ class ExpandDims(OpDef):
         return functools.partial(self.compute, be)
 
     def compute(self, be, x, dim):
-        a = _host_ints(be, dim)[0]
+        a = host_ints(be, dim)[0]
         if not -x.ndim - 1 <= a <= x.ndim:
             raise ValueError(f"Tried to expand dim index {a} for tensor with {x.ndim} dimensions.")
         return be.xp.expand_dims(x, a)
@@ -1530,7 +1479,7 @@ def expand_dims(input: Any, axis: Any = None, name: Optional[str] = None, dim: A
     axis = dim if axis is None else axis
     if axis is None:
         raise ValueError("Must specify an axis argument to tf.expand_dims()")
-    return _gen("ExpandDims", name, [("input", input, None, None),
+    return gen_tensor("ExpandDims", name, [("input", input, None, None),
                                      ("dim", axis, _INDEX_TYPES, dtypes.int32)])
 
 
@@ -1589,7 +1538,7 @@ def squeeze(input: Any, axis: Any = None, name: Optional[str] = None, squeeze_di
         axis = []
     elif isinstance(axis, (int, np.integer)):
         axis = [axis]
-    return _gen("Squeeze", name, [("input", input, None, None)],
+    return gen_tensor("Squeeze", name, [("input", input, None, None)],
                 {"squeeze_dims": tuple(int(a) for a in axis)})
 
 
@@ -1652,7 +1601,7 @@ class ConcatV2(OpDef):
         a = _static_int(op.inputs[-1])
         if a is not None:
             return lambda *args: xp.concatenate(args[:-1], axis=a)
-        return lambda *args: xp.concatenate(args[:-1], axis=int(_to_numpy(be, args[-1])))
+        return lambda *args: xp.concatenate(args[:-1], axis=int(host_array(be, args[-1])))
 
     def gradient(self, op, grad):
         values, axis_t = op.inputs[:-1], op.inputs[-1]
@@ -1704,8 +1653,8 @@ class ConcatOffset(OpDef):
         return [spec(s.dtype, s.shape) for s in shapes]
 
     def compute(self, be, axis, *shapes):
-        shapes = [_to_numpy(be, s) for s in shapes]
-        offs = _concat_offsets(np, _to_numpy(be, axis), shapes)
+        shapes = [host_array(be, s) for s in shapes]
+        offs = _concat_offsets(np, host_array(be, axis), shapes)
         return tuple(o.astype(s.dtype) for o, s in zip(offs, shapes))
 
 
@@ -1730,7 +1679,7 @@ def concat(values: Any, axis: Any, name: str = "concat") -> Tensor:
             a = convert_to_tensor(axis, name="concat_dim", dtype=dtypes.int32)
             a.shape.assert_has_rank(0)
             return identity(values[0], name=name)
-    return _gen("ConcatV2", name, _same_type_inputs(values, "values") +
+    return gen_tensor("ConcatV2", name, _same_type_inputs(values, "values") +
                 [("axis", axis, _INDEX_TYPES, dtypes.int32)])
 
 
@@ -1761,7 +1710,7 @@ class Split(OpDef):
         return [spec(value.dtype, dims)] * num_split
 
     def compute(self, be, split_dim, value, *, num_split):
-        a = int(_to_numpy(be, split_dim))
+        a = int(host_array(be, split_dim))
         if value.shape[a] % num_split:
             raise ValueError(f"Number of ways to split should evenly divide the split dimension, "
                              f"but got split_dim {a} (size = {value.shape[a]}) and num_split {num_split}")
@@ -1799,8 +1748,8 @@ class SplitV(OpDef):
         return [spec(value.dtype, dims[:a] + [s] + dims[a + 1:]) for s in sizes]
 
     def compute(self, be, value, size_splits, axis, *, num_split):
-        a = int(_to_numpy(be, axis))
-        sizes = _resolve_split_sizes(list(_host_ints(be, size_splits)), value.shape[a])
+        a = int(host_array(be, axis))
+        sizes = _resolve_split_sizes(list(host_ints(be, size_splits)), value.shape[a])
         bounds = np.cumsum(sizes)[:-1].tolist()
         return tuple(be.xp.split(value, bounds, axis=a))
 
@@ -1854,7 +1803,7 @@ def split(value: Any, num_or_size_splits: Any, axis: Any = 0, num: Optional[int]
     if isinstance(num_or_size_splits, (int, np.integer, Dimension)) and \
             not isinstance(num_or_size_splits, bool):
         n = int(num_or_size_splits)
-        return _gen_op("Split", name, [("split_dim", axis, (dtypes.int32,), None),
+        return gen_op("Split", name, [("split_dim", axis, (dtypes.int32,), None),
                                        ("value", value, None, None)], {"num_split": n}).outputs
     if size_splits.shape.ndims == 0:
         raise ValueError(f"Rank-0 tensors are not supported as the num_or_size_splits argument "
@@ -1864,7 +1813,7 @@ def split(value: Any, num_or_size_splits: Any, axis: Any = 0, num: Optional[int]
         num = dims[0]
         if num is None:
             raise ValueError(f"Cannot infer num from shape {num_or_size_splits}")
-    return _gen_op("SplitV", name, [("value", value, None, None),
+    return gen_op("SplitV", name, [("value", value, None, None),
                                     ("size_splits", size_splits, _INDEX_TYPES, None),
                                     ("split_dim", axis, (dtypes.int32,), None)],
                    {"num_split": num}).outputs
@@ -1895,7 +1844,7 @@ class Tile(OpDef):
                               for d, k in zip(x.shape.as_list(), m)])
 
     def compute(self, be, x, multiples):
-        reps = _host_ints(be, multiples)
+        reps = host_ints(be, multiples)
         if len(reps) != x.ndim:
             raise ValueError(f"Expected multiples argument to be a vector of length {x.ndim} "
                              f"but got length {len(reps)}")
@@ -1921,7 +1870,7 @@ class Tile(OpDef):
 
 def tile(input: Any, multiples: Any, name: Optional[str] = None) -> Tensor:
     """Repeats `input` `multiples[i]` times along each dimension i (`tf.tile`)."""
-    return _gen("Tile", name, [("input", input, None, None),
+    return gen_tensor("Tile", name, [("input", input, None, None),
                                ("multiples", _shape_input(multiples), _INDEX_TYPES, dtypes.int32)])
 
 
@@ -1998,7 +1947,7 @@ class PadV2(OpDef):
 
 def _pairs(be, paddings) -> List[tuple]:
     """Host paddings `[rank, 2]` as a list of (before, after) Python int pairs."""
-    p = _to_numpy(be, paddings)
+    p = host_array(be, paddings)
     if p.ndim != 2 or p.shape[1] != 2:
         raise ValueError(f"paddings must be a matrix with 2 columns: {list(p.shape)}")
     return [tuple(row) for row in p.tolist()]
@@ -2059,7 +2008,7 @@ class MirrorPad(OpDef):
         return be.xp.pad(x, p, mode=mode.lower())
 
     def gradient(self, op, grad):
-        return [_gen("MirrorPadGrad", None, [("input", grad, None, None),
+        return [gen_tensor("MirrorPadGrad", None, [("input", grad, None, None),
                                               ("paddings", op.inputs[1], None, None)],
                      {"mode": op.attrs["mode"]}), None]
 
@@ -2103,7 +2052,7 @@ class MirrorPadGrad(OpDef):
         return out if out is not g else be.xp.array(g, copy=True)
 
     def gradient(self, op, grad):
-        return [_gen("MirrorPad", None, [("input", grad, None, None),
+        return [gen_tensor("MirrorPad", None, [("input", grad, None, None),
                                           ("paddings", op.inputs[1], None, None)],
                      {"mode": op.attrs["mode"]}), None]
 
@@ -2128,13 +2077,13 @@ def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", name: Optional[str] 
     pin = ("paddings", paddings, _INDEX_TYPES, dtypes.int32)
     if mode == "CONSTANT":
         if not _is_tensor_like(constant_values) and np.all(np.asarray(constant_values) == 0):
-            result = _gen("Pad", name, [("input", tensor, None, None), pin])
+            result = gen_tensor("Pad", name, [("input", tensor, None, None), pin])
         else:
             hint = tensor.dtype if _is_tensor_like(tensor) else None
-            result = _gen("PadV2", name, [("input", tensor, None, None), pin,
+            result = gen_tensor("PadV2", name, [("input", tensor, None, None), pin,
                                           ("constant_values", constant_values, None, hint)])
     elif mode in ("REFLECT", "SYMMETRIC"):
-        result = _gen("MirrorPad", name, [("input", tensor, None, None), pin], {"mode": mode})
+        result = gen_tensor("MirrorPad", name, [("input", tensor, None, None), pin], {"mode": mode})
     else:
         raise ValueError(f"Unknown padding mode: {mode}")
     return result
@@ -2199,7 +2148,7 @@ class Slice(OpDef):
         return spec(x.dtype, out)
 
     def compute(self, be, x, begin, size_):
-        out = x[_slice_index(x.shape, _host_ints(be, begin), _host_ints(be, size_))]
+        out = x[_slice_index(x.shape, host_ints(be, begin), host_ints(be, size_))]
         return out if x.ndim else be.xp.asarray(out)
 
     def gradient(self, op, grad):
@@ -2223,7 +2172,7 @@ def slice(input_: Any, begin: Any, size: Any, name: Optional[str] = None) -> Ten
     Raises:
       ValueError: If begin/size do not fit the input's static shape.
     """
-    return _gen("Slice", name, [("input", input_, None, None),
+    return gen_tensor("Slice", name, [("input", input_, None, None),
                                 ("begin", _shape_input(begin), _INDEX_TYPES, dtypes.int32),
                                 ("size", _shape_input(size), _INDEX_TYPES, dtypes.int32)])
 
@@ -2339,8 +2288,8 @@ class _StridedSliceBase(OpDef):
 
     @staticmethod
     def _index(be, begin, end, strides, attrs):
-        return _ss_index(_ss_entries(_host_ints(be, begin), _host_ints(be, end),
-                                     _host_ints(be, strides), attrs))
+        return _ss_index(_ss_entries(host_ints(be, begin), host_ints(be, end),
+                                     host_ints(be, strides), attrs))
 
     @staticmethod
     def _static_index(op, first):
@@ -2407,7 +2356,7 @@ class StridedSliceGrad(_StridedSliceBase):
         static = self._static_index(op, 1)
 
         def grad(shape_, b, e, s, dy):
-            out = xp.zeros(_host_ints(be, shape_), dtype=dy.dtype)
+            out = xp.zeros(host_ints(be, shape_), dtype=dy.dtype)
             out[static if static is not None else self._index(be, b, e, s, attrs)] = dy
             return out
         return grad
@@ -2424,7 +2373,7 @@ def strided_slice_grad(shape: Any, begin: Any, end: Any, strides: Any, dy: Any,
                        name: Optional[str] = None) -> Tensor:
     """The gradient of `strided_slice`: `dy` scattered into zeros of `shape`."""
     idx = ("shape", shape, _INDEX_TYPES, dtypes.int32)
-    return _gen("StridedSliceGrad", name,
+    return gen_tensor("StridedSliceGrad", name,
                 [idx, ("begin", begin, _INDEX_TYPES, dtypes.int32),
                  ("end", end, _INDEX_TYPES, dtypes.int32),
                  ("strides", strides, _INDEX_TYPES, dtypes.int32), ("dy", dy, None, None)],
@@ -2452,7 +2401,7 @@ def strided_slice(input_: Any, begin: Any, end: Any, strides: Any = None, begin_
     """
     if strides is None:
         strides = ones_like(begin)
-    return _gen("StridedSlice", name,
+    return gen_tensor("StridedSlice", name,
                 [("input", input_, None, None), ("begin", begin, _INDEX_TYPES, dtypes.int32),
                  ("end", end, _INDEX_TYPES, dtypes.int32),
                  ("strides", strides, _INDEX_TYPES, dtypes.int32)],
@@ -2582,7 +2531,7 @@ class ReverseV2(OpDef):
         return spec(x.dtype, x.shape)
 
     def compute(self, be, x, axis):
-        axes = _host_ints(be, axis)
+        axes = host_ints(be, axis)
         return be.xp.flip(x, axis=axes) if axes else x
 
     def gradient(self, op, grad):
@@ -2593,7 +2542,7 @@ def reverse_v2(tensor: Any, axis: Any, name: Optional[str] = None) -> Tensor:
     """Reverses `tensor` along the dimensions in `axis` (`tf.reverse`, op ReverseV2)."""
     if isinstance(axis, (int, np.integer)):
         axis = [axis]
-    return _gen("ReverseV2", name, [("tensor", tensor, None, None),
+    return gen_tensor("ReverseV2", name, [("tensor", tensor, None, None),
                                     ("axis", axis, _INDEX_TYPES, dtypes.int32)])
 
 
@@ -2604,7 +2553,7 @@ reverse = reverse_v2
 def _check_indices_in_range(be, indices, n: int, what: str = "indices") -> None:
     xp = be.xp
     if indices.size and bool(xp.any((indices < 0) | (indices >= n))):  # one read, not two
-        flat = _to_numpy(be, indices).reshape(-1)
+        flat = host_array(be, indices).reshape(-1)
         bad = int(np.flatnonzero((flat < 0) | (flat >= n))[0])
         raise ValueError(f"{what}[{bad}] = {int(flat[bad])} is not in [0, {n})")
 
@@ -2636,7 +2585,7 @@ class GatherV2(OpDef):
         static_axis = _static_int(op.inputs[2])
 
         def gather(params, indices, axis):
-            a = static_axis if static_axis is not None else int(_to_numpy(be, axis))
+            a = static_axis if static_axis is not None else int(host_array(be, axis))
             a %= params.ndim
             _check_indices_in_range(be, indices, params.shape[a])
             return xp.take(params, indices, axis=a)
@@ -2679,7 +2628,7 @@ def gather(params: Any, indices: Any, validate_indices: Any = None, name: Option
     """
     if batch_dims:
         raise NotImplementedError("tf.gather with batch_dims != 0 is not supported")
-    return _gen("GatherV2", name, [("params", params, None, None),
+    return gen_tensor("GatherV2", name, [("params", params, None, None),
                                    ("indices", indices, _INDEX_TYPES, dtypes.int32),
                                    ("axis", 0 if axis is None else axis, _INDEX_TYPES, dtypes.int32)],
                 {"batch_dims": 0})
@@ -2709,12 +2658,12 @@ class UnsortedSegmentSum(OpDef):
 
     def compute(self, be, data, segment_ids, num_segments):
         xp = be.xp
-        k = int(_to_numpy(be, num_segments))
+        k = int(host_array(be, num_segments))
         rest = data.shape[segment_ids.ndim:]
         if segment_ids.size == 0:
             return xp.zeros((k,) + rest, dtype=data.dtype)
         if bool(xp.any(segment_ids >= k)):  # the one value read back (validation)
-            bad = int(_to_numpy(be, segment_ids).max())
+            bad = int(host_array(be, segment_ids).max())
             raise ValueError(f"segment_ids {bad} is out of range [0, {k})")
         # Negative ids are dropped: they go to an extra row k, cut off at the end.
         ids = xp.where(segment_ids < 0, segment_ids.dtype.type(k), segment_ids)
@@ -2748,7 +2697,7 @@ def unsorted_segment_sum(data: Any, segment_ids: Any, num_segments: Any,
     Returns:
       A tensor of shape `[num_segments] + data.shape[rank(segment_ids):]`.
     """
-    return _gen("UnsortedSegmentSum", name,
+    return gen_tensor("UnsortedSegmentSum", name,
                 [("data", data, None, None), ("segment_ids", segment_ids, _INDEX_TYPES, dtypes.int32),
                  ("num_segments", num_segments, _INDEX_TYPES, dtypes.int32)])
 
@@ -2803,7 +2752,7 @@ class ScatterNd(OpDef):
 
     def compute(self, be, indices, updates, shape_):
         xp = be.xp
-        dims = _host_ints(be, shape_)
+        dims = host_ints(be, shape_)
         out = xp.zeros(dims, dtype=updates.dtype)
         depth = indices.shape[-1]
         for i in builtins.range(depth):
@@ -2820,13 +2769,13 @@ def gather_nd(params: Any, indices: Any, name: Optional[str] = None, batch_dims:
     """Gathers slices of `params` by index tuples (`tf.gather_nd`)."""
     if batch_dims:
         raise NotImplementedError("tf.gather_nd with batch_dims != 0 is not supported")
-    return _gen("GatherNd", name, [("params", params, None, None),
+    return gen_tensor("GatherNd", name, [("params", params, None, None),
                                    ("indices", indices, _INDEX_TYPES, dtypes.int32)])
 
 
 def scatter_nd(indices: Any, updates: Any, shape: Any, name: Optional[str] = None) -> Tensor:
     """Scatters `updates` into zeros of `shape` at `indices`, summing duplicates (`tf.scatter_nd`)."""
-    return _gen("ScatterNd", name, [("indices", indices, _INDEX_TYPES, dtypes.int32),
+    return gen_tensor("ScatterNd", name, [("indices", indices, _INDEX_TYPES, dtypes.int32),
                                     ("updates", updates, None, None),
                                     ("shape", _shape_input(shape), _INDEX_TYPES, dtypes.int32)])
 
@@ -2929,7 +2878,7 @@ def unique(x: Any, out_idx: Any = dtypes.int32, name: Optional[str] = None):
       A namedtuple `(y, idx)` with `x == gather(y, idx)`.
     """
     out_idx = _check_out_type(out_idx)
-    op = _gen_op("Unique", name, [("x", x, None, None)], {"out_idx": out_idx})
+    op = gen_op("Unique", name, [("x", x, None, None)], {"out_idx": out_idx})
     return UniqueOutput(*op.outputs)
 
 

@@ -6,6 +6,7 @@ from typing import Any, Optional, Sequence
 from ..framework.constant import graph_of, name_scope
 from ..framework.graph import Operation, Tensor, get_default_graph
 from ..framework.registry import OpDef, register_op, NotDifferentiable
+from .logging_ops import Assert, check_numerics  # noqa: F401  (TF1 defines tf.Assert here)
 
 
 @register_op("NoOp")
@@ -66,17 +67,33 @@ def group(*inputs: Any, name: Optional[str] = None) -> Operation:
 
 
 def tuple_(tensors: Sequence[Any], name: Optional[str] = None, control_inputs=None) -> list:
-    """`tf.tuple`: each tensor, gated to be available only after all of them are computed."""
+    """`tf.tuple`: each tensor, gated to be available only after all of them are computed.
+
+    Args:
+      tensors: Tensors (or None).
+      name: Name scope (default "tuple").
+      control_inputs: More ops to finish before the results are available.
+
+    Returns:
+      A list of tensors ("tuple/control_dependency", "..._1", ...), None for None.
+
+    Raises:
+      TypeError: If an item is not a Tensor or None.
+    """
     from .array_ops import identity
-    with name_scope(name, "tuple", tensors) as scope:
+    for t in tensors:
+        if t is not None and not isinstance(t, Tensor):
+            raise TypeError(f"tf.tuple expects Tensors (or None), got {t!r}")
+    with name_scope(name, "tuple", tensors):
         gate = group(*[t for t in tensors if t is not None], *(control_inputs or []))
         out = []
         for t in tensors:
             if t is None:
                 out.append(None)
                 continue
-            with get_default_graph().control_dependencies([gate]):
-                out.append(identity(t))
+            with name_scope(None, "control_dependency", [t]) as scope:
+                with get_default_graph().control_dependencies([gate]):
+                    out.append(identity(t, name=scope))
         return out
 
 

@@ -16,11 +16,7 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.graph import Tensor
-from ..framework.ops import convert_to_tensor, graph_of, make_op, name_scope
-
-
-def is_tensor_like(v: Any) -> bool:
-    return isinstance(v, Tensor) or hasattr(v, "_as_graph_element")
+from ..framework.ops import convert_to_tensor, graph_of, is_tensor_like, make_op, name_scope
 
 
 def convert_pair(x: Any, y: Any, names: Tuple[str, str] = ("x", "y")) -> Tuple[Tensor, Tensor]:
@@ -32,14 +28,6 @@ def convert_pair(x: Any, y: Any, names: Tuple[str, str] = ("x", "y")) -> Tuple[T
         y = convert_to_tensor(y, name=names[1])
         x = convert_to_tensor(x, dtype_hint=y.dtype, name=names[0])
     return x, y
-
-
-def binary_args(x: Any, y: Any):
-    """(graph, x, y) with both operands converted (kept for other op families)."""
-    graph = graph_of([x, y])
-    with graph.as_default():
-        x, y = convert_pair(x, y)
-    return graph, x, y
 
 
 def binary(op_type: str, x: Any, y: Any, name: Optional[str],

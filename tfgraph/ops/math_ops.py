@@ -14,101 +14,39 @@ TF1 registers a gradient that returns None (Floor, Ceil, Round, FloorDiv) the op
 """
 from __future__ import annotations
 
-from typing import Any, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 import numpy as np
 
 from ..framework import dtypes
 from ..framework.graph import Tensor
-from ..framework.ops import convert_to_tensor, graph_of, name_scope
+from ..framework.ops import convert_to_tensor, graph_of, make_tensor, name_scope
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape, broadcast_shapes, shape_str
 from ..framework.tensor_util import constant_value, register_constant_folder, static_int_vector
 from . import array_ops, gen_math_ops
+from .op_families import (BinaryElementwise, UnaryElementwise, binary_op,  # noqa: F401
+                          reduction_op, unary_op)
 from .array_ops import (binary_grads, broadcast_to, identity, ones_like, reshape, shape,
                         stop_gradient, sum_to_shape_of, zeros_like)
-from ._helpers import BOOL, COMPLEX, FLOATS, INTEGERS, NUMERIC, REAL, broadcast_spec, check_dtype
+from ._helpers import (BOOL, COMPLEX, FLOATS, INTEGERS, NUMERIC, REAL, broadcast_spec, check_dtype,
+                       host_array)
 
 _INDEX = frozenset({dtypes.int32, dtypes.int64})
 _FLOAT_COMPLEX = FLOATS | COMPLEX
 
 
-# --- operand conversion -----------------------------------------------------------------------
-def _on_host(be, value: Any) -> np.ndarray:
-    """A host copy of a small int input (axes): `host_inputs` arrive as NumPy already."""
-    return value if isinstance(value, (np.ndarray, np.generic)) else be.to_host(value)
-
-
-# The builder mechanics live in gen_math_ops (array_ops uses them too); the old private names
-# stay for this module and for other families.
-_is_tensor_like = gen_math_ops.is_tensor_like
+# The builder mechanics live in gen_math_ops (array_ops uses them too).
 _convert_pair = gen_math_ops.convert_pair
-_binary_args = gen_math_ops.binary_args
-_binary = gen_math_ops.binary
 _unary = gen_math_ops.unary
-_reduction_axes = gen_math_ops.reduction_axes
 _lookup = gen_math_ops.lookup
-_reduce = gen_math_ops.reduce
 cast = gen_math_ops.cast
 select = gen_math_ops.select
 where = gen_math_ops.where
 where_v2 = gen_math_ops.where_v2
 
 
-# --- elementwise bases ------------------------------------------------------------------------
-class BinaryElementwise(OpDef):
-    """An elementwise op of two broadcastable same-dtype inputs, computed by a NumPy ufunc."""
-
-    fresh_outputs = True
-
-    ufunc = ""
-    out_dtype: Optional[dtypes.DType] = None  # e.g. bool for comparisons
-    allowed = NUMERIC
-
-    def infer(self, x, y):
-        out = broadcast_spec(x, y, self.out_dtype)
-        check_dtype(x, self.allowed)
-        return out
-
-    def kernel(self, be, op, ctx):
-        return getattr(be.xp, self.ufunc)
-
-    def inplace_kernel(self, be, op, ctx):
-        if self.out_dtype is not None or type(self).kernel is not BinaryElementwise.kernel:
-            return None
-        f = getattr(be.xp, self.ufunc)
-
-        def into_x(x, y):
-            try:
-                return f(x, y, out=x)
-            except (ValueError, TypeError):  # `y` broadcasts `x` to a bigger shape
-                return f(x, y)
-        return into_x
-
-
-class UnaryElementwise(OpDef):
-    """An elementwise op of one input, computed by a NumPy ufunc."""
-
-    fresh_outputs = True
-
-    ufunc = ""
-    out_dtype: Optional[dtypes.DType] = None
-    allowed = NUMERIC
-
-    def infer(self, x):
-        check_dtype(x, self.allowed)
-        return spec(self.out_dtype or x.dtype, x.shape)
-
-    def kernel(self, be, op, ctx):
-        return getattr(be.xp, self.ufunc)
-
-    def inplace_kernel(self, be, op, ctx):
-        if self.out_dtype is not None or type(self).kernel is not UnaryElementwise.kernel:
-            return None
-        f = getattr(be.xp, self.ufunc)
-        return lambda x: f(x, out=x)
-
-
+# --- elementwise ops: one row each (op_families), with their builders ------------------------
 class _IntegerDivision(BinaryElementwise):
     """Division-like ops: integer division by zero is an error, as in TF1 (NumPy gives 0)."""
 
@@ -127,371 +65,8 @@ class _IntegerDivision(BinaryElementwise):
         return int_division
 
 
-# --- arithmetic -------------------------------------------------------------------------------
-@register_op("Add")
-class Add(BinaryElementwise):
-    scalar_operands_ok = True
-    host_memory_ok = True
-    ufunc = "add"
-    allowed = NUMERIC | {dtypes.string}  # string Add concatenates, as in TF1
-
-    def gradient(self, op, grad):
-        return binary_grads(op, grad, grad)
-
-
-@register_op("AddV2")
-class AddV2(Add):
-    pass
-
-
-@register_op("Sub")
-class Sub(BinaryElementwise):
-    scalar_operands_ok = True
-    host_memory_ok = True
-    ufunc = "subtract"
-
-    def gradient(self, op, grad):
-        return binary_grads(op, grad, negative(grad))
-
-
-@register_op("Mul")
-class Mul(BinaryElementwise):
-    scalar_operands_ok = True
-    host_memory_ok = True
-    ufunc = "multiply"
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return binary_grads(op, multiply(grad, y), multiply(x, grad))
-
-
-@register_op("RealDiv")
-class RealDiv(BinaryElementwise):
-    scalar_operands_ok = True
-    host_memory_ok = True
-    ufunc = "true_divide"
-    allowed = _FLOAT_COMPLEX
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return binary_grads(op, realdiv(grad, y),
-                            multiply(grad, realdiv(realdiv(negative(x), y), y)))
-
-
-@register_op("DivNoNan")
-class DivNoNan(BinaryElementwise):
-    """`x / y`, or 0 where `y` is 0."""
-
-    allowed = FLOATS
-
-    def kernel(self, be, op, ctx):
-        xp = be.xp
-
-        def div_no_nan(x, y):
-            zero = y == 0
-            safe_y = xp.where(zero, xp.ones((), y.dtype), y)
-            return xp.where(zero, xp.zeros((), x.dtype), x / safe_y)
-        return div_no_nan
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return binary_grads(op, div_no_nan(grad, y),
-                            multiply(grad, div_no_nan(div_no_nan(negative(x), y), y)))
-
-
-@register_op("FloorDiv")
-class FloorDiv(_IntegerDivision):
-    scalar_operands_ok = True
-    host_memory_ok = True
-    ufunc = "floor_divide"
-    allowed = REAL
-
-
-@register_op("FloorMod")
-class FloorMod(_IntegerDivision):
-    scalar_operands_ok = True
-    host_memory_ok = True
-    ufunc = "remainder"  # Python's %: the result takes the sign of y, as TF1's FloorMod
-    allowed = REAL
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return binary_grads(op, grad, multiply(grad, negative(floordiv(x, y))))
-
-
-NotDifferentiable("FloorDiv")  # TF1 registers a gradient returning None: piecewise constant
-
-
-@register_op("Pow")
-class Pow(BinaryElementwise):
-    scalar_operands_ok = True
-    ufunc = "power"
-    allowed = FLOATS | COMPLEX | {dtypes.int32, dtypes.int64}
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        z = op.outputs[0]
-        gx = multiply(multiply(grad, y), pow(x, subtract(y, 1)))
-        # log(x) only where x > 0: the exponent's gradient there is 0, not NaN (as TF1).
-        mask = greater(x, 0) if not x.dtype.is_complex else not_equal(x, 0)
-        safe_x = select(mask, x, ones_like(x))
-        log_x = select(mask, log(safe_x), zeros_like(x))
-        gy = multiply(multiply(grad, z), log_x)
-        return binary_grads(op, gx, gy)
-
-
-class _MaxMin(BinaryElementwise):
-    allowed = REAL
-    selector = ""
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        # Ties go to x (x >= y for Maximum, x <= y for Minimum), as in TF1.  The mask has the
-        # broadcast output shape, like `grad`.
-        xmask = greater_equal(x, y) if self.selector == "ge" else less_equal(x, y)
-        zeros = zeros_like(grad)
-        return binary_grads(op, select(xmask, grad, zeros), select(xmask, zeros, grad))
-
-
-@register_op("Maximum")
-class Maximum(_MaxMin):
-    scalar_operands_ok = True
-    host_memory_ok = True
-    ufunc = "maximum"
-    selector = "ge"
-
-
-@register_op("Minimum")
-class Minimum(_MaxMin):
-    scalar_operands_ok = True
-    host_memory_ok = True
-    ufunc = "minimum"
-    selector = "le"
-
-
-@register_op("SquaredDifference")
-class SquaredDifference(BinaryElementwise):
-    """`(x - y)^2` elementwise."""
-
-    allowed = REAL | COMPLEX
-
-    def kernel(self, be, op, ctx):
-        xp = be.xp
-        if op.inputs[0].dtype.is_complex:
-            def sqdiff_complex(x, y):
-                d = x - y
-                return d * xp.conj(d)
-            return sqdiff_complex
-
-        def sqdiff(x, y):
-            d = x - y
-            return d * d
-        return sqdiff
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        with op.graph.control_dependencies([grad]):
-            two = convert_to_tensor(2, dtype=grad.dtype)
-        gx = multiply(multiply(grad, two), subtract(x, y))
-        return binary_grads(op, gx, negative(gx))
-
-
-# --- unary ------------------------------------------------------------------------------------
-@register_op("Neg")
-class Neg(UnaryElementwise):
-    host_memory_ok = True
-    ufunc = "negative"
-
-    def gradient(self, op, grad):
-        return [negative(grad)]
-
-
-@register_op("Abs")
-class Abs(UnaryElementwise):
-    host_memory_ok = True
-    ufunc = "absolute"
-    allowed = REAL
-
-    def gradient(self, op, grad):
-        return [multiply(grad, sign(op.inputs[0]))]
-
-
-@register_op("Sign")
-class Sign(UnaryElementwise):
-    ufunc = "sign"
-
-    def gradient(self, op, grad):
-        return [zeros_like(op.inputs[0])]  # TF1: zeros (not None)
-
-
-@register_op("Square")
-class Square(UnaryElementwise):
-    ufunc = "square"
-
-    def gradient(self, op, grad):
-        x = op.inputs[0]
-        with op.graph.control_dependencies([grad]):
-            two = convert_to_tensor(2, dtype=x.dtype)
-        return [multiply(grad, multiply(x, two))]
-
-
-@register_op("Sqrt")
-class Sqrt(UnaryElementwise):
-    ufunc = "sqrt"
-    allowed = _FLOAT_COMPLEX
-
-    def gradient(self, op, grad):
-        y = op.outputs[0]  # d sqrt(x) = 0.5 / sqrt(x)
-        return [realdiv(multiply(grad, 0.5), y)]
-
-
-@register_op("Rsqrt")
-class Rsqrt(UnaryElementwise):
-    allowed = _FLOAT_COMPLEX
-
-    def kernel(self, be, op, ctx):
-        xp = be.xp
-        return lambda x: xp.reciprocal(xp.sqrt(x))
-
-    def gradient(self, op, grad):
-        y = op.outputs[0]  # d x^-1/2 = -0.5 y^3
-        return [multiply(multiply(grad, -0.5), multiply(square(y), y))]
-
-
-@register_op("Exp")
-class Exp(UnaryElementwise):
-    ufunc = "exp"
-    allowed = _FLOAT_COMPLEX
-
-    def gradient(self, op, grad):
-        return [multiply(grad, op.outputs[0])]
-
-
-@register_op("Expm1")
-class Expm1(UnaryElementwise):
-    ufunc = "expm1"
-    allowed = _FLOAT_COMPLEX
-
-    def gradient(self, op, grad):
-        return [multiply(grad, exp(op.inputs[0]))]
-
-
-@register_op("Log")
-class Log(UnaryElementwise):
-    ufunc = "log"
-    allowed = _FLOAT_COMPLEX
-
-    def gradient(self, op, grad):
-        return [multiply(grad, reciprocal(op.inputs[0]))]
-
-
-@register_op("Log1p")
-class Log1p(UnaryElementwise):
-    ufunc = "log1p"
-    allowed = _FLOAT_COMPLEX
-
-    def gradient(self, op, grad):
-        return [multiply(grad, reciprocal(add(op.inputs[0], 1)))]
-
-
-@register_op("Reciprocal")
-class Reciprocal(UnaryElementwise):
-    ufunc = "reciprocal"
-    allowed = _FLOAT_COMPLEX
-
-    def gradient(self, op, grad):
-        y = op.outputs[0]  # d 1/x = -y^2
-        return [negative(multiply(grad, square(y)))]
-
-
-@register_op("Sin")
-class Sin(UnaryElementwise):
-    ufunc = "sin"
-    allowed = _FLOAT_COMPLEX
-
-    def gradient(self, op, grad):
-        return [multiply(grad, cos(op.inputs[0]))]
-
-
-@register_op("Cos")
-class Cos(UnaryElementwise):
-    ufunc = "cos"
-    allowed = _FLOAT_COMPLEX
-
-    def gradient(self, op, grad):
-        return [negative(multiply(grad, sin(op.inputs[0])))]
-
-
-@register_op("Floor")
-class Floor(UnaryElementwise):
-    ufunc = "floor"
-    allowed = FLOATS
-
-
-@register_op("Ceil")
-class Ceil(UnaryElementwise):
-    ufunc = "ceil"
-    allowed = FLOATS
-
-
-@register_op("Round")
-class Round(UnaryElementwise):
-    ufunc = "rint"  # half to even ("banker's rounding"), as TF1
-    allowed = FLOATS | INTEGERS
-
-
-@register_op("IsNan")
-class IsNan(UnaryElementwise):
-    ufunc = "isnan"
-    allowed = FLOATS
+class _EqualityBase(BinaryElementwise):
     out_dtype = dtypes.bool
-
-
-@register_op("IsInf")
-class IsInf(UnaryElementwise):
-    ufunc = "isinf"
-    allowed = FLOATS
-    out_dtype = dtypes.bool
-
-
-@register_op("IsFinite")
-class IsFinite(UnaryElementwise):
-    ufunc = "isfinite"
-    allowed = FLOATS
-    out_dtype = dtypes.bool
-
-
-for _t in ("Floor", "Ceil", "Round", "IsNan", "IsInf", "IsFinite"):
-    NotDifferentiable(_t)
-
-
-# --- comparisons and logic --------------------------------------------------------------------
-class _Comparison(BinaryElementwise):
-    out_dtype = dtypes.bool
-    allowed = REAL
-
-
-@register_op("Less")
-class Less(_Comparison):
-    ufunc = "less"
-
-
-@register_op("LessEqual")
-class LessEqual(_Comparison):
-    ufunc = "less_equal"
-
-
-@register_op("Greater")
-class Greater(_Comparison):
-    ufunc = "greater"
-
-
-@register_op("GreaterEqual")
-class GreaterEqual(_Comparison):
-    ufunc = "greater_equal"
-
-
-class _EqualityBase(_Comparison):
     allowed = NUMERIC | BOOL | {dtypes.string}
 
     def kernel(self, be, op, ctx):
@@ -502,37 +77,279 @@ class _EqualityBase(_Comparison):
         return f
 
 
-@register_op("Equal")
-class Equal(_EqualityBase):
-    ufunc = "equal"
+# Shared by the binary arithmetic rows: a 0-d host operand stays a NumPy scalar, and int
+# shape arithmetic may run in host memory.
+_SHAPE_ARITH = dict(scalar_operands_ok=True, host_memory_ok=True)
 
 
-@register_op("NotEqual")
-class NotEqual(_EqualityBase):
-    ufunc = "not_equal"
+# --- arithmetic -------------------------------------------------------------------------------
+def _add_grad(op, grad):
+    return binary_grads(op, grad, grad)
 
 
-@register_op("LogicalAnd")
-class LogicalAnd(BinaryElementwise):
-    ufunc = "logical_and"
-    allowed = BOOL
+add = binary_op("Add", "add", ufunc="add", **_SHAPE_ARITH,
+                allowed=NUMERIC | {dtypes.string},  # string Add concatenates, as in TF1
+                grad=_add_grad, doc="""Elementwise `x + y` with broadcasting (`tf.add`, op "Add").
+
+    Args:
+      x, y: Tensors of the same dtype, or a tensor and a Python value (converted to the
+        tensor's dtype).
+      name: Op name (default "Add").
+
+    Raises:
+      TypeError: If the dtypes differ.
+      ValueError: If the shapes cannot broadcast (both shapes are named).
+    """)
+binary_op("AddV2", None, ufunc="add", **_SHAPE_ARITH, allowed=NUMERIC | {dtypes.string},
+          grad=_add_grad, doc='Elementwise `x + y` (op "AddV2"; TF1 graphs use both).')
+subtract = binary_op("Sub", "subtract", ufunc="subtract", **_SHAPE_ARITH,
+                     grad=lambda op, grad: binary_grads(op, grad, negative(grad)),
+                     doc='Elementwise `x - y` (`tf.subtract`, op "Sub"); see `add`.')
+multiply = binary_op("Mul", "multiply", ufunc="multiply", **_SHAPE_ARITH,
+                     grad=lambda op, grad: binary_grads(op, multiply(grad, op.inputs[1]),
+                                                        multiply(op.inputs[0], grad)),
+                     doc='Elementwise `x * y` (`tf.multiply`, op "Mul"); see `add`.')
 
 
-@register_op("LogicalOr")
-class LogicalOr(BinaryElementwise):
-    ufunc = "logical_or"
-    allowed = BOOL
+def _realdiv_grad(op, grad):
+    x, y = op.inputs
+    return binary_grads(op, realdiv(grad, y), multiply(grad, realdiv(realdiv(negative(x), y), y)))
 
 
-@register_op("LogicalNot")
-class LogicalNot(UnaryElementwise):
-    ufunc = "logical_not"
-    allowed = BOOL
+realdiv = binary_op("RealDiv", "realdiv", ufunc="true_divide", **_SHAPE_ARITH,
+                    allowed=_FLOAT_COMPLEX, grad=_realdiv_grad,
+                    doc='Elementwise floating-point `x / y` (`tf.realdiv`, op "RealDiv").')
 
 
-for _t in ("Less", "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual", "LogicalAnd",
-           "LogicalOr", "LogicalNot"):
-    NotDifferentiable(_t)
+def _div_no_nan_kernel(be, op):
+    xp = be.xp
+
+    def div_no_nan(x, y):
+        zero = y == 0
+        safe_y = xp.where(zero, xp.ones((), y.dtype), y)
+        return xp.where(zero, xp.zeros((), x.dtype), x / safe_y)
+    return div_no_nan
+
+
+def _div_no_nan_grad(op, grad):
+    x, y = op.inputs
+    return binary_grads(op, div_no_nan(grad, y),
+                        multiply(grad, div_no_nan(div_no_nan(negative(x), y), y)))
+
+
+binary_op("DivNoNan", None, allowed=FLOATS, kernel=_div_no_nan_kernel, grad=_div_no_nan_grad,
+          doc="`x / y`, or 0 where `y` is 0.")
+
+
+def div_no_nan(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
+    """`x / y`, 0 where `y` is 0 (`tf.div_no_nan`, op "DivNoNan")."""
+    graph = graph_of([x, y])
+    with graph.as_default(), name_scope(name, "div_no_nan", [x, y]) as scope:
+        x, y = _convert_pair(x, y)
+        return graph.create_op("DivNoNan", [x, y], name=scope).outputs[0]
+
+
+# TF1 registers a FloorDiv gradient returning None (piecewise constant): not differentiable.
+binary_op("FloorDiv", None, base=_IntegerDivision, ufunc="floor_divide", **_SHAPE_ARITH,
+          allowed=REAL, grad=None, doc="`x // y` rounding toward -inf.")
+
+
+def floordiv(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
+    """`x // y` rounding toward -inf (`tf.floordiv`; the `//` operator). Op "FloorDiv",
+    named "floordiv".
+
+    Raises (at run time):
+      tf.errors.InvalidArgumentError: On integer division by zero.
+    """
+    graph = graph_of([x, y])
+    with graph.as_default(), name_scope(name, "floordiv", [x, y]) as scope:
+        x, y = _convert_pair(x, y)
+        return graph.create_op("FloorDiv", [x, y], name=scope).outputs[0]
+
+
+floormod = binary_op(
+    "FloorMod", "floormod", base=_IntegerDivision, **_SHAPE_ARITH, allowed=REAL,
+    ufunc="remainder",  # Python's %: the result takes the sign of y, as TF1's FloorMod
+    grad=lambda op, grad: binary_grads(
+        op, grad, multiply(grad, negative(floordiv(op.inputs[0], op.inputs[1])))),
+    doc='`x % y` with the sign of `y` (`tf.floormod`, `tf.mod`; the `%` operator), op "FloorMod".')
+mod = floormod
+
+
+def _pow_grad(op, grad):
+    x, y = op.inputs
+    z = op.outputs[0]
+    gx = multiply(multiply(grad, y), pow(x, subtract(y, 1)))
+    # log(x) only where x > 0: the exponent's gradient there is 0, not NaN (as TF1).
+    mask = greater(x, 0) if not x.dtype.is_complex else not_equal(x, 0)
+    safe_x = select(mask, x, ones_like(x))
+    log_x = select(mask, log(safe_x), zeros_like(x))
+    gy = multiply(multiply(grad, z), log_x)
+    return binary_grads(op, gx, gy)
+
+
+pow = binary_op("Pow", "pow", ufunc="power", scalar_operands_ok=True,  # noqa: A001 (TF1 name)
+                allowed=FLOATS | COMPLEX | {dtypes.int32, dtypes.int64}, grad=_pow_grad,
+                doc='Elementwise `x ** y` (`tf.pow`, op "Pow").')
+
+
+def _max_min_grad(x_wins: Callable) -> Callable:
+    def grad_fn(op, grad):
+        x, y = op.inputs
+        # Ties go to x (x >= y for Maximum, x <= y for Minimum), as in TF1.  The mask has the
+        # broadcast output shape, like `grad`.
+        xmask = x_wins(x, y)
+        zeros = zeros_like(grad)
+        return binary_grads(op, select(xmask, grad, zeros), select(xmask, zeros, grad))
+    return grad_fn
+
+
+maximum = binary_op("Maximum", "maximum", ufunc="maximum", **_SHAPE_ARITH, allowed=REAL,
+                    grad=_max_min_grad(lambda x, y: greater_equal(x, y)),
+                    doc='Elementwise max with broadcasting (`tf.maximum`, op "Maximum").')
+minimum = binary_op("Minimum", "minimum", ufunc="minimum", **_SHAPE_ARITH, allowed=REAL,
+                    grad=_max_min_grad(lambda x, y: less_equal(x, y)),
+                    doc='Elementwise min with broadcasting (`tf.minimum`, op "Minimum").')
+
+
+def _sqdiff_kernel(be, op):
+    xp = be.xp
+    if op.inputs[0].dtype.is_complex:
+        def sqdiff_complex(x, y):
+            d = x - y
+            return d * xp.conj(d)
+        return sqdiff_complex
+
+    def sqdiff(x, y):
+        d = x - y
+        return d * d
+    return sqdiff
+
+
+def _sqdiff_grad(op, grad):
+    x, y = op.inputs
+    with op.graph.control_dependencies([grad]):
+        two = convert_to_tensor(2, dtype=grad.dtype)
+    gx = multiply(multiply(grad, two), subtract(x, y))
+    return binary_grads(op, gx, negative(gx))
+
+
+squared_difference = binary_op(
+    "SquaredDifference", "squared_difference", allowed=REAL | COMPLEX, kernel=_sqdiff_kernel,
+    grad=_sqdiff_grad,
+    doc='Elementwise `(x - y)^2` (`tf.squared_difference`, op "SquaredDifference").')
+
+
+# --- unary ------------------------------------------------------------------------------------
+negative = unary_op("Neg", "negative", ufunc="negative", host_memory_ok=True,
+                    grad=lambda op, grad: [negative(grad)],
+                    doc='Elementwise `-x` (`tf.negative`, op "Neg").')
+abs = unary_op("Abs", "abs", ufunc="absolute", host_memory_ok=True,  # noqa: A001 (TF1 name)
+               allowed=REAL, grad=lambda op, grad: [multiply(grad, sign(op.inputs[0]))],
+               doc='Elementwise `|x|` (`tf.abs`, op "Abs").')
+sign = unary_op("Sign", "sign", ufunc="sign",
+                grad=lambda op, grad: [zeros_like(op.inputs[0])],  # TF1: zeros (not None)
+                doc='Elementwise -1, 0 or 1 (`tf.sign`, op "Sign"); its gradient is zero.')
+
+
+def _square_grad(op, grad):
+    x = op.inputs[0]
+    with op.graph.control_dependencies([grad]):
+        two = convert_to_tensor(2, dtype=x.dtype)
+    return [multiply(grad, multiply(x, two))]
+
+
+square = unary_op("Square", "square", ufunc="square", grad=_square_grad,
+                  doc='Elementwise `x * x` (`tf.square`, op "Square").')
+sqrt = unary_op("Sqrt", "sqrt", ufunc="sqrt", allowed=_FLOAT_COMPLEX,
+                # d sqrt(x) = 0.5 / sqrt(x)
+                grad=lambda op, grad: [realdiv(multiply(grad, 0.5), op.outputs[0])],
+                doc='Elementwise square root of a float tensor (`tf.sqrt`, op "Sqrt").')
+
+
+def _rsqrt_kernel(be, op):
+    xp = be.xp
+    return lambda x: xp.reciprocal(xp.sqrt(x))
+
+
+def _rsqrt_grad(op, grad):
+    y = op.outputs[0]  # d x^-1/2 = -0.5 y^3
+    return [multiply(multiply(grad, -0.5), multiply(square(y), y))]
+
+
+rsqrt = unary_op("Rsqrt", "rsqrt", allowed=_FLOAT_COMPLEX, kernel=_rsqrt_kernel,
+                 grad=_rsqrt_grad, doc='Elementwise `1 / sqrt(x)` (`tf.rsqrt`, op "Rsqrt").')
+exp = unary_op("Exp", "exp", ufunc="exp", allowed=_FLOAT_COMPLEX,
+               grad=lambda op, grad: [multiply(grad, op.outputs[0])],
+               doc='Elementwise `e^x` (`tf.exp`, op "Exp").')
+expm1 = unary_op("Expm1", "expm1", ufunc="expm1", allowed=_FLOAT_COMPLEX,
+                 grad=lambda op, grad: [multiply(grad, exp(op.inputs[0]))],
+                 doc='Elementwise `e^x - 1`, accurate near 0 (`tf.expm1`, op "Expm1").')
+log = unary_op("Log", "log", ufunc="log", allowed=_FLOAT_COMPLEX,
+               grad=lambda op, grad: [multiply(grad, reciprocal(op.inputs[0]))],
+               doc='Elementwise natural logarithm (`tf.log`, op "Log").')
+log1p = unary_op("Log1p", "log1p", ufunc="log1p", allowed=_FLOAT_COMPLEX,
+                 grad=lambda op, grad: [multiply(grad, reciprocal(add(op.inputs[0], 1)))],
+                 doc='Elementwise `log(1 + x)`, accurate near 0 (`tf.log1p`, op "Log1p").')
+reciprocal = unary_op("Reciprocal", "reciprocal", ufunc="reciprocal", allowed=_FLOAT_COMPLEX,
+                      # d 1/x = -y^2
+                      grad=lambda op, grad: [negative(multiply(grad, square(op.outputs[0])))],
+                      doc='Elementwise `1 / x` (`tf.reciprocal`, op "Reciprocal").')
+sin = unary_op("Sin", "sin", ufunc="sin", allowed=_FLOAT_COMPLEX,
+               grad=lambda op, grad: [multiply(grad, cos(op.inputs[0]))],
+               doc='Elementwise sine (`tf.sin`, op "Sin").')
+cos = unary_op("Cos", "cos", ufunc="cos", allowed=_FLOAT_COMPLEX,
+               grad=lambda op, grad: [negative(multiply(grad, sin(op.inputs[0])))],
+               doc='Elementwise cosine (`tf.cos`, op "Cos").')
+floor = unary_op("Floor", "floor", ufunc="floor", allowed=FLOATS, grad=None,
+                 doc='Elementwise floor (`tf.floor`, op "Floor"); not differentiable.')
+ceil = unary_op("Ceil", "ceil", ufunc="ceil", allowed=FLOATS, grad=None,
+                doc='Elementwise ceiling (`tf.ceil`, op "Ceil"); not differentiable.')
+unary_op("Round", None, ufunc="rint",  # half to even ("banker's rounding"), as TF1
+         allowed=FLOATS | INTEGERS, grad=None, doc="Rounds half to even.")
+
+
+def round(x: Any, name: Optional[str] = None) -> Tensor:  # noqa: A001  (TF1 name)
+    """Rounds half to even (`tf.round`, op "Round"); integer tensors are returned as they are."""
+    x = convert_to_tensor(x, name="x")
+    if x.dtype.is_integer:
+        return x
+    return _unary("Round", x, name)
+
+
+is_nan = unary_op("IsNan", "is_nan", ufunc="isnan", allowed=FLOATS, out_dtype=dtypes.bool,
+                  grad=None, doc='Elementwise `x != x` (`tf.is_nan`, op "IsNan").')
+is_inf = unary_op("IsInf", "is_inf", ufunc="isinf", allowed=FLOATS, out_dtype=dtypes.bool,
+                  grad=None, doc='Elementwise `x == +-inf` (`tf.is_inf`, op "IsInf").')
+is_finite = unary_op("IsFinite", "is_finite", ufunc="isfinite", allowed=FLOATS,
+                     out_dtype=dtypes.bool, grad=None,
+                     doc='Elementwise "neither inf nor NaN" (`tf.is_finite`, op "IsFinite").')
+
+
+# --- comparisons and logic (not differentiable) -----------------------------------------------
+# Comparisons and logic of host metadata (a loop counter against its limit) stay in host
+# memory: a loop's predicate is then tested without a device round trip.
+_COMPARISON = dict(out_dtype=dtypes.bool, allowed=REAL, grad=None, host_memory_ok=True)
+less = binary_op("Less", "less", ufunc="less", **_COMPARISON,
+                 doc='Elementwise `x < y` as bool (`tf.less`, op "Less").')
+less_equal = binary_op("LessEqual", "less_equal", ufunc="less_equal", **_COMPARISON,
+                       doc='Elementwise `x <= y` as bool (`tf.less_equal`, op "LessEqual").')
+greater = binary_op("Greater", "greater", ufunc="greater", **_COMPARISON,
+                    doc='Elementwise `x > y` as bool (`tf.greater`, op "Greater").')
+greater_equal = binary_op(
+    "GreaterEqual", "greater_equal", ufunc="greater_equal", **_COMPARISON,
+    doc='Elementwise `x >= y` as bool (`tf.greater_equal`, op "GreaterEqual").')
+equal = binary_op("Equal", "equal", base=_EqualityBase, ufunc="equal", grad=None,
+                  doc='Elementwise `x == y` as bool (`tf.equal`, op "Equal").')
+not_equal = binary_op("NotEqual", "not_equal", base=_EqualityBase, ufunc="not_equal", grad=None,
+                      doc='Elementwise `x != y` as bool (`tf.not_equal`, op "NotEqual").')
+logical_and = binary_op("LogicalAnd", "logical_and", ufunc="logical_and", allowed=BOOL, grad=None,
+                        host_memory_ok=True,
+                        doc='Elementwise and of bool tensors (`tf.logical_and`, op "LogicalAnd").')
+logical_or = binary_op("LogicalOr", "logical_or", ufunc="logical_or", allowed=BOOL, grad=None,
+                       doc='Elementwise or of bool tensors (`tf.logical_or`, op "LogicalOr").')
+logical_not = unary_op("LogicalNot", "logical_not", ufunc="logical_not", allowed=BOOL, grad=None,
+                       doc='Elementwise not of a bool tensor (`tf.logical_not`, op "LogicalNot").')
 
 
 # --- select / where ---------------------------------------------------------------------------
@@ -722,7 +539,7 @@ class Reduction(OpDef):
             return lambda x, axes: f(x, ax, keep)
 
         def reduce_dynamic(x, axes):
-            return f(x, _normalized_axes(_on_host(be, axes), x.ndim), keep)
+            return f(x, _normalized_axes(host_array(be, axes), x.ndim), keep)
         return reduce_dynamic
 
 
@@ -752,143 +569,16 @@ def _sum_grad(op, grad):
     return broadcast_to(g, shape(x))
 
 
-@register_op("Sum")
-class Sum(Reduction):
-    host_memory_ok = True
-
-    def reducer(self, be, op):
-        xp, dt = be.xp, op.inputs[0].dtype.np_dtype
-        # dtype=: NumPy would widen int32 sums to int64
-        return lambda x, axis, keepdims: xp.sum(x, axis=axis, keepdims=keepdims, dtype=dt)
-
-    def gradient(self, op, grad):
-        return [_sum_grad(op, grad), None]
+def _sum_reducer(self, be, op):
+    xp, dt = be.xp, op.inputs[0].dtype.np_dtype
+    # dtype=: NumPy would widen int32 sums to int64
+    return lambda x, axis, keepdims: xp.sum(x, axis=axis, keepdims=keepdims, dtype=dt)
 
 
-@register_op("Mean")
-class Mean(Reduction):
-    def reducer(self, be, op):
-        xp = be.xp
-        if not op.inputs[0].dtype.is_integer:
-            return lambda x, axis, keepdims: xp.mean(x, axis=axis, keepdims=keepdims)
-
-        def int_mean(x, axis, keepdims):
-            # TF1 divides the integer sum by the count in integer arithmetic (truncating)
-            s = xp.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
-            n = 1
-            for a in axis:
-                n *= x.shape[a]
-            return (xp.sign(s) * (xp.abs(s) // max(n, 1))).astype(x.dtype)
-        return int_mean
-
-    def gradient(self, op, grad):
-        sum_grad = _sum_grad(op, grad)
-        n_in = op.inputs[0].shape.num_elements()
-        n_out = op.outputs[0].shape.num_elements()
-        if n_in is not None and n_out is not None:
-            factor = convert_to_tensor(n_in // max(n_out, 1), dtype=sum_grad.dtype)
-        else:
-            factor = floordiv(reduce_prod(shape(op.inputs[0])),
-                              maximum(reduce_prod(shape(op.outputs[0])), 1))
-            factor = cast(factor, sum_grad.dtype)
-        return [truediv(sum_grad, factor), None]
-
-
-@register_op("Prod")
-class Prod(Reduction):
-    host_memory_ok = True
-
-    def reducer(self, be, op):
-        xp, dt = be.xp, op.inputs[0].dtype.np_dtype
-        return lambda x, axis, keepdims: xp.prod(x, axis=axis, keepdims=keepdims, dtype=dt)
-
-    def gradient(self, op, grad):
-        # d prod / d x_i = prod / x_i: exact for non-zero inputs (TF1 also handles zeros).
-        kept = _kept_shape(op)
-        g = _reshape_to(grad, kept)
-        y = _reshape_to(op.outputs[0], kept)
-        return [realdiv(multiply(g, y), op.inputs[0]), None]
-
-
-class _MinOrMax(Reduction):
-    allowed = REAL
-
-    def gradient(self, op, grad):
-        x, axes = op.inputs
-        kept = _kept_shape(op)
-        y = _reshape_to(op.outputs[0], kept)
-        g = _reshape_to(grad, kept)
-        # Ties share the gradient equally, as in TF1.
-        indicators = cast(equal(y, x), grad.dtype)
-        num_selected = reduce_sum(indicators, axes, keepdims=True)
-        return [multiply(truediv(indicators, num_selected), g), None]
-
-
-@register_op("Max")
-class Max(_MinOrMax):
-    host_memory_ok = True
-    np_name = "max"
-
-
-@register_op("Min")
-class Min(_MinOrMax):
-    host_memory_ok = True
-    np_name = "min"
-
-
-@register_op("Any")
-class Any_(Reduction):
-    np_name = "any"
-    allowed = BOOL
-
-
-@register_op("All")
-class All_(Reduction):
-    np_name = "all"
-    allowed = BOOL
-
-
-NotDifferentiable("Any")
-NotDifferentiable("All")
-
-
-def reduced_shape(input_shape: Tensor, axes: Tensor) -> Tensor:
-    """The shape `input_shape` has after a keep-dims reduction over `axes` (run-time)."""
-    return _make("ReducedShape", [input_shape, axes], "ReducedShape")
-
-
-@register_op("ReducedShape")
-class ReducedShape(OpDef):
-    """Sets the reduced axes of a shape vector to 1 (shapes and axes in host memory)."""
-
-    host_inputs = (0, 1)
-    host_outputs = (0,)
-
-    def infer(self, s, axes):
-        return spec(s.dtype, s.shape)
-
-    def compute(self, be, s, axes):
-        out = np.array(_on_host(be, s), copy=True)
-        n = out.shape[0]
-        for a in np.asarray(_on_host(be, axes)).reshape(-1).tolist():
-            out[a % n] = 1
-        return out
-
-
-NotDifferentiable("ReducedShape")
-
-
-def _make(op_type: str, inputs: list, name: str, attrs: Optional[dict] = None) -> Tensor:
-    graph = graph_of(inputs)
-    with graph.as_default():
-        inputs = [convert_to_tensor(t) for t in inputs]
-        return graph.create_op(op_type, inputs, attrs, name=name).outputs[0]
-
-
-def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: Optional[bool] = None,
-               name: Optional[str] = None, reduction_indices: Any = None,
-               keep_dims: Optional[bool] = None) -> Tensor:
-    """Sum over `axis` (all axes when None) (`tf.reduce_sum`).
+reduce_sum = reduction_op(
+    "Sum", "reduce_sum", base=Reduction, host_memory_ok=True, reducer=_sum_reducer,
+    grad=lambda op, grad: [_sum_grad(op, grad), None],
+    doc="""Sum over `axis` (all axes when None) (`tf.reduce_sum`).
 
     Args:
       input_tensor: The tensor to reduce (numeric).
@@ -903,53 +593,115 @@ def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: Optional[bool] = N
 
     Raises:
       ValueError: If an axis is out of range, or both spellings of an argument are given.
-    """
-    return _reduce("Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+    """)
 
 
-def reduce_mean(input_tensor: Any, axis: Any = None, keepdims: Optional[bool] = None,
-                name: Optional[str] = None, reduction_indices: Any = None,
-                keep_dims: Optional[bool] = None) -> Tensor:
-    """Mean over `axis` (`tf.reduce_mean`); integer inputs give a truncated integer mean.
+def _mean_reducer(self, be, op):
+    xp = be.xp
+    if not op.inputs[0].dtype.is_integer:
+        return lambda x, axis, keepdims: xp.mean(x, axis=axis, keepdims=keepdims)
+
+    def int_mean(x, axis, keepdims):
+        # TF1 divides the integer sum by the count in integer arithmetic (truncating)
+        s = xp.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+        n = 1
+        for a in axis:
+            n *= x.shape[a]
+        return (xp.sign(s) * (xp.abs(s) // max(n, 1))).astype(x.dtype)
+    return int_mean
+
+
+def _mean_grad(op, grad):
+    sum_grad = _sum_grad(op, grad)
+    n_in = op.inputs[0].shape.num_elements()
+    n_out = op.outputs[0].shape.num_elements()
+    if n_in is not None and n_out is not None:
+        factor = convert_to_tensor(n_in // max(n_out, 1), dtype=sum_grad.dtype)
+    else:
+        factor = floordiv(reduce_prod(shape(op.inputs[0])),
+                          maximum(reduce_prod(shape(op.outputs[0])), 1))
+        factor = cast(factor, sum_grad.dtype)
+    return [truediv(sum_grad, factor), None]
+
+
+reduce_mean = reduction_op(
+    "Mean", "reduce_mean", base=Reduction, reducer=_mean_reducer, grad=_mean_grad,
+    doc="""Mean over `axis` (`tf.reduce_mean`); integer inputs give a truncated integer mean.
 
     Args: as `reduce_sum` (default name "Mean").
-    """
-    return _reduce("Mean", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+    """)
 
 
-def reduce_max(input_tensor: Any, axis: Any = None, keepdims: Optional[bool] = None,
-               name: Optional[str] = None, reduction_indices: Any = None,
-               keep_dims: Optional[bool] = None) -> Tensor:
-    """Maximum over `axis` (`tf.reduce_max`). Args: as `reduce_sum` (default name "Max")."""
-    return _reduce("Max", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+def _prod_reducer(self, be, op):
+    xp, dt = be.xp, op.inputs[0].dtype.np_dtype
+    return lambda x, axis, keepdims: xp.prod(x, axis=axis, keepdims=keepdims, dtype=dt)
 
 
-def reduce_min(input_tensor: Any, axis: Any = None, keepdims: Optional[bool] = None,
-               name: Optional[str] = None, reduction_indices: Any = None,
-               keep_dims: Optional[bool] = None) -> Tensor:
-    """Minimum over `axis` (`tf.reduce_min`). Args: as `reduce_sum` (default name "Min")."""
-    return _reduce("Min", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+def _prod_grad(op, grad):
+    # d prod / d x_i = prod / x_i: exact for non-zero inputs (TF1 also handles zeros).
+    kept = _kept_shape(op)
+    g = _reshape_to(grad, kept)
+    y = _reshape_to(op.outputs[0], kept)
+    return [realdiv(multiply(g, y), op.inputs[0]), None]
 
 
-def reduce_prod(input_tensor: Any, axis: Any = None, keepdims: Optional[bool] = None,
-                name: Optional[str] = None, reduction_indices: Any = None,
-                keep_dims: Optional[bool] = None) -> Tensor:
-    """Product over `axis` (`tf.reduce_prod`). Args: as `reduce_sum` (default name "Prod")."""
-    return _reduce("Prod", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+reduce_prod = reduction_op(
+    "Prod", "reduce_prod", base=Reduction, host_memory_ok=True, reducer=_prod_reducer,
+    grad=_prod_grad,
+    doc='Product over `axis` (`tf.reduce_prod`). Args: as `reduce_sum` (default name "Prod").')
 
 
-def reduce_any(input_tensor: Any, axis: Any = None, keepdims: Optional[bool] = None,
-               name: Optional[str] = None, reduction_indices: Any = None,
-               keep_dims: Optional[bool] = None) -> Tensor:
-    """Logical or over `axis` of a bool tensor (`tf.reduce_any`, default name "Any")."""
-    return _reduce("Any", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+def _min_or_max_grad(op, grad):
+    x, axes = op.inputs
+    kept = _kept_shape(op)
+    y = _reshape_to(op.outputs[0], kept)
+    g = _reshape_to(grad, kept)
+    # Ties share the gradient equally, as in TF1.
+    indicators = cast(equal(y, x), grad.dtype)
+    num_selected = reduce_sum(indicators, axes, keepdims=True)
+    return [multiply(truediv(indicators, num_selected), g), None]
 
 
-def reduce_all(input_tensor: Any, axis: Any = None, keepdims: Optional[bool] = None,
-               name: Optional[str] = None, reduction_indices: Any = None,
-               keep_dims: Optional[bool] = None) -> Tensor:
-    """Logical and over `axis` of a bool tensor (`tf.reduce_all`, default name "All")."""
-    return _reduce("All", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+reduce_max = reduction_op(
+    "Max", "reduce_max", base=Reduction, np_name="max", allowed=REAL, host_memory_ok=True,
+    grad=_min_or_max_grad,
+    doc='Maximum over `axis` (`tf.reduce_max`). Args: as `reduce_sum` (default name "Max").')
+reduce_min = reduction_op(
+    "Min", "reduce_min", base=Reduction, np_name="min", allowed=REAL, host_memory_ok=True,
+    grad=_min_or_max_grad,
+    doc='Minimum over `axis` (`tf.reduce_min`). Args: as `reduce_sum` (default name "Min").')
+reduce_any = reduction_op(
+    "Any", "reduce_any", base=Reduction, np_name="any", allowed=BOOL, grad=None,
+    doc='Logical or over `axis` of a bool tensor (`tf.reduce_any`, default name "Any").')
+reduce_all = reduction_op(
+    "All", "reduce_all", base=Reduction, np_name="all", allowed=BOOL, grad=None,
+    doc='Logical and over `axis` of a bool tensor (`tf.reduce_all`, default name "All").')
+
+
+def reduced_shape(input_shape: Tensor, axes: Tensor) -> Tensor:
+    """The shape `input_shape` has after a keep-dims reduction over `axes` (run-time)."""
+    return make_tensor("ReducedShape", [input_shape, axes], name="ReducedShape")
+
+
+@register_op("ReducedShape")
+class ReducedShape(OpDef):
+    """Sets the reduced axes of a shape vector to 1 (shapes and axes in host memory)."""
+
+    host_inputs = (0, 1)
+    host_outputs = (0,)
+
+    def infer(self, s, axes):
+        return spec(s.dtype, s.shape)
+
+    def compute(self, be, s, axes):
+        out = np.array(host_array(be, s), copy=True)
+        n = out.shape[0]
+        for a in np.asarray(host_array(be, axes)).reshape(-1).tolist():
+            out[a % n] = 1
+        return out
+
+
+NotDifferentiable("ReducedShape")
 
 
 def reduce_logsumexp(input_tensor: Any, axis: Any = None, keepdims: Optional[bool] = None,
@@ -1029,7 +781,7 @@ class _ArgReduction(OpDef):
         if static is not None:
             a = int(static)
             return lambda x, d: f(x, axis=a).astype(out)
-        return lambda x, d: f(x, axis=int(_on_host(be, d))).astype(out)
+        return lambda x, d: f(x, axis=int(host_array(be, d))).astype(out)
 
 
 @register_op("ArgMax")
@@ -1111,7 +863,7 @@ class Cumsum(OpDef):
         static = constant_value(op.inputs[1])
 
         def cumsum_kernel(x, axis):
-            a = int(static if static is not None else _on_host(be, axis))
+            a = int(static if static is not None else host_array(be, axis))
             m = xp.moveaxis(x, a, 0)
             if reverse:
                 m = m[::-1]
@@ -1454,32 +1206,7 @@ def tensordot(a: Any, b: Any, axes: Any, name: Optional[str] = None) -> Tensor:
         return out
 
 
-# --- public builders: arithmetic --------------------------------------------------------------
-def add(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `x + y` with broadcasting (`tf.add`, op "Add").
-
-    Args:
-      x, y: Tensors of the same dtype, or a tensor and a Python value (converted to the
-        tensor's dtype).
-      name: Op name (default "Add").
-
-    Raises:
-      TypeError: If the dtypes differ.
-      ValueError: If the shapes cannot broadcast (both shapes are named).
-    """
-    return _binary("Add", x, y, name)
-
-
-def subtract(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `x - y` (`tf.subtract`, op "Sub"); see `add`."""
-    return _binary("Sub", x, y, name)
-
-
-def multiply(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `x * y` (`tf.multiply`, op "Mul"); see `add`."""
-    return _binary("Mul", x, y, name)
-
-
+# --- composite builders: several ops, or the op type depends on the dtype ---------------------
 def scalar_mul(scalar: Any, x: Any, name: Optional[str] = None) -> Tensor:
     """`scalar * x` for a scalar (`tf.scalar_mul`).
 
@@ -1492,19 +1219,6 @@ def scalar_mul(scalar: Any, x: Any, name: Optional[str] = None) -> Tensor:
     if s.shape.ndims != 0:
         raise ValueError(f"Only scalar multiply works, got shape {_sh(s.shape)}")
     return multiply(s, x, name=name)
-
-
-def realdiv(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise floating-point `x / y` (`tf.realdiv`, op "RealDiv")."""
-    return _binary("RealDiv", x, y, name)
-
-
-def div_no_nan(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """`x / y`, 0 where `y` is 0 (`tf.div_no_nan`, op "DivNoNan")."""
-    graph = graph_of([x, y])
-    with graph.as_default(), name_scope(name, "div_no_nan", [x, y]) as scope:
-        x, y = _convert_pair(x, y)
-        return graph.create_op("DivNoNan", [x, y], name=scope).outputs[0]
 
 
 _TRUEDIV_TABLE = {
@@ -1549,7 +1263,9 @@ def divide(x: Any, y: Any, name: Optional[str] = None) -> Any:
 
     As in TF1, two non-tensor operands are divided by Python itself.
     """
-    if not _is_tensor_like(x) and not _is_tensor_like(y) and name is None:
+    # Any graph element (even an Operation) takes the tensor path, which names it in its error.
+    if not hasattr(x, "_as_graph_element") and not hasattr(y, "_as_graph_element") and \
+            name is None:
         return x / y
     return truediv(x, y, name=name)
 
@@ -1568,146 +1284,6 @@ def div(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
         return graph.create_op(op_type, [x, y], name=scope).outputs[0]
 
 
-def floordiv(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """`x // y` rounding toward -inf (`tf.floordiv`; the `//` operator). Op "FloorDiv",
-    named "floordiv".
-
-    Raises (at run time):
-      tf.errors.InvalidArgumentError: On integer division by zero.
-    """
-    graph = graph_of([x, y])
-    with graph.as_default(), name_scope(name, "floordiv", [x, y]) as scope:
-        x, y = _convert_pair(x, y)
-        return graph.create_op("FloorDiv", [x, y], name=scope).outputs[0]
-
-
-def floormod(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """`x % y` with the sign of `y` (`tf.floormod`, `tf.mod`; the `%` operator), op "FloorMod"."""
-    return _binary("FloorMod", x, y, name)
-
-
-mod = floormod
-
-
-def pow(x: Any, y: Any, name: Optional[str] = None) -> Tensor:  # noqa: A001  (TF1 name)
-    """Elementwise `x ** y` (`tf.pow`, op "Pow")."""
-    return _binary("Pow", x, y, name)
-
-
-def maximum(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise max with broadcasting (`tf.maximum`, op "Maximum")."""
-    return _binary("Maximum", x, y, name)
-
-
-def minimum(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise min with broadcasting (`tf.minimum`, op "Minimum")."""
-    return _binary("Minimum", x, y, name)
-
-
-def squared_difference(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `(x - y)^2` (`tf.squared_difference`, op "SquaredDifference")."""
-    return _binary("SquaredDifference", x, y, name)
-
-
-# --- public builders: unary -------------------------------------------------------------------
-def negative(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `-x` (`tf.negative`, op "Neg")."""
-    return _unary("Neg", x, name)
-
-
-def abs(x: Any, name: Optional[str] = None) -> Tensor:  # noqa: A001  (TF1 name)
-    """Elementwise `|x|` (`tf.abs`, op "Abs")."""
-    return _unary("Abs", x, name)
-
-
-def sign(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise -1, 0 or 1 (`tf.sign`, op "Sign"); its gradient is zero."""
-    return _unary("Sign", x, name)
-
-
-def square(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `x * x` (`tf.square`, op "Square")."""
-    return _unary("Square", x, name)
-
-
-def sqrt(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise square root of a float tensor (`tf.sqrt`, op "Sqrt")."""
-    return _unary("Sqrt", x, name)
-
-
-def rsqrt(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `1 / sqrt(x)` (`tf.rsqrt`, op "Rsqrt")."""
-    return _unary("Rsqrt", x, name)
-
-
-def exp(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `e^x` (`tf.exp`, op "Exp")."""
-    return _unary("Exp", x, name)
-
-
-def expm1(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `e^x - 1`, accurate near 0 (`tf.expm1`, op "Expm1")."""
-    return _unary("Expm1", x, name)
-
-
-def log(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise natural logarithm (`tf.log`, op "Log")."""
-    return _unary("Log", x, name)
-
-
-def log1p(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `log(1 + x)`, accurate near 0 (`tf.log1p`, op "Log1p")."""
-    return _unary("Log1p", x, name)
-
-
-def reciprocal(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `1 / x` (`tf.reciprocal`, op "Reciprocal")."""
-    return _unary("Reciprocal", x, name)
-
-
-def sin(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise sine (`tf.sin`, op "Sin")."""
-    return _unary("Sin", x, name)
-
-
-def cos(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise cosine (`tf.cos`, op "Cos")."""
-    return _unary("Cos", x, name)
-
-
-def floor(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise floor (`tf.floor`, op "Floor"); not differentiable."""
-    return _unary("Floor", x, name)
-
-
-def ceil(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise ceiling (`tf.ceil`, op "Ceil"); not differentiable."""
-    return _unary("Ceil", x, name)
-
-
-def round(x: Any, name: Optional[str] = None) -> Tensor:  # noqa: A001  (TF1 name)
-    """Rounds half to even (`tf.round`, op "Round"); integer tensors are returned as they are."""
-    x = convert_to_tensor(x, name="x")
-    if x.dtype.is_integer:
-        return x
-    return _unary("Round", x, name)
-
-
-def is_nan(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `x != x` (`tf.is_nan`, op "IsNan")."""
-    return _unary("IsNan", x, name)
-
-
-def is_inf(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `x == +-inf` (`tf.is_inf`, op "IsInf")."""
-    return _unary("IsInf", x, name)
-
-
-def is_finite(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise "neither inf nor NaN" (`tf.is_finite`, op "IsFinite")."""
-    return _unary("IsFinite", x, name)
-
-
 def log_sigmoid(x: Any, name: Optional[str] = None) -> Tensor:
     """`log(1 / (1 + exp(-x)))`, computed stably (`tf.log_sigmoid`, scope "LogSigmoid").
 
@@ -1718,52 +1294,6 @@ def log_sigmoid(x: Any, name: Optional[str] = None) -> Tensor:
         x = convert_to_tensor(x, name="x")
         softplus_neg = add(maximum(negative(x), 0), log1p(exp(negative(abs(x)))))
         return negative(softplus_neg, name=scope)
-
-
-# --- public builders: comparisons and logic ---------------------------------------------------
-def equal(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `x == y` as bool (`tf.equal`, op "Equal")."""
-    return _binary("Equal", x, y, name)
-
-
-def not_equal(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `x != y` as bool (`tf.not_equal`, op "NotEqual")."""
-    return _binary("NotEqual", x, y, name)
-
-
-def less(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `x < y` as bool (`tf.less`, op "Less")."""
-    return _binary("Less", x, y, name)
-
-
-def less_equal(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `x <= y` as bool (`tf.less_equal`, op "LessEqual")."""
-    return _binary("LessEqual", x, y, name)
-
-
-def greater(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `x > y` as bool (`tf.greater`, op "Greater")."""
-    return _binary("Greater", x, y, name)
-
-
-def greater_equal(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise `x >= y` as bool (`tf.greater_equal`, op "GreaterEqual")."""
-    return _binary("GreaterEqual", x, y, name)
-
-
-def logical_and(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise and of bool tensors (`tf.logical_and`, op "LogicalAnd")."""
-    return _binary("LogicalAnd", x, y, name)
-
-
-def logical_or(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise or of bool tensors (`tf.logical_or`, op "LogicalOr")."""
-    return _binary("LogicalOr", x, y, name)
-
-
-def logical_not(x: Any, name: Optional[str] = None) -> Tensor:
-    """Elementwise not of a bool tensor (`tf.logical_not`, op "LogicalNot")."""
-    return _unary("LogicalNot", x, name)
 
 
 def logical_xor(x: Any, y: Any, name: str = "LogicalXor") -> Tensor:

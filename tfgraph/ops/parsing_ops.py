@@ -20,7 +20,7 @@ from ..framework.constant import convert_to_tensor, name_scope
 from ..framework.graph import Operation, Tensor, get_default_graph
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.sparse_tensor import SparseTensor
-from ..framework.tensor_shape import TensorShape, as_shape
+from ..framework.tensor_shape import as_shape
 
 
 class FixedLenFeature(collections.namedtuple("FixedLenFeature", ["shape", "dtype", "default_value"])):
@@ -107,7 +107,6 @@ def _parse_batch(op: Operation, cfg: _Spec, serialized: np.ndarray, single: bool
             raise errors.InvalidArgumentError(
                 None, op, f"Could not parse example input, value: '{bytes(s)[:40]!r}...' "
                           f"(index {i}, op '{op.name}')") from None
-    sparse_out: List[Any] = []
     idx_out, val_out, shape_out = [], [], []
     for key, dt in cfg.sparse:
         rows, vals = [], []
@@ -181,7 +180,7 @@ def _parse_batch(op: Operation, cfg: _Spec, serialized: np.ndarray, single: bool
             out = np.empty((batch,) + shape, npdt)
             for i, x in enumerate(items):
                 out[i, ...] = x  # (not `out[i] = x`: that stores a 0-d object array itself)
-        dense_out.append(out[0] if single else out)
+        dense_out.append(out[0, ...] if single else out)  # [0, ...]: a 0-d array, not an item
     return tuple(idx_out + val_out + shape_out + dense_out)
 
 

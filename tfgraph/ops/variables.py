@@ -93,6 +93,18 @@ class Variable:
         self._save_slice_info = None
         graph.add_to_collections(collections, self)
 
+    @classmethod
+    def _from_graph_elements(cls, variable: Tensor, initializer: Operation, snapshot: Tensor,
+                             initial_value: Optional[Tensor] = None,
+                             trainable: bool = True) -> "Variable":
+        """A `Variable` over ops already in the graph (a `VariableDef` of an imported graph)."""
+        self = cls.__new__(cls)
+        self._variable, self._initializer_op, self._snapshot = variable, initializer, snapshot
+        self._initial_value = initial_value
+        self._trainable, self._constraint = trainable, None
+        self._graph, self._save_slice_info = variable.graph, None
+        return self
+
     # --- identity -----------------------------------------------------------------------
     @property
     def name(self) -> str:

@@ -7,7 +7,8 @@ import importlib as _importlib
 __all__ = []
 for _name in ("optimizer", "gradient_descent", "momentum", "adam", "rmsprop", "adagrad",
               "learning_rate_decay", "training_util", "saver", "checkpoint_management",
-              "moving_averages", "session_hooks", "coordinator", "queue_runner", "input"):
+              "moving_averages", "session_hooks", "coordinator", "queue_runner", "input",
+              "checkpoint_utils", "checkpoint_ops"):
     try:
         _mod = _importlib.import_module(f"{__name__}.{_name}")
     except ModuleNotFoundError as _e:  # a submodule not written yet
@@ -18,6 +19,8 @@ for _name in ("optimizer", "gradient_descent", "momentum", "adam", "rmsprop", "a
         globals()[_n] = getattr(_mod, _n)
         __all__.append(_n)
 
+from ..framework.graph_io import write_graph  # noqa: E402,F401  (tf.train.write_graph)
+__all__.append("write_graph")
 
 _EXAMPLE_PROTOS = ("Example", "SequenceExample", "Features", "Feature", "FeatureList",
                    "FeatureLists", "BytesList", "FloatList", "Int64List")

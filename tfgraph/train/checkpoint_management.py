@@ -1,26 +1,24 @@
-"""Checkpoint files on disk: the tfgraph checkpoint format, the `checkpoint` state file, readers.
+"""Checkpoint files on disk: TensorFlow's V2 format, the `checkpoint` state file, readers.
 
 On-disk format
 --------------
 A checkpoint is named by its *prefix* (e.g. ``/tmp/run/model.ckpt-100``, what `Saver.save`
-returns) and consists of two files:
+returns) and is TensorFlow's V2 checkpoint: ``<prefix>.index`` and
+``<prefix>.data-00000-of-00001``, described and encoded in `tfgraph.train.tf_checkpoint`.
+TensorFlow restores tfgraph's checkpoints and tfgraph restores TensorFlow's (keys are the
+variables' op names: ``"W"``, ``"dense/kernel"``, ``"W/Adam"``, ``"global_step"``).
+Checkpoints of older tfgraph versions (``<prefix>.npz`` + ``<prefix>.index.json``) are still
+read.
 
-``<prefix>.npz``
-    A NumPy ``.npz`` archive (an uncompressed zip of ``.npy`` files, readable with
-    ``np.load``) holding one array per variable, keyed by the variable's op name: ``"W"``,
-    ``"dense/kernel"``, ``"W/Adam"``, ``"beta1_power"``, ``"global_step"``.  Arrays keep their
-    exact dtype (float32 stays float32).  String variables are stored as fixed-width bytes
-    (``dtype 'S'``).  One extra entry, ``"__checkpoint_id__"``, ties the archive to its index.
-``<prefix>.index.json``
-    UTF-8 JSON: ``{"format": "tfgraph-checkpoint", "format_version": 1, "tfgraph_version":
-    "0.1.0", "checkpoint_id": "<hex>", "data_file": "<basename>.npz", "variables": {"W":
-    {"dtype": "float32", "shape": [784, 10]}, ...}}``.  The index is written last: a checkpoint
-    exists (`checkpoint_exists`) once its index exists, and a restore checks that index and
-    archive carry the same ``checkpoint_id``.
-
-Both files are written to a temporary file in the same directory, fsync'ed and renamed into
-place (`os.replace`), so a crash mid-save leaves the previous checkpoint intact and never leaves
-a file a later restore would pick up.
+Crash safety (`write_checkpoint`): both files are written under fresh hidden names in the
+directory and fsync'ed, with the permissions the umask gives new files (0644 under 022).
+Then, when a checkpoint with the same prefix exists, its data file is hard-linked (or copied)
+to ``<prefix>.data-00000-of-00001.prev`` and its index renamed to ``<prefix>.index.prev``;
+the new data file and, last, the new index are renamed into place and the backups deleted.
+At every instant either ``<prefix>.index`` names a complete checkpoint, or there is no
+``<prefix>.index`` and the ``.prev`` pair is the complete previous one, which readers then use
+(and the next save puts back first). The next save also deletes temporary files a crashed
+save left behind.
 
 The state file ``<dir>/checkpoint`` (name configurable with ``latest_filename``) lists recent
 checkpoints in TF1's text format (a `CheckpointState` protocol buffer)::
@@ -34,8 +32,6 @@ checkpoints in TF1's text format (a `CheckpointState` protocol buffer)::
 
 Paths are written relative to the directory when the directory was given as a relative path
 (or with ``save_relative_paths``), as TF1 does; `get_checkpoint_state` joins them back.
-These files are not TensorFlow's tensor-bundle format: real TensorFlow cannot read them, and
-tfgraph cannot read TensorFlow's ``.index``/``.data-*`` checkpoints.
 """
 from __future__ import annotations
 
@@ -43,74 +39,102 @@ import glob
 import json
 import os
 import re
-import tempfile
 import uuid
 import zipfile
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from ..framework import dtypes as _dtypes
 from ..framework import errors
+# Atomic writes live in framework/file_io.py; re-exported here, where they always were.
+from ..framework.file_io import (_fsync_dir, _remove_quietly, _write_temp,  # noqa: F401
+                                 atomic_write, atomic_write_string_to_file)
+from . import tf_checkpoint as _tfc
 
-DATA_SUFFIX = ".npz"
-INDEX_SUFFIX = ".index.json"
+INDEX_SUFFIX = _tfc.INDEX_SUFFIX
+DATA_SUFFIX = _tfc.DATA_SUFFIX
+BACKUP_SUFFIX = ".prev"
+LEGACY_DATA_SUFFIX = ".npz"
+LEGACY_INDEX_SUFFIX = ".index.json"
 FORMAT_NAME = "tfgraph-checkpoint"
 FORMAT_VERSION = 1
 _ID_KEY = "__checkpoint_id__"
 _DEFAULT_LATEST_FILENAME = "checkpoint"
 
 
-# --- atomic file writes ----------------------------------------------------------------------
-def _fsync_dir(dirname: str) -> None:
-    # Makes the rename itself durable on POSIX; not supported (nor needed) on Windows.
+# --- writing checkpoints ---------------------------------------------------------------------
+def _link_or_copy(src: str, dst: str) -> None:
+    """Makes `dst` a complete copy of `src` (a hard link where possible), atomically."""
+    tmp = dst + ".link.tmp"
+    _remove_quietly(tmp)
     try:
-        fd = os.open(dirname or ".", os.O_RDONLY)
+        os.link(src, tmp)
     except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        import shutil
+        shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
 
 
-def atomic_write(path: str, write: Callable[[Any], None]) -> None:
-    """Writes `path` through `write(fileobj)` into a temporary file, then renames it into place.
+def _recover(prefix: str) -> None:
+    """Repairs what a crashed save of `prefix` left: puts the backup pair back when the
+    checkpoint has no index, drops stale backups otherwise, and deletes temporary files."""
+    index, data = prefix + INDEX_SUFFIX, prefix + DATA_SUFFIX
+    if not os.path.exists(index) and os.path.exists(index + BACKUP_SUFFIX) and \
+            os.path.exists(data + BACKUP_SUFFIX):
+        _link_or_copy(data + BACKUP_SUFFIX, data)  # the index is what commits the pair
+        os.replace(index + BACKUP_SUFFIX, index)
+    if os.path.exists(index):
+        _remove_quietly(index + BACKUP_SUFFIX)
+        _remove_quietly(data + BACKUP_SUFFIX)
+    dirname, base = os.path.split(os.path.abspath(prefix))
+    for pattern in (f".{base}{INDEX_SUFFIX}.*.tmp", f".{base}{DATA_SUFFIX}.*.tmp",
+                    f"{base}{DATA_SUFFIX}{BACKUP_SUFFIX}.link.tmp",
+                    f"{base}{DATA_SUFFIX}.link.tmp"):
+        for leftover in glob.glob(os.path.join(glob.escape(dirname), pattern)):
+            _remove_quietly(leftover)
 
-    The temporary file lives in the same directory (so the rename is atomic), is fsync'ed
-    before the rename, and is removed if `write` raises: `path` is either its old content or
-    the complete new content, never a partial file.
+
+def write_checkpoint(prefix: str, values: Dict[str, np.ndarray],
+                     dtypes: Optional[Dict[str, _dtypes.DType]] = None) -> None:
+    """Writes a TF V2 checkpoint at `prefix`, never losing the one it replaces (module doc).
 
     Args:
-      path: The destination file.
-      write: Called with a binary file object open for writing.
+      prefix: The checkpoint prefix.
+      values: Maps names (variable op names) to host NumPy arrays.
+      dtypes: The TF dtype of each value (default: from the arrays).
+
+    Raises:
+      OSError: If a file cannot be written; the previous checkpoint at `prefix` stays usable.
     """
-    dirname, base = os.path.split(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=dirname)
+    dtypes = {n: (dtypes[n] if dtypes and n in dtypes else _dtypes.as_dtype(values[n].dtype))
+              for n in values}
+    index_bytes, data_bytes = _tfc.encode_bundle(values, dtypes)
+    index, data = prefix + INDEX_SUFFIX, prefix + DATA_SUFFIX
+    _recover(prefix)
+    tmp_data = _write_temp(data, lambda f: f.write(data_bytes))
+    tmp_index = None
     try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        tmp_index = _write_temp(index, lambda f: f.write(index_bytes))
+        if os.path.exists(index):  # keep the previous checkpoint whole until the new one is
+            if os.path.exists(data):
+                _link_or_copy(data, data + BACKUP_SUFFIX)
+            os.replace(index, index + BACKUP_SUFFIX)
+        os.replace(tmp_data, data)
+        os.replace(tmp_index, index)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _remove_quietly(tmp_data)
+        if tmp_index:
+            _remove_quietly(tmp_index)
         raise
+    dirname = os.path.dirname(os.path.abspath(prefix))
     _fsync_dir(dirname)
+    _remove_quietly(index + BACKUP_SUFFIX)
+    _remove_quietly(data + BACKUP_SUFFIX)
+    for legacy in (LEGACY_INDEX_SUFFIX, LEGACY_DATA_SUFFIX):  # superseded old-format files
+        _remove_quietly(prefix + legacy)
 
 
-def atomic_write_string_to_file(filename: str, contents: str) -> None:
-    """Writes `contents` (text, UTF-8) to `filename` atomically (see `atomic_write`)."""
-    data = contents.encode("utf-8")
-    atomic_write(filename, lambda f: f.write(data))
-
-
-# --- the checkpoint files --------------------------------------------------------------------
 def _to_storable(value: np.ndarray, dtype: _dtypes.DType) -> np.ndarray:
     if dtype is _dtypes.string:
         flat = [v.encode("utf-8") if isinstance(v, str) else bytes(v) for v in value.ravel()]
@@ -119,17 +143,11 @@ def _to_storable(value: np.ndarray, dtype: _dtypes.DType) -> np.ndarray:
     return np.asarray(value, order="C")  # (ascontiguousarray would turn 0-d into 1-d)
 
 
-def write_checkpoint(prefix: str, values: Dict[str, np.ndarray],
-                     dtypes: Optional[Dict[str, _dtypes.DType]] = None) -> None:
-    """Writes a checkpoint (`<prefix>.npz` and `<prefix>.index.json`) atomically.
+def write_npz_checkpoint(prefix: str, values: Dict[str, np.ndarray],
+                         dtypes: Optional[Dict[str, _dtypes.DType]] = None) -> None:
+    """Writes a checkpoint in the format of tfgraph before 0.2 (`.npz` + `.index.json`).
 
-    Args:
-      prefix: The checkpoint prefix.
-      values: Maps names (variable op names) to host NumPy arrays.
-      dtypes: The TF dtype of each value (default: from the arrays).
-
-    Raises:
-      OSError: If a file cannot be written; earlier files at `prefix` are left intact.
+    Kept so that the reader of that format stays tested; `Saver` writes TF's format.
     """
     from .. import __version__
     ckpt_id = uuid.uuid4().hex
@@ -149,35 +167,64 @@ def write_checkpoint(prefix: str, values: Dict[str, np.ndarray],
 
     index = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION,
              "tfgraph_version": __version__, "checkpoint_id": ckpt_id,
-             "data_file": os.path.basename(prefix) + DATA_SUFFIX, "variables": index_vars}
-    atomic_write(prefix + DATA_SUFFIX, write_data)
-    atomic_write_string_to_file(prefix + INDEX_SUFFIX, json.dumps(index, indent=1) + "\n")
+             "data_file": os.path.basename(prefix) + LEGACY_DATA_SUFFIX, "variables": index_vars}
+    atomic_write(prefix + LEGACY_DATA_SUFFIX, write_data)
+    atomic_write_string_to_file(prefix + LEGACY_INDEX_SUFFIX,
+                                json.dumps(index, indent=1) + "\n")
+
+
+# --- reading checkpoints ---------------------------------------------------------------------
+def _files_of(prefix: str) -> Optional[Tuple[str, str, bool]]:
+    """(index, data, is_tf_format) of the checkpoint at `prefix`, or None when there is none.
+
+    A crashed save may have left the previous checkpoint as the `.prev` pair (module doc).
+    """
+    index, data = prefix + INDEX_SUFFIX, prefix + DATA_SUFFIX
+    if os.path.exists(index):
+        return index, data, True
+    if os.path.exists(index + BACKUP_SUFFIX):
+        return index + BACKUP_SUFFIX, data + BACKUP_SUFFIX, True
+    if os.path.exists(prefix + LEGACY_INDEX_SUFFIX):
+        return prefix + LEGACY_INDEX_SUFFIX, prefix + LEGACY_DATA_SUFFIX, False
+    return None
 
 
 class CheckpointReader:
-    """Reads a tfgraph checkpoint (`tf.train.NewCheckpointReader` / `tf.train.load_checkpoint`).
+    """Reads a checkpoint (`tf.train.NewCheckpointReader` / `tf.train.load_checkpoint`).
+
+    TensorFlow's V2 format (what TF and tfgraph write) and tfgraph's older `.npz` format.
 
     Args:
       prefix: The checkpoint prefix (what `Saver.save` returned).
 
     Raises:
-      tf.errors.NotFoundError: If `<prefix>.index.json` does not exist.
-      tf.errors.DataLossError: If the index is not a tfgraph checkpoint index.
+      tf.errors.NotFoundError: If there is no checkpoint at `prefix`.
+      tf.errors.DataLossError: If the index is corrupt or truncated (naming the file).
     """
 
     def __init__(self, prefix: str):
         self._prefix = prefix
-        index_path = prefix + INDEX_SUFFIX
-        try:
-            with open(index_path, "rb") as f:
-                raw = f.read()
-        except FileNotFoundError:
+        files = _files_of(prefix)
+        if files is None:
             raise errors.NotFoundError(
                 None, None, f"Unsuccessful TensorSliceReader constructor: Failed to find any "
-                            f"matching files for {prefix} (no file {index_path})") from None
-        except OSError as e:
+                            f"matching files for {prefix} (no file {prefix}{INDEX_SUFFIX})")
+        self._index_path, self._data_path, tf_format = files
+        try:
+            if tf_format:
+                self._bundle = _tfc.BundleReader(self._index_path, self._data_path)
+                self._vars = {k: (e.dtype, e.shape) for k, e in self._bundle.entries.items()}
+            else:
+                self._bundle = None
+                self._read_legacy_index()
+        except PermissionError as e:
             raise errors.PermissionDeniedError(
-                None, None, f"Cannot read {index_path}: {e}") from None
+                None, None, f"Cannot read {self._index_path}: {e}") from None
+
+    def _read_legacy_index(self) -> None:
+        index_path = self._index_path
+        with open(index_path, "rb") as f:
+            raw = f.read()
         try:
             index = json.loads(raw.decode("utf-8"))
             if index.get("format") != FORMAT_NAME:
@@ -222,19 +269,25 @@ class CheckpointReader:
 
         Raises:
           tf.errors.NotFoundError: If a name is missing.
-          tf.errors.DataLossError: If the archive is missing, corrupt, or does not match the index.
+          tf.errors.DataLossError: If the data file is missing, corrupt, or does not match
+            the index.
         """
         for n in names:
             if n not in self._vars:
                 raise errors.NotFoundError(None, None, f"Key {n} not found in checkpoint")
-        path = self._prefix + DATA_SUFFIX
+        if self._bundle is not None:
+            return self._bundle.read(names)
+        return self._read_legacy(names)
+
+    def _read_legacy(self, names: Sequence[str]) -> Dict[str, np.ndarray]:
+        path = self._data_path
         out: Dict[str, np.ndarray] = {}
         try:
             with np.load(path, allow_pickle=False) as npz:
                 stored_id = bytes(npz[_ID_KEY]).decode() if _ID_KEY in npz.files else None
                 if stored_id != self._id:
                     raise ValueError(f"{path} does not belong to index "
-                                     f"{self._prefix}{INDEX_SUFFIX} (checkpoint ids differ)")
+                                     f"{self._index_path} (checkpoint ids differ)")
                 for n in names:
                     dtype, shape = self._vars[n]
                     arr = npz[n]
@@ -252,7 +305,7 @@ class CheckpointReader:
         except FileNotFoundError:
             raise errors.DataLossError(
                 None, None, f"Checkpoint data file {path} is missing "
-                            f"(index {self._prefix}{INDEX_SUFFIX} exists)") from None
+                            f"(index {self._index_path} exists)") from None
         except (ValueError, KeyError, OSError, zipfile.BadZipFile, EOFError) as e:
             raise errors.DataLossError(
                 None, None, f"Unable to read checkpoint data {path}: {e}") from None
@@ -502,10 +555,12 @@ def get_checkpoint_state(checkpoint_dir: str, latest_filename: Optional[str] = N
 
 
 def checkpoint_exists(checkpoint_prefix: str) -> bool:
-    """True when a complete checkpoint with this prefix (or glob pattern) exists on disk."""
-    if os.path.exists(checkpoint_prefix + INDEX_SUFFIX):
+    """True when a checkpoint with this prefix (or glob pattern) exists on disk (its index,
+    the backup a crashed save kept, or an old-format tfgraph index)."""
+    if _files_of(checkpoint_prefix) is not None:
         return True
-    return bool(glob.glob(checkpoint_prefix + INDEX_SUFFIX))
+    return any(glob.glob(checkpoint_prefix + suffix) for suffix in
+               (INDEX_SUFFIX, INDEX_SUFFIX + BACKUP_SUFFIX, LEGACY_INDEX_SUFFIX))
 
 
 def latest_checkpoint(checkpoint_dir: str, latest_filename: Optional[str] = None) -> Optional[str]:
@@ -523,17 +578,18 @@ def get_checkpoint_mtimes(checkpoint_prefixes: Sequence[str]) -> List[float]:
     """Modification times of the existing checkpoints among `checkpoint_prefixes`."""
     out = []
     for p in checkpoint_prefixes:
-        try:
-            out.append(os.path.getmtime(p + INDEX_SUFFIX))
-        except OSError:
-            pass
+        files = _files_of(p)
+        if files is not None:
+            out.append(os.path.getmtime(files[0]))
     return out
 
 
 def remove_checkpoint(checkpoint_prefix: str, checkpoint_format_version: int = 2,
                       meta_graph_suffix: str = "meta") -> None:
     """Deletes a checkpoint's files (index first, so no index ever points to missing data)."""
-    for suffix in (INDEX_SUFFIX, DATA_SUFFIX, "." + meta_graph_suffix):
+    for suffix in (INDEX_SUFFIX, INDEX_SUFFIX + BACKUP_SUFFIX, DATA_SUFFIX,
+                   DATA_SUFFIX + BACKUP_SUFFIX, LEGACY_INDEX_SUFFIX, LEGACY_DATA_SUFFIX,
+                   "." + meta_graph_suffix):
         try:
             os.remove(checkpoint_prefix + suffix)
         except FileNotFoundError:

@@ -19,6 +19,7 @@ from ..framework.graph_keys import GraphKeys
 from ..framework.tensor_shape import TensorShape
 from ..ops import state_ops
 from ..ops.variables import Variable
+from ..util import nest
 
 
 def _var_key(var: Any) -> Tuple[Graph, str]:
@@ -44,14 +45,6 @@ def _colocated_with(graph: Graph, var: Any) -> Iterator[None]:
                 yield
         else:
             yield
-
-
-def _flatten(var_list: Any) -> list:
-    if isinstance(var_list, dict):
-        return [x for k in sorted(var_list) for x in _flatten(var_list[k])]
-    if isinstance(var_list, (list, tuple)):
-        return [x for v in var_list for x in _flatten(v)]
-    return [var_list]
 
 
 def _filled(value: float, shape: TensorShape, dtype: dtypes.DType, name: str) -> Tensor:
@@ -201,7 +194,7 @@ class Optimizer:
             var_list = (graph.get_collection(GraphKeys.TRAINABLE_VARIABLES)
                         + graph.get_collection(GraphKeys.TRAINABLE_RESOURCE_VARIABLES))
         else:
-            var_list = _flatten(var_list)
+            var_list = nest.flatten(var_list)
         for v in var_list:
             if not isinstance(v, (Variable, Tensor)):
                 raise NotImplementedError(f"Trying to optimize unsupported type {v!r}")

@@ -5,26 +5,30 @@ As in TF1, a `Saver` adds a few ops to the graph under the name scope "save" ("s
     save/filename/input  Const            the default file name, "model"
     save/filename        PlaceholderWithDefault
     save/Const           PlaceholderWithDefault   (saver_def.filename_tensor_name)
-    save/SaveV2          writes every variable's value to the checkpoint
+    save/SaveV2/tensor_names, save/SaveV2/shape_and_slices   Consts (keys; "" = whole tensors)
+    save/SaveV2          writes the variables' values to the checkpoint
     save/control_dependency  Identity of the file name, after SaveV2 (saver_def.save_tensor_name)
-    save/RestoreV2       validates the checkpoint, then writes every variable
-    save/restore_all     NoOp after RestoreV2 (saver_def.restore_op_name)
+    save/RestoreV2/tensor_names, save/RestoreV2/shape_and_slices
+    save/RestoreV2       reads the checkpoint (one output per variable)
+    save/Assign, save/Assign_1, ...   write them into the variables
+    save/restore_all     NoOp after the Assigns (saver_def.restore_op_name)
 
-so `sess.run(saver.saver_def.restore_op_name, {saver.saver_def.filename_tensor_name: path})`
-works as in TF1.  The ops take the variables *by reference*: saving reads the session's
-storage directly, restoring writes it, and neither needs the variables to be initialized first.
+the graph TF1's Saver builds, so `sess.run(saver.saver_def.restore_op_name,
+{saver.saver_def.filename_tensor_name: path})` works as in TF1 and TensorFlow can run a
+tfgraph Saver's ops from an exported meta graph. Restoring needs no initialized variables.
 SaveV2/RestoreV2 are `host_only` ops: values of variables on a GPU are copied to the host to be
-written, and restored values are uploaded to the variable's device.
+written, and restored values are uploaded to the variable's device by the Assigns.
 
-A restore is all-or-nothing: every variable's key, dtype and shape is checked against the
-checkpoint index and every array is read before the first variable is written, so a failing
-restore leaves all values as they were.  The file format is described in
-`tfgraph.train.checkpoint_management`.
+A restore is all-or-nothing: `RestoreV2` checks every key and dtype, and the shape of each
+variable its outputs are assigned to, then reads and checksums every tensor, before any
+`Assign` runs, so a failing restore leaves all values as they were.  The files are TF's V2
+checkpoint format (`tfgraph.train.tf_checkpoint`; crash safety in
+`tfgraph.train.checkpoint_management`), and `save` also writes the `.meta` MetaGraphDef
+(`tfgraph.train.meta_graph`), so TensorFlow can restore tfgraph's checkpoints and the other
+way round.
 
-Not implemented: meta graphs (`write_meta_graph=True` writes no `.meta` file, and
-`tf.train.import_meta_graph` raises NotImplementedError; rebuild the graph with the same code,
-variables are matched by name), sharding (`sharded=True` writes one file), and
-`SaveableObject`s other than variables.
+Not implemented: sharding (`sharded=True` writes one file), sliced (partitioned) variables,
+and `SaveableObject`s other than variables.
 """
 from __future__ import annotations
 
@@ -41,16 +45,9 @@ from ..framework import errors
 from ..framework.constant import constant, graph_of, name_scope
 from ..framework.graph import Graph, Operation, Tensor, get_default_graph
 from ..framework.graph_keys import GraphKeys
-from ..framework.registry import NotDifferentiable, OpDef, register_op
+from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape
 from . import checkpoint_management as _cm
-
-
-class _AllButFirst:
-    """`ref_inputs` of the save/restore ops: every input after the file name is a variable."""
-
-    def __contains__(self, i: int) -> bool:
-        return i >= 1
 
 
 def _path_str(value: Any) -> str:
@@ -60,41 +57,50 @@ def _path_str(value: Any) -> str:
     return os.fspath(v) if not isinstance(v, str) else v
 
 
+def _names(arr: Any) -> List[str]:
+    return [v.decode("utf-8") if isinstance(v, bytes) else str(v)
+            for v in np.asarray(arr, dtype=object).ravel()]
+
+
+def _check_unsliced(slices: Any, op: Operation) -> None:
+    if any(_names(slices)):
+        raise errors.UnimplementedError(
+            None, op, f"{op.name}: saving or restoring slices of variables (partitioned "
+                      f"variables) is not supported")
+
+
 @register_op("SaveV2")
 class SaveV2(OpDef):
-    """Writes the values of its variable inputs to the checkpoint named by input 0.
+    """Writes tensors to a TF V2 checkpoint (TF's op): inputs `prefix`, `tensor_names`,
+    `shape_and_slices` (all "": whole tensors), then the tensors; attr `dtypes`."""
 
-    Attrs: `tensor_names`, the checkpoint key of each variable input.
-    """
-
-    ref_inputs = _AllButFirst()
     stateful = True
-    host_only = True  # file I/O; variables on a GPU are copied to and from the host
+    host_only = True  # file I/O; values on a GPU are copied to the host
 
-    def infer(self, filename, *refs, tensor_names):
-        if filename.dtype is not _dtypes.string:
-            raise TypeError(f"SaveV2 needs a string file name, got {filename.dtype.name}")
-        if len(refs) != len(tensor_names):
-            raise ValueError(f"SaveV2 got {len(refs)} variables but {len(tensor_names)} names")
+    def infer(self, prefix, tensor_names, shape_and_slices, *tensors, dtypes=None):
+        if prefix.dtype is not _dtypes.string:
+            raise TypeError(f"SaveV2 needs a string prefix, got {prefix.dtype.name}")
+        n = tensor_names.shape.num_elements() if tensor_names.shape.is_fully_defined() else None
+        if n is not None and n != len(tensors):
+            raise ValueError(f"SaveV2 got {len(tensors)} tensors but {n} tensor_names")
         return ()
 
     def kernel(self, be, op, ctx):
-        names = op.attrs["tensor_names"]
-        refs = op.inputs[1:]
-        cells = [ctx.variable_cell(t.op) for t in refs]
-        dtypes = {n: t.dtype for n, t in zip(names, refs)}
+        tensors = op.inputs[3:]
 
-        def save(filename):
-            prefix = _path_str(be.to_host(filename))
-            values = {}
-            for n, cell in zip(names, cells):
-                if cell.value is None:
-                    raise errors.FailedPreconditionError(
-                        None, op, f"Attempting to use uninitialized value {cell.op.name}\n\t "
-                                  f"[[node {op.name}]]")
-                values[n] = cell.backend.to_host(cell.value)
+        def save(prefix, tensor_names, shape_and_slices, *values):
+            prefix = _path_str(be.to_host(prefix))
+            names = _names(be.to_host(tensor_names))
+            _check_unsliced(be.to_host(shape_and_slices), op)
+            if len(names) != len(values):
+                raise errors.InvalidArgumentError(
+                    None, op, f"{op.name}: {len(names)} tensor names for {len(values)} tensors")
+            host = {n: be.to_host(v) for n, v in zip(names, values)}
+            dtypes = {n: t.dtype for n, t in zip(names, tensors)}
             try:
-                _cm.write_checkpoint(prefix, values, dtypes)
+                # TF's BundleWriter creates the directory (a sharded Saver's "<prefix>_temp").
+                os.makedirs(os.path.dirname(os.path.abspath(prefix)), exist_ok=True)
+                _cm.write_checkpoint(prefix, host, dtypes)
             except FileNotFoundError as e:
                 raise errors.NotFoundError(None, op, f"{prefix}: {e}") from e
             except PermissionError as e:
@@ -105,73 +111,91 @@ class SaveV2(OpDef):
         return save
 
 
+def _restore_targets(op: Operation) -> List[Tuple[Optional[Tensor], bool]]:
+    """For each output of a RestoreV2 op: the variable an `Assign` writes it to (through an
+    optional `Reshape`, then only the element count must match), or None."""
+    out: List[Tuple[Optional[Tensor], bool]] = []
+    for t in op.outputs:
+        target: Tuple[Optional[Tensor], bool] = (None, False)
+        for c in t.consumers():
+            if c.type == "Assign" and c.inputs[1] is t and c.attrs.get("validate_shape", True):
+                target = (c.inputs[0], False)
+            elif c.type == "Reshape":
+                for cc in c.outputs[0].consumers():
+                    if cc.type == "Assign" and cc.inputs[1] is c.outputs[0]:
+                        target = (cc.inputs[0], True)
+        out.append(target)
+    return out
+
+
 @register_op("RestoreV2")
 class RestoreV2(OpDef):
-    """Validates the checkpoint named by input 0 against its variable inputs, then restores them.
+    """Reads tensors from a checkpoint (TF's op): inputs `prefix`, `tensor_names`,
+    `shape_and_slices`; attr `dtypes`; one output per name.
 
-    Attrs: `tensor_names` (checkpoint keys), `reshape` (allow a different shape with the same
-    number of elements).
+    All or nothing: before returning anything it checks every key, dtype and, for outputs an
+    `Assign` writes to a variable (TF's Saver graph), the variable's shape, and reads and
+    checksums every tensor, so a failing restore assigns no variable.
     """
 
-    ref_inputs = _AllButFirst()
     stateful = True
-    host_only = True  # file I/O; variables on a GPU are copied to and from the host
-    mutates_variables = True
+    host_only = True  # file I/O; restored values are uploaded by the Assigns' placement
 
-    def infer(self, filename, *refs, tensor_names, reshape=False):
-        if filename.dtype is not _dtypes.string:
-            raise TypeError(f"RestoreV2 needs a string file name, got {filename.dtype.name}")
-        if len(refs) != len(tensor_names):
-            raise ValueError(f"RestoreV2 got {len(refs)} variables but {len(tensor_names)} names")
-        return ()
+    def infer(self, prefix, tensor_names, shape_and_slices, *, dtypes):
+        if prefix.dtype is not _dtypes.string:
+            raise TypeError(f"RestoreV2 needs a string prefix, got {prefix.dtype.name}")
+        return [spec(dt, None) for dt in dtypes]
 
     def kernel(self, be, op, ctx):
-        names = op.attrs["tensor_names"]
-        reshape = op.attrs.get("reshape", False)
-        refs = op.inputs[1:]
-        cells = [ctx.variable_cell(t.op) for t in refs]
+        dtypes = list(op.attrs["dtypes"])
+        targets = _restore_targets(op)
         node = f"\n\t [[node {op.name}]]"
 
-        def restore(filename):
-            prefix = _path_str(be.to_host(filename))
+        def restore(prefix, tensor_names, shape_and_slices):
+            prefix = _path_str(be.to_host(prefix))
+            names = _names(be.to_host(tensor_names))
+            _check_unsliced(be.to_host(shape_and_slices), op)
+            if len(names) != len(dtypes):
+                raise errors.InvalidArgumentError(
+                    None, op, f"{op.name}: {len(names)} tensor names for {len(dtypes)} dtypes")
             try:
                 reader = _cm.CheckpointReader(prefix)
             except errors.OpError as e:
                 raise type(e)(None, op, e.message + node) from None
             stored_dtypes = reader.get_variable_to_dtype_map()
             stored_shapes = reader.get_variable_to_shape_map()
-            # 1. Validate everything before touching any variable.
-            for n, t in zip(names, refs):
+            # 1. Validate everything before reading or writing anything.
+            for n, dt, (var, reshape) in zip(names, dtypes, targets):
                 if n not in stored_dtypes:
                     raise errors.NotFoundError(None, op, f"Key {n} not found in checkpoint{node}")
-                if stored_dtypes[n] != t.dtype:
+                what = f" (variable '{var.op.name}')" if var is not None else ""
+                if stored_dtypes[n] != dt:
                     raise errors.InvalidArgumentError(
-                        None, op, f"tensor_name = {n}; expected dtype {t.dtype.name} does not "
-                                  f"equal original dtype {stored_dtypes[n].name} (variable "
-                                  f"'{t.op.name}' in the graph is {t.dtype.name}, the checkpoint "
-                                  f"holds {stored_dtypes[n].name}){node}")
+                        None, op, f"tensor_name = {n}; expected dtype {dt.name} does not "
+                                  f"equal original dtype {stored_dtypes[n].name}{what}: the "
+                                  f"graph wants {dt.name}, the checkpoint holds "
+                                  f"{stored_dtypes[n].name}{node}")
+                if var is None:
+                    continue
                 shape = stored_shapes[n]
-                if not t.shape.is_compatible_with(shape):
-                    n_graph = t.shape.num_elements()
-                    if not (reshape and n_graph == int(np.prod(shape, dtype=np.int64))):
-                        graph_shape = (t.shape.as_list() if t.shape.ndims is not None
-                                       else "<unknown>")
-                        raise errors.InvalidArgumentError(
-                            None, op, f"Assign requires shapes of both tensors to match. lhs "
-                                      f"shape= {graph_shape} rhs shape= {list(shape)}: variable "
-                                      f"'{t.op.name}' has shape {graph_shape} in the graph but "
-                                      f"the checkpoint value '{n}' has shape {list(shape)}{node}")
-            # 2. Read every array (a corrupt file fails here, still before any write).
+                if reshape:
+                    ok = var.shape.num_elements() in (None, int(np.prod(shape, dtype=np.int64)))
+                else:
+                    ok = var.shape.is_compatible_with(shape)
+                if not ok:
+                    graph_shape = var.shape.as_list() if var.shape.ndims is not None \
+                        else "<unknown>"
+                    raise errors.InvalidArgumentError(
+                        None, op, f"Assign requires shapes of both tensors to match. lhs "
+                                  f"shape= {graph_shape} rhs shape= {list(shape)}: variable "
+                                  f"'{var.op.name}' has shape {graph_shape} in the graph but "
+                                  f"the checkpoint value '{n}' has shape {list(shape)}{node}")
+            # 2. Read and checksum every tensor (a corrupt file fails here, before any Assign).
             try:
                 arrays = reader.read(names)
             except errors.OpError as e:
                 raise type(e)(None, op, e.message + node) from None
-            # 3. Write; np.load returned fresh arrays, so each cell owns its buffer.
-            for n, t, cell in zip(names, refs, cells):
-                arr = arrays[n]
-                if not t.shape.is_compatible_with(arr.shape):
-                    arr = arr.reshape(t.shape.as_list())
-                cell.value = cell.backend.from_host(arr)
+            return tuple(arrays[n] for n in names)
         return restore
 
 
@@ -338,6 +362,7 @@ class Saver:
         refs = [names_to_refs[n] for n in names]
         graph = graph_of(refs)
         self._graph = graph
+        # TF1's Saver graph (BaseSaverBuilder): TensorFlow restores from it and runs it.
         with graph.as_default(), graph.control_dependencies(None):
             with name_scope(self._name, "save", refs):
                 with graph.name_scope("filename") as fscope:
@@ -348,16 +373,34 @@ class Saver:
                 # TF1 keeps the name "Const" for the filename tensor, for backwards compatibility.
                 fname = graph.create_op("PlaceholderWithDefault", [fname],
                                         {"shape": TensorShape([])}, name="Const").outputs[0]
-                save_op = graph.create_op("SaveV2", [fname] + refs,
-                                          {"tensor_names": tuple(names)}, name="SaveV2")
+                blank = [""] * len(names)
+                with graph.name_scope("SaveV2") as op_scope:
+                    tnames = constant(names, dtype=_dtypes.string, name="tensor_names")
+                    slices = constant(blank, dtype=_dtypes.string, name="shape_and_slices")
+                save_op = graph.create_op(
+                    "SaveV2", [fname, tnames, slices] + refs,
+                    {"dtypes": tuple(r.dtype for r in refs)}, name=op_scope)
                 with graph.control_dependencies([save_op]):
                     save_tensor = graph.create_op("Identity", [fname], {},
                                                   name="control_dependency").outputs[0]
-                restore = graph.create_op(
-                    "RestoreV2", [fname] + refs,
-                    {"tensor_names": tuple(names), "reshape": bool(self._reshape)},
-                    name="RestoreV2")
-                with graph.control_dependencies([restore]):
+                with graph.device("/device:CPU:0"):
+                    with graph.name_scope("RestoreV2") as op_scope:
+                        tnames = constant(names, dtype=_dtypes.string, name="tensor_names")
+                        slices = constant(blank, dtype=_dtypes.string, name="shape_and_slices")
+                    restore = graph.create_op(
+                        "RestoreV2", [fname, tnames, slices],
+                        {"dtypes": tuple(r.dtype for r in refs)}, name=op_scope)
+                assigns = []
+                for i, ref in enumerate(refs):
+                    value = restore.outputs[i]
+                    if self._reshape and ref.shape.is_fully_defined():
+                        value = graph.create_op(
+                            "Reshape", [value, constant(ref.shape.as_list(), name="shape")],
+                            {}, name="Reshape").outputs[0]
+                    assigns.append(graph.create_op(
+                        "Assign", [ref, value], {"validate_shape": True, "use_locking": True},
+                        name="Assign"))
+                with graph.control_dependencies(assigns):
                     restore_all = graph.create_op("NoOp", [], {}, name="restore_all")
         self._filename_tensor = fname
         self._save_tensor = save_tensor
@@ -451,7 +494,7 @@ class Saver:
             the prefix: "model.ckpt-100".
           latest_filename: The state file's name in the directory (default "checkpoint").
           meta_graph_suffix: Suffix of meta graph files deleted with old checkpoints.
-          write_meta_graph: Accepted; tfgraph writes no meta graph (see the module docstring).
+          write_meta_graph: Also write the `MetaGraphDef` to `<prefix>.meta`.
           write_state: Update the state file and delete checkpoints beyond `max_to_keep`.
           strip_default_attrs, save_debug_info: Accepted for compatibility.
 
@@ -491,6 +534,9 @@ class Saver:
             raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
         model_checkpoint_path = _path_str(
             sess.run(self._save_tensor, {self._filename_tensor: checkpoint_file}))
+        if write_meta_graph:
+            self.export_meta_graph(_cm.meta_graph_filename(checkpoint_file, meta_graph_suffix),
+                                   strip_default_attrs=strip_default_attrs)
         if write_state:
             self._record_last_checkpoint(model_checkpoint_path)
             _cm.update_checkpoint_state(
@@ -531,37 +577,64 @@ class Saver:
             raise _wrap_restore_error(
                 err, "a mismatch between the current graph and the graph") from None
 
-    def export_meta_graph(self, *args: Any, **kwargs: Any) -> None:
-        """Not supported: tfgraph has no meta graph format (rebuild the graph from code).
-
-        Raises:
-          NotImplementedError: Always.
-        """
-        raise NotImplementedError(_NO_META_GRAPHS)
-
-
-_NO_META_GRAPHS = ("tfgraph has no meta graph format: rebuild the graph with the same code and "
-                   "restore the checkpoint with tf.train.Saver().restore(sess, prefix); "
-                   "variables are matched by name.")
+    def export_meta_graph(self, filename: Optional[str] = None, collection_list: Any = None,
+                          as_text: bool = False, export_scope: Optional[str] = None,
+                          clear_devices: bool = False, clear_extraneous_savers: bool = False,
+                          strip_default_attrs: bool = False, save_debug_info: bool = False
+                          ) -> Any:
+        """Writes (if `filename`) and returns the `MetaGraphDef` with this saver's `SaverDef`."""
+        from .meta_graph import export_meta_graph
+        return export_meta_graph(filename=filename, graph=self._graph or get_default_graph(),
+                                 saver_def=self._saver_def, collection_list=collection_list,
+                                 as_text=as_text, export_scope=export_scope,
+                                 clear_devices=clear_devices)
 
 
 def import_meta_graph(meta_graph_or_file: Any, clear_devices: bool = False,
-                      import_scope: Optional[str] = None, **kwargs: Any) -> None:
-    """Not supported (`tf.train.import_meta_graph`); raises with what to do instead.
+                      import_scope: Optional[str] = None, **kwargs: Any) -> Optional[Saver]:
+    """Recreates a saved graph in the default graph (`tf.train.import_meta_graph`).
+
+    The TF1 idiom of loading a trained model with no model code::
+
+        saver = tf.train.import_meta_graph("model.ckpt.meta")
+        saver.restore(sess, "model.ckpt")
+        sess.run("probs:0", {"images:0": x})
+
+    Args:
+      meta_graph_or_file: A `MetaGraphDef` or the path of a `.meta` file (binary or text),
+        written by TensorFlow or tfgraph (see `tfgraph.train.meta_graph`).
+      clear_devices: Drop the nodes' device placements.
+      import_scope: Put every imported name under this scope ("scope/...").
+      **kwargs: `input_map`, `return_elements` as for `tf.import_graph_def`.
+
+    Returns:
+      A `tf.train.Saver` built from the meta graph's `SaverDef` (a new Saver when it has none
+      but has variables; None when it has neither).
 
     Raises:
-      NotImplementedError: Always.
+      IOError: If the file does not exist.
+      tf.errors.DataLossError: If the file is corrupt or truncated (naming it).
+      ValueError: If the graph uses op types tfgraph does not support (all listed).
     """
-    raise NotImplementedError(_NO_META_GRAPHS)
+    from .meta_graph import import_meta_graph_def
+    mgd, prefix = import_meta_graph_def(meta_graph_or_file, clear_devices=clear_devices,
+                                        import_scope=import_scope, **kwargs)
+    if mgd.HasField("saver_def"):
+        sd = mgd.saver_def
+        return Saver(saver_def=SaverDef(
+            prefix + sd.filename_tensor_name, prefix + sd.save_tensor_name,
+            prefix + sd.restore_op_name, max_to_keep=sd.max_to_keep, sharded=sd.sharded,
+            keep_checkpoint_every_n_hours=sd.keep_checkpoint_every_n_hours,
+            version=sd.version))
+    if get_default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES):
+        return Saver()
+    return None
 
 
-def export_meta_graph(filename: Optional[str] = None, **kwargs: Any) -> None:
-    """Not supported (`tf.train.export_meta_graph`); raises with what to do instead.
-
-    Raises:
-      NotImplementedError: Always.
-    """
-    raise NotImplementedError(_NO_META_GRAPHS)
+def export_meta_graph(filename: Optional[str] = None, **kwargs: Any) -> Any:
+    """`tf.train.export_meta_graph`: see `tfgraph.train.meta_graph.export_meta_graph`."""
+    from .meta_graph import export_meta_graph as _export
+    return _export(filename, **kwargs)
 
 
 __all__ = ["Saver", "SaverDef", "import_meta_graph", "export_meta_graph"]

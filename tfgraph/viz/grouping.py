@@ -22,9 +22,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
-import networkx as nx
-
 from ..framework.graph import Graph, Operation, Tensor, get_default_graph
+from ..framework.traversal import ancestors
+from ..util import nest
 from . import style
 
 VARIABLE_TYPES = frozenset({"VariableV2", "Variable", "VarHandleOp"})
@@ -43,16 +43,15 @@ ExpandArg = Union[None, bool, str, Sequence[str]]
 
 # --- resolving what to draw ---------------------------------------------------------------
 def _flatten(x: Any) -> List[Any]:
-    if x is None:
-        return []
-    if isinstance(x, dict):
-        x = list(x.values())
-    if isinstance(x, (list, tuple, set, frozenset)):
-        out: List[Any] = []
-        for item in x:
-            out.extend(_flatten(item))
-        return out
-    return [x]
+    """The elements of a fetch/feed argument: a (nested) list, tuple or dict (its values, in
+    order) of them, sets of them too; None stands for nothing."""
+    out: List[Any] = []
+    for e in nest.flatten_in_order(x):
+        if isinstance(e, (set, frozenset)):
+            out.extend(_flatten(list(e)))
+        elif e is not None:
+            out.append(e)
+    return out
 
 
 def _graph_of(elements: Sequence[Any]) -> Optional[Graph]:
@@ -119,20 +118,7 @@ def prune(graph: Graph, fetches: Sequence[Any], feeds: Sequence[Any] = ()) -> Li
       A list of `Operation`s.
     """
     graph, fetch_ops, fed = resolve(graph, fetches, feeds)
-    fed_set = set(fed)
-    dag = nx.DiGraph()
-    for op in graph.get_operations():
-        dag.add_node(op)
-        for t in op.inputs:
-            if t not in fed_set:
-                dag.add_edge(t.op, op)
-        for c in op.control_inputs:
-            dag.add_edge(c, op)
-    keep: Set[Operation] = set()
-    for op in fetch_ops:
-        if op not in keep:
-            keep.add(op)
-            keep.update(nx.ancestors(dag, op))
+    keep = set(ancestors(fetch_ops, cut=set(fed)))  # data, reference and control edges
     for t in fed:  # the cut points that something kept consumes (or that are fetched)
         if t.op in fetch_ops or any(c in keep for c in t.consumers()):
             keep.add(t.op)

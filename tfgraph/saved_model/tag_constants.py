@@ -1,0 +1,8 @@
+"""`tf.saved_model.tag_constants`: standard MetaGraphDef tags."""
+SERVING = "serve"
+TRAINING = "train"
+EVAL = "eval"
+GPU = "gpu"
+TPU = "tpu"
+
+__all__ = ["SERVING", "TRAINING", "EVAL", "GPU", "TPU"]

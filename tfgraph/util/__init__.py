@@ -1,0 +1,1 @@
+"""Small utilities shared by every layer (no graph or op knowledge): `nest`."""

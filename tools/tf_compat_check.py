@@ -1,0 +1,173 @@
+"""TensorFlow reads what tfgraph writes: the two halves of the TF-side compatibility check.
+
+    python tools/tf_compat_check.py write OUTDIR     # with tfgraph (this repository)
+    TF_PYTHON tools/tf_compat_check.py read OUTDIR  # with real TensorFlow (tensorflow-cpu)
+
+`write` builds small models with tfgraph (an MLP trained a few Adam steps, a small CNN, string
+and int64 variables) and writes a checkpoint with its `.meta`, a text and a frozen binary
+GraphDef and a SavedModel, plus `expected.npz` (inputs, outputs and variable values tfgraph
+computed). `read` loads each file with TensorFlow's own APIs (`NewCheckpointReader`,
+`import_meta_graph` + `restore`, `import_graph_def`, `saved_model.loader.load`), runs the
+graphs on the same inputs and compares (rtol 1e-5); it also runs one training step of the
+imported meta graph. It prints one JSON line per check and exits 1 if any failed.
+`tools/tf_compat_check.sh` makes the TensorFlow virtual environment and runs both halves.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+
+RTOL, ATOL = 1e-5, 1e-6
+
+
+def write(out):
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    import tfgraph as tf
+    os.makedirs(os.path.join(out, "ckpt"), exist_ok=True)
+    rng = np.random.RandomState(0)
+    x_mlp = rng.randn(6, 4).astype(np.float32)
+    y_mlp = np.array([0, 1, 2, 1, 0, 2], np.int64)
+    x_cnn = rng.rand(2, 8, 8, 1).astype(np.float32)
+    expected = {"x_mlp": x_mlp, "y_mlp": y_mlp, "x_cnn": x_cnn}
+
+    # 1. An MLP trained with Adam: checkpoint + meta graph, frozen and text GraphDefs.
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [None, 4], name="x")
+        y = tf.placeholder(tf.int64, [None], name="y")
+        h = tf.layers.dense(x, 8, activation=tf.nn.relu, name="hidden")
+        logits = tf.layers.dense(h, 3, name="logits")
+        probs = tf.nn.softmax(logits, name="probs")
+        loss = tf.losses.sparse_softmax_cross_entropy(y, logits)
+        step = tf.train.get_or_create_global_step()
+        train = tf.train.AdamOptimizer(0.01).minimize(loss, global_step=step, name="train")
+        tf.Variable([b"ab", b"c"], name="words", trainable=False)
+        tf.Variable(np.int64(2) ** 40, name="big", trainable=False)
+        saver = tf.train.Saver()
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(3):
+                sess.run(train, {x: x_mlp, y: y_mlp})
+            saver.save(sess, os.path.join(out, "ckpt", "model.ckpt"), global_step=step)
+            expected["probs"] = sess.run(probs, {x: x_mlp})
+            for v in tf.global_variables():
+                expected["var/" + v.op.name] = sess.run(v)
+            frozen = tf.graph_util.convert_variables_to_constants(
+                sess, g.as_graph_def(), ["probs"])
+            tf.train.write_graph(frozen, out, "mlp_frozen.pb", as_text=False)
+            tf.train.write_graph(g, out, "mlp_graph.pbtxt", as_text=True)
+            # 2. The same model as a SavedModel (signature "serving_default").
+            tf.saved_model.simple_save(sess, os.path.join(out, "saved_model"),
+                                       inputs={"x": x}, outputs={"probs": probs})
+
+    # 3. A small CNN, frozen (Conv2D, MaxPool, BiasAdd, Reshape, MatMul, Softmax).
+    with tf.Graph().as_default() as g2:
+        xi = tf.placeholder(tf.float32, [None, 8, 8, 1], name="images")
+        c = tf.layers.conv2d(xi, 3, 3, padding="same", activation=tf.nn.relu, name="conv")
+        p = tf.layers.max_pooling2d(c, 2, 2, name="pool")
+        f = tf.reshape(p, [-1, 4 * 4 * 3], name="flat")
+        out_t = tf.nn.softmax(tf.layers.dense(f, 5, name="dense"), name="cnn_probs")
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            expected["cnn_probs"] = sess.run(out_t, {xi: x_cnn})
+            frozen = tf.graph_util.convert_variables_to_constants(
+                sess, g2.as_graph_def(), ["cnn_probs"])
+            tf.train.write_graph(frozen, out, "cnn_frozen.pb", as_text=False)
+    np.savez(os.path.join(out, "expected.npz"), **expected)
+    print(json.dumps({"written": sorted(os.listdir(out))}))
+
+
+def read(out):
+    import tensorflow.compat.v1 as tf
+    tf.disable_v2_behavior()
+    exp = np.load(os.path.join(out, "expected.npz"), allow_pickle=True)
+    results = []
+
+    def check(name, fn):
+        try:
+            detail = fn()
+            results.append({"check": name, "ok": True, "detail": detail})
+        except Exception as e:  # noqa: BLE001 - every failure is reported, then exit 1
+            results.append({"check": name, "ok": False, "error": f"{type(e).__name__}: {e}"})
+        print(json.dumps(results[-1]), flush=True)
+
+    ckpt = tf.train.latest_checkpoint(os.path.join(out, "ckpt"))
+
+    def checkpoint_reader():
+        r = tf.train.NewCheckpointReader(ckpt)
+        names = sorted(k[4:] for k in exp.files if k.startswith("var/"))
+        assert sorted(r.get_variable_to_shape_map()) == names, r.get_variable_to_shape_map()
+        for n in names:
+            got, want = r.get_tensor(n), exp["var/" + n]
+            if want.dtype == object:
+                assert list(got) == list(want), (n, got)
+            else:
+                assert got.dtype == want.dtype, (n, got.dtype, want.dtype)
+                np.testing.assert_array_equal(got, want, err_msg=n)
+        return f"{len(names)} tensors equal"
+
+    def meta_graph_restore():
+        with tf.Graph().as_default():
+            saver = tf.train.import_meta_graph(ckpt + ".meta")
+            with tf.Session() as sess:
+                saver.restore(sess, ckpt)
+                got = sess.run("probs:0", {"x:0": exp["x_mlp"]})
+                np.testing.assert_allclose(got, exp["probs"], rtol=RTOL, atol=ATOL)
+                sess.run("train", {"x:0": exp["x_mlp"], "y:0": exp["y_mlp"]})
+                step = sess.run("global_step:0")
+                assert step == exp["var/global_step"] + 1, step
+                n_vars = len(tf.global_variables())
+        return f"outputs equal; a training step ran; {n_vars} variables"
+
+    def frozen(name, fetch, feed, want):
+        def run():
+            gd = tf.GraphDef()
+            with open(os.path.join(out, name), "rb") as f:
+                gd.ParseFromString(f.read())
+            with tf.Graph().as_default():
+                tf.import_graph_def(gd, name="")
+                with tf.Session() as sess:
+                    got = sess.run(fetch, {feed: exp[want[0]]})
+            np.testing.assert_allclose(got, exp[want[1]], rtol=RTOL, atol=ATOL)
+            return f"{len(gd.node)} nodes; outputs equal"
+        return run
+
+    def text_graph():
+        from google.protobuf import text_format
+        gd = tf.GraphDef()
+        with open(os.path.join(out, "mlp_graph.pbtxt")) as f:
+            text_format.Parse(f.read(), gd)
+        with tf.Graph().as_default():
+            tf.import_graph_def(gd, name="")
+        return f"{len(gd.node)} nodes imported"
+
+    def saved_model():
+        with tf.Graph().as_default():
+            with tf.Session() as sess:
+                mg = tf.saved_model.loader.load(sess, [tf.saved_model.tag_constants.SERVING],
+                                                os.path.join(out, "saved_model"))
+                sig = mg.signature_def["serving_default"]
+                got = sess.run(sig.outputs["probs"].name, {sig.inputs["x"].name: exp["x_mlp"]})
+        np.testing.assert_allclose(got, exp["probs"], rtol=RTOL, atol=ATOL)
+        return "signature serving_default gives tfgraph's outputs"
+
+    check("checkpoint_reader", checkpoint_reader)
+    check("import_meta_graph_restore_train", meta_graph_restore)
+    check("frozen_mlp", frozen("mlp_frozen.pb", "probs:0", "x:0", ("x_mlp", "probs")))
+    check("frozen_cnn", frozen("cnn_frozen.pb", "cnn_probs:0", "images:0",
+                               ("x_cnn", "cnn_probs")))
+    check("text_graph", text_graph)
+    check("saved_model", saved_model)
+    failed = [r["check"] for r in results if not r["ok"]]
+    print(json.dumps({"tensorflow": tf.__version__, "checks": len(results), "failed": failed}))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] not in ("write", "read"):
+        sys.exit(__doc__)
+    if sys.argv[1] == "write":
+        write(sys.argv[2])
+    else:
+        sys.exit(read(sys.argv[2]))
