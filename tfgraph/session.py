@@ -41,6 +41,7 @@ from .framework.graph import Graph, Operation, Tensor, get_default_graph
 # The default-session stack lives in the framework (Tensor.eval needs it); re-exported here.
 from .framework.graph import _default_session_stack, _eval_in_session, get_default_session  # noqa: F401
 from .framework.tensor_shape import shape_str
+from .kernels.memory import tune_allocator as _tune_allocator
 from .kernels.threads import CONTROLLER as _THREADS
 from .placement import is_host_input
 
@@ -129,6 +130,7 @@ class BaseSession(RunContext):
         self._lock = threading.Lock()
         self._state_lock = threading.Lock()
         _silence_kernel_fp_warnings()
+        _tune_allocator()  # reuse freed step arrays instead of page-faulting new ones
         from .placement import Placer
         self._placer = Placer(config)
 
@@ -153,6 +155,21 @@ class BaseSession(RunContext):
         self._cells.clear()
         self._rngs.clear()
         self._clear_run_context()  # closes resources: stops prefetch / queue-runner threads
+
+    def __repr__(self) -> str:
+        # Names the graph, the devices and the state, e.g.
+        # <tf.Session: graph of 42 ops, devices CPU:0, open, 4 of 4 variables initialized>
+        if self._closed:
+            state = "closed"
+        else:
+            var_ops = {v.op for v in self._graph.get_collection("variables")}
+            ready = sum(1 for op, cell in self._cells.items()
+                        if op in var_ops and cell.value is not None)
+            state = f"open, {ready} of {len(var_ops)} variables initialized"
+        devices = ["CPU:0"] + (["GPU:0"] if self._placer.gpu_status()[0] else [])
+        target = f", target {self._target!r}" if self._target else ""
+        return (f"<tf.{type(self).__name__}: graph of {len(self._graph.get_operations())} ops "
+                f"at {id(self._graph):#x}, devices {', '.join(devices)}{target}, {state}>")
 
     def as_default(self):
         """A context manager making this the default session (does not close it)."""
