@@ -336,7 +336,10 @@ class GradWhileContext(WhileContext):
                 pair = [other, t] if branch else [t, other]
                 t = merge(pair)[0]
             shape = None
-        with in_context(g, fwd.outer), g.control_dependencies(None):
+        # One stack per run, at the top level (TF1 makes it where tf.gradients was called):
+        # a loop nested in another one pushes all its iterations of all outer iterations
+        # there, and the backward loops pop them in exactly the reverse order.
+        with in_context(g, None), g.control_dependencies(None):
             stack = stack_v2(-1, t.dtype, name="f_acc")
         with in_context(g, fwd), g.control_dependencies(None):
             h = fwd.capture(stack, stack.op.name)
