@@ -19,6 +19,9 @@ from ..framework import dtypes
 from ..framework.constant import convert_to_tensor, name_scope
 from ..framework.graph import Operation, Tensor, get_default_graph
 from ..util import nest
+from . import array_ops, math_ops
+from .array_ops import identity
+from .logging_ops import Assert
 from .control_flow_v1 import (_MERGE_PRED, ControlFlowContext, in_context, merge,
                               switch)
 
@@ -50,13 +53,10 @@ def _branch_outputs(ctx: CondContext, fn: Callable, which: str, scope: str):
                 raise ValueError(f"{which} of cond '{scope}' returned None (a branch must "
                                  f"return tensors or operations)")
             if isinstance(v, Operation):
-                from .array_ops import identity
                 with graph.control_dependencies([v]):
                     out.append(identity(ctx.pivot._outputs[0]))
                 continue
             t = v if isinstance(v, Tensor) else convert_to_tensor(v)
-            if getattr(t, "dtype", None) is not None and t.dtype.name.endswith("_ref"):
-                t = t.value()
             out.append(ctx.capture(t, t.op.name))
     return res, out
 
@@ -103,7 +103,6 @@ def cond(pred: Any, true_fn: Optional[Callable] = None, false_fn: Optional[Calla
         if pred.shape.ndims not in (None, 0):
             raise ValueError(f"pred must be a scalar, got shape {pred.shape} ({pred.name})")
         p_false, p_true = switch(pred, pred)
-        from .array_ops import identity
         switch_t = identity(p_true, name="switch_t")
         switch_f = identity(p_false, name="switch_f")
         pred_id = identity(pred, name="pred_id")
@@ -171,8 +170,6 @@ def case(pred_fn_pairs: Any, default: Optional[Callable] = None, exclusive: bool
             raise TypeError(f"Each entry in pred_fn_pairs must be a 2-tuple, got {p!r}")
         if not callable(p[1]):
             raise TypeError(f"fn for pred {p[0]!r} must be callable.")
-    from .logging_ops import Assert
-    from . import math_ops, array_ops
     values = [p for p, _ in pairs]
     with name_scope(name, "case", values):
         preds = [convert_to_tensor(p) for p, _ in pairs]
