@@ -13,7 +13,7 @@ outside the branch functions run whatever the predicate.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional
 
 from ..framework import dtypes
 from ..framework.constant import convert_to_tensor, name_scope
