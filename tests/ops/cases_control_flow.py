@@ -2,7 +2,6 @@
 pass-through ops (CheckNumerics, IdentityN, Print); see gradcheck.py for the format."""
 from __future__ import annotations
 
-
 import tfgraph as tf
 from gradcheck import Case
 

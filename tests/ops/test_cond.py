@@ -338,3 +338,17 @@ def test_variable_assigned_then_read_in_a_branch():
         sess.run(tf.global_variables_initializer())
         assert sess.run(c, {p: False}) == 0.0 and sess.run(v) == 1.0
         assert sess.run(c, {p: True}) == 7.0
+
+
+def test_py_func_gradient_through_gradient_override_map():
+    @tf.RegisterGradient("CflowTestSquareGrad")
+    def _square_grad(op, grad):
+        return [grad * 2.0 * op.inputs[0]]
+    x = tf.placeholder(tf.float32, [2])
+    with tf.get_default_graph().gradient_override_map({"PyFunc": "CflowTestSquareGrad"}):
+        y = tf.py_func(lambda a: a * a, [x], tf.float32)
+    g = tf.gradients(tf.reduce_sum(y), x)[0]
+    with tf.Session() as sess:
+        yv, gv = sess.run([y, g], {x: [3.0, -1.0]})
+    np.testing.assert_allclose(yv, [9.0, 1.0])
+    np.testing.assert_allclose(gv, [6.0, -2.0])
