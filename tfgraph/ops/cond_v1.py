@@ -18,6 +18,7 @@ from typing import Any, Callable, List, Optional
 from ..framework import dtypes
 from ..framework.constant import convert_to_tensor, name_scope
 from ..framework.graph import Operation, Tensor, get_default_graph
+from ..framework.tensor_util import constant_value
 from ..util import nest
 from . import array_ops, math_ops
 from .array_ops import identity
@@ -95,6 +96,8 @@ def cond(pred: Any, true_fn: Optional[Callable] = None, false_fn: Optional[Calla
         raise TypeError("true_fn must be callable.")
     if not callable(false_fn):
         raise TypeError("false_fn must be callable.")
+    if isinstance(pred, bool):
+        raise TypeError("pred must not be a Python bool")
     graph = pred.graph if isinstance(pred, Tensor) else get_default_graph()
     with graph.as_default(), name_scope(name, "cond", [pred]) as scope:
         pred = convert_to_tensor(pred)
@@ -135,6 +138,27 @@ def cond(pred: Any, true_fn: Optional[Callable] = None, false_fn: Optional[Calla
                 and len(result) == 1:
             result = result[0]
         return result
+
+
+def smart_cond(pred: Any, true_fn: Callable, false_fn: Callable,
+               name: Optional[str] = None) -> Any:
+    """`true_fn()` / `false_fn()` called directly when `pred` is known when the graph is built
+    (a Python bool, or a tensor with a constant value), else `tf.cond` (TF1's `smart_cond`,
+    as `tf.layers.dropout(training=...)` uses it).
+
+    Raises:
+      TypeError: If a function is not callable or `pred` is neither bool nor a bool tensor.
+    """
+    if not callable(true_fn) or not callable(false_fn):
+        raise TypeError("true_fn and false_fn must be callable.")
+    if isinstance(pred, (bool, int)) and not isinstance(pred, Tensor):
+        return true_fn() if pred else false_fn()
+    if not isinstance(pred, Tensor):
+        raise TypeError(f"pred must be a bool or a bool Tensor, got {pred!r}")
+    value = constant_value(pred)
+    if value is not None:
+        return true_fn() if bool(value) else false_fn()
+    return cond(pred, true_fn, false_fn, name=name)
 
 
 def case(pred_fn_pairs: Any, default: Optional[Callable] = None, exclusive: bool = False,
