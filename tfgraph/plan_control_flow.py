@@ -275,6 +275,11 @@ def make_codegen_class(base, plan_cls, codegen_counter):
             for e in self.flat:
                 if not isinstance(e, Tensor) or e in self.fed:
                     continue
+                frame = self.cf.out_frame(e)
+                if frame is not self.cf.root:
+                    raise ValueError(f"Operation '{e.op.name}' has been marked as not fetchable: "
+                                     f"it runs inside while loop frame '{frame.name}' (fetch "
+                                     f"the loop's outputs instead)")
                 lits = self.cf.out_guard.get(e, _EMPTY)
                 if not lits:
                     continue
