@@ -627,7 +627,13 @@ def make_codegen_class(base, plan_cls, codegen_counter):
                 be = self._loop_value_home(m, enter_t)
                 src = self.value_on(enter_t, be)
                 v = self.new_var()
-                self.emit(f"{v} = {src}", [src], [v], ("op", m))
+                out = m._outputs[0]
+                if be.is_host and out.shape.ndims == 0 and out.dtype.np_dtype.kind in "iufb":
+                    # A host scalar (a loop counter) is carried as a NumPy scalar: its
+                    # arithmetic and comparisons cost a fraction of 0-d array ufunc calls.
+                    self.emit(f"{v} = {src}[()]", [src], [v], ("op", m))
+                else:
+                    self.emit(f"{v} = {src}", [src], [v], ("op", m))
                 self._alias(src)
                 out = m._outputs[0]
                 self.var_of[(out, be.name)] = v
