@@ -55,3 +55,68 @@ def on_device(request, monkeypatch):
     """"cpu" or "gpu": the device that runs the test's unpinned ops."""
     monkeypatch.setenv("TFGRAPH_DEVICE", request.param)
     return request.param
+
+
+# --- shared helpers: a session run, device fakes -------------------------------------------------
+@pytest.fixture
+def run():
+    """`run(fetches, feed_dict=None, times=None)`: the fetched values from a new Session on the
+    default graph (variables are not initialized); with `times`, a list of that many runs."""
+    def run_in_session(fetches, feed_dict=None, times=None):
+        with tf.Session() as sess:
+            if times is None:
+                return sess.run(fetches, feed_dict)
+            return [sess.run(fetches, feed_dict) for _ in range(times)]
+    return run_in_session
+
+
+NO_GPU_REASON = "CuPy is not installed: pip install tfgraph[gpu]"
+
+
+@pytest.fixture
+def plain_environment(monkeypatch):
+    """No TFGRAPH_DEVICE, the NumPy backend (for tests that fake devices themselves)."""
+    monkeypatch.delenv("TFGRAPH_DEVICE", raising=False)
+    monkeypatch.setenv("TFGRAPH_BACKEND", "numpy")
+
+
+@pytest.fixture
+def no_gpu(monkeypatch):
+    """A machine without CuPy (also on a machine that has one); returns the reason given."""
+    from tfgraph import placement
+    monkeypatch.setattr(placement, "gpu_available", lambda: (False, NO_GPU_REASON))
+    return NO_GPU_REASON
+
+
+@pytest.fixture
+def fake_gpu(monkeypatch, plain_environment):
+    """A machine with one "GPU": a second strict device (its own transfer counters, at zero)
+    standing in for CuPy; the CPU runs NumPy."""
+    from tfgraph import placement
+    from tfgraph.backends.strict_backend import StrictBackend
+    gpu = StrictBackend("fake_gpu", "GPU")
+    real = placement.get_backend
+    monkeypatch.setattr(placement, "gpu_available", lambda: (True, ""))
+    monkeypatch.setattr(placement, "get_backend",
+                        lambda name: gpu if name == "cupy" else real(name))
+    gpu.reset_counters()
+    yield gpu
+    gpu.reset_counters()
+
+
+@pytest.fixture
+def strict():
+    """The shared strict backend, counters at zero."""
+    from tfgraph.backends import get_backend
+    be = get_backend("strict")
+    be.reset_counters()
+    yield be
+    be.reset_counters()
+
+
+@pytest.fixture
+def strict_cpu(monkeypatch, no_gpu, strict):
+    """CPU ops on the strict device (TFGRAPH_BACKEND=strict), no GPU, counters at zero."""
+    monkeypatch.delenv("TFGRAPH_DEVICE", raising=False)
+    monkeypatch.setenv("TFGRAPH_BACKEND", "strict")
+    return strict

@@ -6,48 +6,16 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
-from tfgraph import placement
 from tfgraph.backends import get_backend
-from tfgraph.backends.strict_backend import StrictArray, StrictBackend
+from tfgraph.backends.strict_backend import StrictArray
 from tfgraph.framework.constant import make_tensor
 from tfgraph.framework.registry import NotDifferentiable, OpDef, register_op, spec
 
+pytestmark = pytest.mark.usefixtures("plain_environment")  # every test: NumPy, no TFGRAPH_DEVICE
+
 F32 = np.float32
-NO_GPU = "CuPy is not installed: pip install tfgraph[gpu]"
 CPU0 = "/job:localhost/replica:0/task:0/device:CPU:0"
 GPU0 = "/job:localhost/replica:0/task:0/device:GPU:0"
-
-
-@pytest.fixture(autouse=True)
-def _plain_environment(monkeypatch):
-    monkeypatch.delenv("TFGRAPH_DEVICE", raising=False)
-    monkeypatch.setenv("TFGRAPH_BACKEND", "numpy")
-
-
-@pytest.fixture
-def no_gpu(monkeypatch):
-    monkeypatch.setattr(placement, "gpu_available", lambda: (False, NO_GPU))
-
-
-@pytest.fixture
-def fake_gpu(monkeypatch):
-    """One "GPU": a second strict device (its own transfer counters) standing in for CuPy."""
-    gpu = StrictBackend("fake_gpu", "GPU")
-    real = placement.get_backend
-    monkeypatch.setattr(placement, "gpu_available", lambda: (True, ""))
-    monkeypatch.setattr(placement, "get_backend",
-                        lambda name: gpu if name == "cupy" else real(name))
-    return gpu
-
-
-@pytest.fixture
-def strict_cpu(monkeypatch, no_gpu):
-    """CPU ops on the strict device (TFGRAPH_BACKEND=strict), counters at zero."""
-    monkeypatch.setenv("TFGRAPH_BACKEND", "strict")
-    be = get_backend("strict")
-    be.reset_counters()
-    yield be
-    be.reset_counters()
 
 
 # --- test-only op types ------------------------------------------------------------------------
@@ -148,7 +116,7 @@ def test_soft_placement_runs_pinned_ops_on_the_cpu(no_gpu, caplog):
     np.testing.assert_array_equal(out1, [[2, 3], [6, 11]])
     np.testing.assert_array_equal(out2, out1)
     soft = [r for r in caplog.records if "Soft placement" in r.getMessage()]
-    assert len(soft) == 1 and "MatMul" in soft[0].getMessage() and NO_GPU in soft[0].getMessage()
+    assert len(soft) == 1 and "MatMul" in soft[0].getMessage() and no_gpu in soft[0].getMessage()
 
 
 # --- log_device_placement -----------------------------------------------------------------------

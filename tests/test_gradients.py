@@ -119,5 +119,5 @@ def test_gradient_through_variable_read_and_broadcast_with_unknown_dims():
 
 def test_grad_ys_length_mismatch():
     x = tf.constant(1.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"Passed 2 grad_ys for 1 ys"):
         tf.gradients([x * 2.0], x, grad_ys=[tf.constant(1.0), tf.constant(2.0)])

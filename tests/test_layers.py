@@ -45,7 +45,7 @@ def test_dense_custom_names_initializers_and_reuse():
     b = tf.layers.dense(x, 3, name="fc", reuse=True)
     assert _var_names() == ["fc/kernel:0", "fc/bias:0"]
     assert a.op.name == "fc/BiasAdd" and b.op.name == "fc_1/BiasAdd"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"Variable fc/kernel already exists,"):
         tf.layers.dense(x, 3, name="fc")  # exists, no reuse
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -124,9 +124,9 @@ def test_conv2d_layer_channels_first_and_errors():
     y = tf.layers.conv2d(x, 2, 3, data_format="channels_first", padding="SAME")
     assert y.shape.as_list() == [None, 2, 5, 5]
     assert tf.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)[0].shape.as_list() == [3, 3, 3, 2]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"The channel dimension of the inputs should"):
         tf.layers.conv2d(tf.placeholder(tf.float32, [None, 5, 5, None]), 2, 3)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"The `padding` argument must be one of"):
         tf.layers.conv2d(x, 2, 3, padding="full")
 
 
@@ -188,7 +188,7 @@ def test_l2_regularizer_value_and_validation():
     assert r.op.name == "l2_regularizer"
     with tf.Session() as sess:
         assert sess.run(r) == pytest.approx(0.5 * 30 / 2)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"Setting a scale less than 0 on a"):
         tf.contrib.layers.l2_regularizer(-1.0)
     assert tf.contrib.layers.l2_regularizer(0.0)(w) is None
 

@@ -7,36 +7,13 @@ import pytest
 import tfgraph as tf
 from tfgraph import placement
 from tfgraph.backends import get_backend
-from tfgraph.backends.strict_backend import StrictBackend
 from tfgraph.framework.device import DeviceSpec, canonical_device, full_device_name, merge_device
 from tfgraph.placement import Placer
 
-NO_GPU = "CuPy is not installed: pip install tfgraph[gpu]"
+pytestmark = pytest.mark.usefixtures("plain_environment")  # every test: NumPy, no TFGRAPH_DEVICE
+
 CPU0 = "/job:localhost/replica:0/task:0/device:CPU:0"
 GPU0 = "/job:localhost/replica:0/task:0/device:GPU:0"
-
-
-@pytest.fixture(autouse=True)
-def _plain_environment(monkeypatch):
-    monkeypatch.delenv("TFGRAPH_DEVICE", raising=False)
-    monkeypatch.setenv("TFGRAPH_BACKEND", "numpy")
-
-
-@pytest.fixture
-def no_gpu(monkeypatch):
-    """A machine without CuPy (also on a machine that has one)."""
-    monkeypatch.setattr(placement, "gpu_available", lambda: (False, NO_GPU))
-
-
-@pytest.fixture
-def fake_gpu(monkeypatch):
-    """A machine with one "GPU": a second strict device standing in for CuPy."""
-    gpu = StrictBackend("fake_gpu", "GPU")
-    real = placement.get_backend
-    monkeypatch.setattr(placement, "gpu_available", lambda: (True, ""))
-    monkeypatch.setattr(placement, "get_backend",
-                        lambda name: gpu if name == "cupy" else real(name))
-    return gpu
 
 
 # --- device strings and scopes ---------------------------------------------------------------
@@ -167,7 +144,7 @@ def test_op_pinned_to_a_missing_gpu_raises_invalid_argument(no_gpu):
     assert msg.startswith("Cannot assign a device for operation 'MatMul': Operation was "
                           "explicitly assigned to /device:GPU:0 but available devices are "
                           f"[ {CPU0} ]")
-    assert f"no GPU devices available: {NO_GPU}" in msg
+    assert f"no GPU devices available: {no_gpu}" in msg
     assert info.value.op is y.op
 
 

@@ -451,14 +451,16 @@ def make_codegen_class(base, plan_cls, codegen_counter):
                 if op._outputs[0] not in self.fed:
                     self.var_of[(op._outputs[0], host.name)] = src
                     self.home[op._outputs[0]] = host
-            elif self.loop_depth and any(t._op.type == "VariableV2" for t in op._inputs):
+            elif (self.loop_depth or self.cur_lits) and \
+                    any(t._op.type == "VariableV2" for t in op._inputs):
                 self._emit_with_fresh_reads(op)
             else:
                 self.emit_op(op)
 
         def _emit_with_fresh_reads(self, op: Operation) -> None:
-            """Inside a loop a variable is read where it is used, each iteration (an
-            assignment in the body is seen by the next read)."""
+            """Inside a loop or a cond branch a variable is read where it is used (each
+            iteration): an assignment earlier in the body or branch is seen, as TF1's reads
+            through RefEnter/RefSwitch see it."""
             saved = {}
             refs = op._op_def.ref_inputs
             for i, t in enumerate(op._inputs):

@@ -11,39 +11,10 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
-from tfgraph import placement
-from tfgraph.backends import get_backend
-from tfgraph.backends.strict_backend import COUNTERS, StrictBackend
+from tfgraph.backends.strict_backend import COUNTERS
 from tfgraph.framework.registry import get_op_def
 
 F32 = np.float32
-
-
-@pytest.fixture
-def strict_cpu(monkeypatch):
-    """CPU ops on the strict device, no GPU, counters at zero."""
-    monkeypatch.setenv("TFGRAPH_BACKEND", "strict")
-    monkeypatch.delenv("TFGRAPH_DEVICE", raising=False)
-    monkeypatch.setattr(placement, "gpu_available", lambda: (False, "no GPU in this test"))
-    be = get_backend("strict")
-    be.reset_counters()
-    yield be
-    be.reset_counters()
-
-
-@pytest.fixture
-def fake_gpu(monkeypatch):
-    """A "GPU" (a second strict device with its own transfer counters); the CPU is NumPy."""
-    gpu = StrictBackend("fake_gpu", "GPU")
-    real = placement.get_backend
-    monkeypatch.setenv("TFGRAPH_BACKEND", "numpy")
-    monkeypatch.delenv("TFGRAPH_DEVICE", raising=False)
-    monkeypatch.setattr(placement, "gpu_available", lambda: (True, ""))
-    monkeypatch.setattr(placement, "get_backend",
-                        lambda name: gpu if name == "cupy" else real(name))
-    gpu.reset_counters()
-    yield gpu
-    gpu.reset_counters()
 
 
 def _steady_traffic(sess, be, fetches, feed):

@@ -47,10 +47,10 @@ def test_numpy_and_python_scalars_mix_with_device_arrays(strict):
 
 def test_get_and_pickle_are_refused(strict):
     x = dev(strict, [1.0])
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"StrictArray\.get\(\)"):
         x.get()
     import pickle
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"StrictArray cannot be pickled"):
         pickle.dumps(x)
 
 

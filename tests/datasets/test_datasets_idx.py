@@ -201,9 +201,9 @@ def test_pair_label_range(tmp_path):
 
 
 def test_write_idx_rejects_bad_input(tmp_path):
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"IDX cannot store dtype uint64"):
         write_idx(tmp_path / "a", np.zeros(3, np.uint64))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"IDX needs 1 to 255 dimensions, got 0"):
         write_idx(tmp_path / "a", np.zeros((), np.uint8))
 
 

@@ -17,7 +17,7 @@ import mpi_launch
 sys.path.insert(0, str(mpi_launch.WORKERS))
 from dist_cases import DTYPES, SHAPES, expected_allreduce, key, rank_value  # noqa: E402
 
-pytestmark = [pytest.mark.mpi,
+pytestmark = [pytest.mark.mpi, pytest.mark.slow,  # multi-process jobs: not in `-m "not slow"`
               pytest.mark.skipif(mpi_launch.missing_reason() is not None,
                                  reason=str(mpi_launch.missing_reason()))]
 

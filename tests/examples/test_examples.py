@@ -25,6 +25,10 @@ TRAINING_SCRIPTS = ["perceptron.py", "mnist_softmax.py", "mnist_mlp.py", "mnist_
 ALL_SCRIPTS = ["quadratic.py", *TRAINING_SCRIPTS]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
+# Subprocess runs of whole scripts: part of the full suite (tools/test.sh, CI), left out of the
+# inner loop `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 needs_data = pytest.mark.skipif(not (DATA_DIR / "mnist").is_dir(),
                                 reason=f"real datasets folder {DATA_DIR} is absent")
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
@@ -153,8 +157,9 @@ def test_perceptron(tmp_path):
     assert re.search(r"-1\.0\s+2\.0\s+-6\.0\s+0\.00247", out), out
     train_acc = float(re.search(r"^Accuracy on the training points: ([0-9.]+)$", out,
                                 re.M).group(1))
-    assert train_acc >= 0.95
-    assert test_accuracy(out) >= 0.95
+    # Measured (seed 0): 1.000 on the training points and on the test points.
+    assert train_acc >= 0.98
+    assert test_accuracy(out) >= 0.97
     assert re.search(r"^Learned decision boundary: -?[0-9.]+ [+-] [0-9.]+ x1 [+-] [0-9.]+ x2 = 0",
                      out, re.M), out
     assert png.read_bytes().startswith(PNG_MAGIC)
@@ -169,7 +174,7 @@ def test_mnist_softmax_xent_with_plot(tmp_path):
     assert "Notice: the MNIST training images" in out
     assert "8000 training and 2000 test images" in out
     assert [e for e, _, _ in epoch_lines(out)] == [1, 2]
-    assert test_accuracy(out) > 0.8
+    assert test_accuracy(out) >= 0.89  # measured 0.919 (seed 0)
     assert png.read_bytes().startswith(PNG_MAGIC)
 
 
@@ -178,14 +183,14 @@ def test_mnist_softmax_mse_learns():
     out = train("mnist_softmax.py", "--loss", "mse", "--epochs", "2")
     losses = [loss for _, _, loss in epoch_lines(out)]
     assert losses[1] < losses[0]
-    assert test_accuracy(out) > 0.6
+    assert test_accuracy(out) >= 0.78  # measured 0.817 (seed 0)
 
 
 @needs_data
 def test_mnist_mlp_on_test_as_train_split():
     out = train("mnist_mlp.py", "--epochs", "2", "--split", "test-as-train")
     assert "8000 training and 2000 test images" in out
-    assert test_accuracy(out) >= 0.80
+    assert test_accuracy(out) >= 0.91  # measured 0.9415 (seed 0)
 
 
 @needs_data
@@ -199,7 +204,7 @@ def test_mnist_mlp_is_deterministic_with_a_seed():
 def test_mnist_mlp_fashion_mnist_standard_split():
     out = train("mnist_mlp.py", "--dataset", "fashion_mnist", "--limit", "3000", "--epochs", "1")
     assert "3000 training and 10000 test images" in out
-    assert test_accuracy(out) > 0.6  # 10 clothing classes, chance is 0.1
+    assert test_accuracy(out) >= 0.70  # measured 0.7365 (seed 0); chance is 0.1
 
 
 @needs_data
@@ -218,7 +223,7 @@ def test_mnist_mlp_logdir_and_save(tmp_path):
 def test_mnist_cnn_tutorial_model():
     out = train("mnist_cnn.py", "--model", "tutorial", "--limit", "2000", "--epochs", "1",
                 "--batch-size", "32")
-    assert test_accuracy(out) >= 0.5  # chance is 0.1
+    assert test_accuracy(out) >= 0.78  # measured 0.827 (seed 0); chance is 0.1
 
 
 @needs_data
@@ -238,7 +243,7 @@ def test_mnist_cnn_other_models_train(model):
 def test_lenet():
     out = train("lenet.py", "--limit", "2000", "--epochs", "1", "--batch-size", "32",
                 "--lr", "0.003")
-    assert test_accuracy(out) >= 0.5  # chance is 0.1
+    assert test_accuracy(out) >= 0.87  # measured 0.907 (seed 0); chance is 0.1
 
 
 @needs_data

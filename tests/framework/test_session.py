@@ -230,7 +230,7 @@ def test_fetched_constant_cannot_corrupt_the_graph():
     c = tf.constant([1.0, 2.0])
     with tf.Session() as sess:
         out = sess.run(c)
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"read\-only"):
             out[0] = 5.0
         np.testing.assert_array_equal(sess.run(c), [1.0, 2.0])
 
@@ -290,7 +290,7 @@ def test_bad_feed_shape_raises_value_error_naming_tensor_and_shapes():
         assert "Cannot feed value of shape (3, 10) for Tensor 'images:0', which has shape '(?, 784)'" \
             in str(e.value)
         assert sess.run(v) == 0.0  # nothing ran: the assign did not happen
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"'images:0'"):
             sess.run(y, {x: np.zeros(784, np.float32)})
 
 
@@ -313,7 +313,7 @@ def test_fetch_errors():
             sess.run(3)
         with pytest.raises(TypeError, match="invalid type"):
             sess.run(None)
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"'missing:0'"):
             sess.run("missing:0")
         with pytest.raises(TypeError, match="feed_dict key"):
             sess.run(c, {"Const": 1.0})

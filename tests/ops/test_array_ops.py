@@ -13,11 +13,6 @@ RNG = np.random.default_rng(0)
 X3 = RNG.standard_normal((3, 4, 5)).astype(np.float32)
 
 
-def run(fetches, feed=None):
-    with tf.Session() as sess:
-        return sess.run(fetches, feed)
-
-
 def shape_of(t):
     return t.shape.as_list() if t.shape.ndims is not None else None
 
@@ -33,7 +28,7 @@ SLICES = [
 
 
 @pytest.mark.parametrize("spec", SLICES, ids=[str(s) for s in SLICES])
-def test_getitem_matches_numpy(spec):
+def test_getitem_matches_numpy(run, spec):
     x = tf.constant(X3)
     y = x[spec]
     expected = X3[spec]
@@ -46,7 +41,7 @@ def test_getitem_matches_numpy(spec):
 
 @pytest.mark.parametrize("spec", [np.s_[1:, ::2], np.s_[..., -1], np.s_[0, None]],
                          ids=["slices", "ellipsis", "newaxis"])
-def test_getitem_on_unknown_dims_runs_with_fed_shapes(spec):
+def test_getitem_on_unknown_dims_runs_with_fed_shapes(run, spec):
     x = tf.placeholder(tf.float32, [None, 4, None])
     y = x[spec]
     static = list(np.shape(X3[spec]))
@@ -59,7 +54,7 @@ def test_getitem_on_unknown_dims_runs_with_fed_shapes(spec):
     np.testing.assert_array_equal(out, X3[spec])
 
 
-def test_getitem_unknown_rank_gives_unknown_shape():
+def test_getitem_unknown_rank_gives_unknown_shape(run):
     x = tf.placeholder(tf.float32)
     y = x[1:, 0]
     assert y.shape.ndims is None
@@ -82,7 +77,7 @@ def test_getitem_names_follow_tf1():
         assert x[..., None].op.name == "scope/strided_slice"
 
 
-def test_getitem_with_tensor_index():
+def test_getitem_with_tensor_index(run):
     x = tf.constant(X3)
     i = tf.placeholder(tf.int32, [], name="i")
     y = x[i, 1:]
@@ -127,7 +122,7 @@ def test_getitem_out_of_bounds_is_a_build_time_value_error():
         x[-4]
 
 
-def test_getitem_out_of_bounds_at_run_time_names_the_op():
+def test_getitem_out_of_bounds_at_run_time_names_the_op(run):
     x = tf.placeholder(tf.float32, [None, 4])
     y = x[3]
     with pytest.raises(tf.errors.InvalidArgumentError, match="strided_slice"):
@@ -142,7 +137,7 @@ def test_getitem_zero_stride_and_multiple_ellipses_are_errors():
         x[..., 0, ...]
 
 
-def test_strided_slice_with_masks_matches_numpy():
+def test_strided_slice_with_masks_matches_numpy(run):
     x = tf.constant(X3)
     # x[1, ..., tf.newaxis, ::-1] spelled with masks.
     y = tf.strided_slice(x, [1, 0, 0, 0], [2, 0, 0, 0], [1, 1, 1, -1], ellipsis_mask=2,
@@ -152,7 +147,7 @@ def test_strided_slice_with_masks_matches_numpy():
     np.testing.assert_array_equal(run(y), expected)
 
 
-def test_strided_slice_gradient_scatters_into_zeros():
+def test_strided_slice_gradient_scatters_into_zeros(run):
     x = tf.constant(X3)
     g = tf.gradients(tf.reduce_sum(x[1:, ::2, -1] * 3.0), x)[0]
     assert g.op.type == "StridedSliceGrad"
@@ -176,7 +171,7 @@ def test_slices_of_variables_are_copied_when_fetched():
 
 
 # --- shape, size, rank ------------------------------------------------------------------------
-def test_shape_size_rank_are_constants_when_static():
+def test_shape_size_rank_are_constants_when_static(run):
     x = tf.placeholder(tf.float32, [2, 3], name="x")
     s, n, r = tf.shape(x), tf.size(x), tf.rank(x)
     assert (s.op.type, s.op.name, n.op.type, n.op.name, r.op.type, r.op.name) == (
@@ -186,7 +181,7 @@ def test_shape_size_rank_are_constants_when_static():
     assert tf.shape(x, out_type=tf.int64).dtype == tf.int64
 
 
-def test_shape_size_rank_ops_for_unknown_shapes():
+def test_shape_size_rank_ops_for_unknown_shapes(run):
     x = tf.placeholder(tf.float32, [None, 3])
     u = tf.placeholder(tf.float32)
     s, n, r = tf.shape(x), tf.size(x), tf.rank(u)
@@ -201,7 +196,7 @@ def test_shape_size_rank_ops_for_unknown_shapes():
     assert tf.size(tf.placeholder(tf.float32, [None, 0])).op.type == "Const"
 
 
-def test_shape_n_and_bad_out_type():
+def test_shape_n_and_bad_out_type(run):
     a = tf.placeholder(tf.float32, [None, 2])
     b = tf.constant(X3)
     sa, sb = tf.shape_n([a, b])
@@ -213,7 +208,7 @@ def test_shape_n_and_bad_out_type():
 
 
 # --- reshape ----------------------------------------------------------------------------------
-def test_reshape_values_names_and_static_shape():
+def test_reshape_values_names_and_static_shape(run):
     x = tf.constant(X3)
     y = tf.reshape(x, [4, -1])
     assert y.op.name == "Reshape" and y.op.inputs[1].op.name == "Reshape/shape"
@@ -233,7 +228,7 @@ def test_reshape_mismatch_is_a_build_time_value_error():
         tf.reshape(x, [-1, -1])
 
 
-def test_reshape_partial_shapes():
+def test_reshape_partial_shapes(run):
     x = tf.placeholder(tf.float32, [None, 4, 5])
     assert shape_of(tf.reshape(x, [-1, 20])) == [None, 20]
     assert shape_of(tf.reshape(x, [tf.shape(x)[0], -1])) == [None, 20]
@@ -248,7 +243,7 @@ def test_reshape_partial_shapes():
     np.testing.assert_array_equal(out, X3.reshape(3, 20))
 
 
-def test_reshape_run_time_mismatch_names_the_op():
+def test_reshape_run_time_mismatch_names_the_op(run):
     x = tf.placeholder(tf.float32, [None])
     y = tf.reshape(x, [2, 2], name="r")
     with pytest.raises(tf.errors.InvalidArgumentError, match="'r'"):
@@ -256,7 +251,7 @@ def test_reshape_run_time_mismatch_names_the_op():
 
 
 # --- constructors -----------------------------------------------------------------------------
-def test_zeros_ones_small_are_constants_large_are_fills():
+def test_zeros_ones_small_are_constants_large_are_fills(run):
     z = tf.zeros([2, 3])
     assert (z.op.type, z.op.name, z.dtype) == ("Const", "zeros", tf.float32)
     o = tf.ones([2], dtype=tf.int32)
@@ -270,7 +265,7 @@ def test_zeros_ones_small_are_constants_large_are_fills():
     assert out[3].tolist() == [True, True, True] and out[4].dtype == np.int64
 
 
-def test_zeros_with_tensor_shape():
+def test_zeros_with_tensor_shape(run):
     n = tf.placeholder(tf.int32, [])
     z = tf.zeros([n, 2], name="z")
     assert z.op.type == "Fill" and z.op.name == "z" and shape_of(z) == [None, 2]
@@ -279,7 +274,7 @@ def test_zeros_with_tensor_shape():
     np.testing.assert_array_equal(run(z, {n: 3}), np.zeros((3, 2)))
 
 
-def test_zeros_like_ones_like():
+def test_zeros_like_ones_like(run):
     c = tf.constant(X3)
     zl = tf.zeros_like(c)
     assert (zl.op.type, zl.op.name) == ("Const", "zeros_like")  # static and < 1000 elements
@@ -297,7 +292,7 @@ def test_zeros_like_ones_like():
     np.testing.assert_array_equal(out[2], np.ones((3, 2)))
 
 
-def test_fill():
+def test_fill(run):
     f = tf.fill([2, 3], 7)
     assert f.op.name == "Fill" and f.dtype == tf.int32
     assert [t.op.name for t in f.op.inputs] == ["Fill/dims", "Fill/value"]
@@ -306,7 +301,7 @@ def test_fill():
         tf.fill([2], [1.0, 2.0])
 
 
-def test_linspace():
+def test_linspace(run):
     t = tf.linspace(1.0, 2.0, 5)
     assert t.op.type == "LinSpace" and t.op.name == "LinSpace" and shape_of(t) == [5]
     out = run(t)
@@ -318,7 +313,7 @@ def test_linspace():
         tf.linspace(0.0, 1.0, 0)
 
 
-def test_range():
+def test_range(run):
     r = tf.range(5)
     assert (r.op.type, r.op.name, r.dtype, shape_of(r)) == ("Range", "range", tf.int32, [5])
     assert [t.op.name for t in r.op.inputs] == ["range/start", "range/limit", "range/delta"]
@@ -341,7 +336,7 @@ def test_range():
     assert run(tf.range(3, 3)).shape == (0,)
 
 
-def test_range_errors():
+def test_range_errors(run):
     with pytest.raises(ValueError, match="delta != 0"):
         tf.range(0, 5, 0)
     with pytest.raises(ValueError, match="start <= limit"):
@@ -351,7 +346,7 @@ def test_range_errors():
         run(tf.range(0, 5, n), {n: 0})
 
 
-def test_one_hot():
+def test_one_hot(run):
     idx = tf.constant([0, 2, -1, 5])
     oh = tf.one_hot(idx, 3)
     assert (oh.op.type, oh.op.name, oh.dtype, shape_of(oh)) == ("OneHot", "one_hot", tf.float32, [4, 3])
@@ -377,7 +372,7 @@ def test_one_hot_dtype_errors():
         tf.one_hot([0], 2, on_value=1.0, off_value=0)
 
 
-def test_eye_and_matrix_diag_family():
+def test_eye_and_matrix_diag_family(run):
     e = tf.eye(3)
     assert e.op.type == "MatrixDiag" and e.op.name == "eye/MatrixDiag" and e.dtype == tf.float32
     r = tf.eye(2, 4, batch_shape=[3], dtype=tf.int32)
@@ -398,7 +393,7 @@ def test_eye_and_matrix_diag_family():
 
 
 # --- transpose, expand_dims, squeeze ----------------------------------------------------------
-def test_transpose():
+def test_transpose(run):
     x = tf.constant(X3)
     t = tf.transpose(x)
     assert (t.op.type, t.op.name, t.op.inputs[1].op.name) == ("Transpose", "transpose", "transpose/perm")
@@ -426,7 +421,7 @@ def test_transpose_errors():
         tf.matrix_transpose(tf.constant([1.0]))
 
 
-def test_transpose_gradient_uses_inverse_permutation():
+def test_transpose_gradient_uses_inverse_permutation(run):
     x = tf.constant(X3)
     w = tf.constant(RNG.standard_normal((4, 5, 3)).astype(np.float32))
     g = tf.gradients(tf.reduce_sum(tf.transpose(x, [1, 2, 0]) * w), x)[0]
@@ -436,7 +431,7 @@ def test_transpose_gradient_uses_inverse_permutation():
     np.testing.assert_array_equal(run(tf.invert_permutation([2, 0, 1])), [1, 2, 0])
 
 
-def test_expand_dims_and_squeeze():
+def test_expand_dims_and_squeeze(run):
     x = tf.placeholder(tf.float32, [None, 1, 3])
     e = tf.expand_dims(x, -1)
     assert (e.op.type, e.op.name, e.op.inputs[1].op.name) == ("ExpandDims", "ExpandDims", "ExpandDims/dim")
@@ -465,7 +460,7 @@ def test_expand_dims_and_squeeze_errors():
 
 
 # --- concat, split, stack ---------------------------------------------------------------------
-def test_concat_values_shapes_and_names():
+def test_concat_values_shapes_and_names(run):
     a = tf.placeholder(tf.float32, [None, 2], name="a")
     b = tf.placeholder(tf.float32, [3, None], name="b")
     c = tf.concat([a, b], 1)
@@ -497,7 +492,7 @@ def test_concat_errors():
         tf.concat([tf.zeros([2]), tf.zeros([2])], 1)
 
 
-def test_concat_with_run_time_axis():
+def test_concat_with_run_time_axis(run):
     a = tf.constant(X3)
     axis = tf.placeholder(tf.int32, [])
     c = tf.concat([a, a], axis)
@@ -505,7 +500,7 @@ def test_concat_with_run_time_axis():
     np.testing.assert_array_equal(run(c, {axis: -1}), np.concatenate([X3, X3], -1))
 
 
-def test_split():
+def test_split(run):
     x = tf.constant(X3)
     parts = tf.split(x, 2, axis=1)
     op = parts[0].op
@@ -525,7 +520,7 @@ def test_split():
     assert out[0].shape == (3, 4)
 
 
-def test_split_errors():
+def test_split_errors(run):
     x = tf.constant(X3)
     with pytest.raises(ValueError, match="evenly divisible by 3"):
         tf.split(x, 3, axis=1)
@@ -540,7 +535,7 @@ def test_split_errors():
         run(tf.split(p, 2), {p: np.ones(3)})
 
 
-def test_stack_unstack():
+def test_stack_unstack(run):
     assert tf.stack([1, 2]).op.type == "Const"
     a, b = tf.constant([1.0, 2.0]), tf.placeholder(tf.float32, [None])
     s = tf.stack([a, b], axis=1)
@@ -563,7 +558,7 @@ def test_stack_unstack():
 
 
 # --- tile, pad, reverse -------------------------------------------------------------------------
-def test_tile():
+def test_tile(run):
     x = tf.placeholder(tf.float32, [None, 2])
     t = tf.tile(x, [2, 3])
     assert (t.op.type, t.op.name, t.op.inputs[1].op.name) == ("Tile", "Tile", "Tile/multiples")
@@ -577,7 +572,7 @@ def test_tile():
 
 
 @pytest.mark.parametrize("mode", ["CONSTANT", "REFLECT", "SYMMETRIC", "reflect"])
-def test_pad_modes(mode):
+def test_pad_modes(run, mode):
     x = tf.constant(X3)
     p = [[1, 2], [0, 3], [2, 1]]
     y = tf.pad(x, p, mode=mode)
@@ -589,7 +584,7 @@ def test_pad_modes(mode):
     np.testing.assert_array_equal(run(y), expected)
 
 
-def test_pad_constant_values_and_unknown_dims():
+def test_pad_constant_values_and_unknown_dims(run):
     x = tf.placeholder(tf.float32, [None, 2])
     y = tf.pad(x, [[1, 1], [0, 2]], constant_values=-1.5)
     assert y.op.type == "PadV2" and shape_of(y) == [None, 4]
@@ -611,7 +606,7 @@ def test_pad_errors():
         tf.pad(x, [[-1, 0], [0, 0], [0, 0]])
 
 
-def test_reverse():
+def test_reverse(run):
     x = tf.constant(X3)
     r = tf.reverse(x, [0, -1])
     assert (r.op.type, r.op.name) == ("ReverseV2", "ReverseV2")
@@ -623,7 +618,7 @@ def test_reverse():
 
 
 # --- slice ------------------------------------------------------------------------------------
-def test_slice():
+def test_slice(run):
     x = tf.constant(X3)
     s = tf.slice(x, [1, 0, 2], [2, -1, 3])
     assert (s.op.type, s.op.name) == ("Slice", "Slice")
@@ -642,7 +637,7 @@ def test_slice():
 
 
 # --- gather, segment sums, scatter ------------------------------------------------------------
-def test_gather():
+def test_gather(run):
     params = tf.constant(X3)
     g = tf.gather(params, [2, 0, 2])
     assert (g.op.type, g.op.name, g.op.inputs[2].op.name) == ("GatherV2", "GatherV2", "GatherV2/axis")
@@ -660,7 +655,7 @@ def test_gather():
         tf.gather(params, [0.5])
 
 
-def test_gather_out_of_range_names_the_op():
+def test_gather_out_of_range_names_the_op(run):
     idx = tf.placeholder(tf.int32, [None])
     g = tf.gather(tf.constant(X3), idx, name="g")
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"'g'.*not in \[0, 3\)"):
@@ -669,7 +664,7 @@ def test_gather_out_of_range_names_the_op():
         run(g, {idx: [-1]})
 
 
-def test_gather_gradient_accumulates_duplicates():
+def test_gather_gradient_accumulates_duplicates(run):
     params = tf.placeholder(tf.float32, [4, 2])
     g = tf.gather(params, [1, 3, 1, 1])
     grad = tf.gradients(tf.reduce_sum(g), params)[0]
@@ -682,7 +677,7 @@ def test_gather_gradient_accumulates_duplicates():
     np.testing.assert_array_equal(run(grad1, {params: np.zeros((4, 2))}), [[2, 1]] * 4)
 
 
-def test_unsorted_segment_sum():
+def test_unsorted_segment_sum(run):
     data = RNG.standard_normal((6, 2)).astype(np.float32)
     ids = np.array([2, 0, 2, -1, 1, 2], np.int32)
     s = tf.unsorted_segment_sum(data, ids, 4)
@@ -698,7 +693,7 @@ def test_unsorted_segment_sum():
         run(tf.unsorted_segment_sum(data, [0, 1, 2, 3, 4, 9], 4))
 
 
-def test_gather_nd_and_scatter_nd():
+def test_gather_nd_and_scatter_nd(run):
     params = tf.constant(X3)
     idx = np.array([[0, 1, 2], [2, 3, 4]], np.int32)
     g = tf.gather_nd(params, idx)
@@ -716,7 +711,7 @@ def test_gather_nd_and_scatter_nd():
 
 
 # --- masks, unique, broadcast_to, identity ------------------------------------------------------
-def test_boolean_mask():
+def test_boolean_mask(run):
     x = tf.constant(X3)
     mask = np.array([True, False, True])
     m = tf.boolean_mask(x, mask)
@@ -731,7 +726,7 @@ def test_boolean_mask():
         tf.boolean_mask(x, True)
 
 
-def test_sequence_mask():
+def test_sequence_mask(run):
     m = tf.sequence_mask([1, 3, 0], 4)
     assert m.dtype == tf.bool and shape_of(m) == [3, 4]
     np.testing.assert_array_equal(run(m), np.arange(4) < np.array([[1], [3], [0]]))
@@ -739,7 +734,7 @@ def test_sequence_mask():
     np.testing.assert_array_equal(run(mf), [[[1.0, 1.0]], [[1.0, 0.0]]])
 
 
-def test_unique():
+def test_unique(run):
     y, idx = tf.unique(tf.constant([4, 1, 4, 2, 1, 7]))
     assert y.op.type == "Unique" and shape_of(y) == [None] and shape_of(idx) == [6]
     out = run([y, idx])
@@ -748,7 +743,7 @@ def test_unique():
     assert out[1].dtype == np.int32
 
 
-def test_broadcast_to():
+def test_broadcast_to(run):
     x = tf.constant([[1.0], [2.0]])
     b = tf.broadcast_to(x, [3, 2, 4])
     assert (b.op.type, b.op.name, shape_of(b)) == ("BroadcastTo", "BroadcastTo", [3, 2, 4])
@@ -757,7 +752,7 @@ def test_broadcast_to():
         tf.broadcast_to(x, [3, 3])
 
 
-def test_identity_family_and_placeholders():
+def test_identity_family_and_placeholders(run):
     x = tf.placeholder(tf.float32, [None, 3], name="x")
     assert x.op.type == "Placeholder" and shape_of(x) == [None, 3]
     i = tf.identity([1.0, 2.0])
@@ -784,7 +779,7 @@ def test_constant_value_evaluates_small_constant_subgraphs():
     assert array_ops._partial_shape_vector(tf.shape(x)) == [None, 3]
 
 
-def test_multi_output_gradients_treat_missing_grads_as_zeros():
+def test_multi_output_gradients_treat_missing_grads_as_zeros(run):
     x = tf.constant(X3)
     parts = tf.split(x, [1, 3], axis=1)
     pieces = tf.unstack(x)

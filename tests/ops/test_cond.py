@@ -324,3 +324,17 @@ def test_py_func_has_no_gradient():
     x = tf.placeholder(tf.float32, [])
     y = tf.py_func(lambda a: a, [x], tf.float32)
     assert tf.gradients(y, x) == [None]
+
+
+def test_variable_assigned_then_read_in_a_branch():
+    v = tf.Variable(1.0)
+    p = tf.placeholder(tf.bool, [])
+
+    def assign_then_read():
+        with tf.control_dependencies([tf.assign(v, 7.0)]):
+            return v.read_value() * 1.0
+    c = tf.cond(p, assign_then_read, lambda: tf.constant(0.0))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run(c, {p: False}) == 0.0 and sess.run(v) == 1.0
+        assert sess.run(c, {p: True}) == 7.0

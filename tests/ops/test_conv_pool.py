@@ -7,11 +7,6 @@ import pytest
 import tfgraph as tf
 
 
-def _run(fetches, feed=None):
-    with tf.Session() as sess:
-        return sess.run(fetches, feed)
-
-
 # --- slow references (NHWC, float64) -------------------------------------------------------------
 def _same_pads(size, k, s, d):
     dk = (k - 1) * d + 1
@@ -130,7 +125,7 @@ def _ids(configs):
 
 
 @pytest.mark.parametrize("xs,ws,strides,padding,dil", CONV_CONFIGS, ids=_ids(CONV_CONFIGS))
-def test_conv2d_forward_and_both_backprops_match_reference(xs, ws, strides, padding, dil):
+def test_conv2d_forward_and_both_backprops_match_reference(run, xs, ws, strides, padding, dil):
     rng = np.random.default_rng(0)
     x = rng.normal(size=xs).astype(np.float32)
     w = rng.normal(size=ws).astype(np.float32)
@@ -141,7 +136,7 @@ def test_conv2d_forward_and_both_backprops_match_reference(xs, ws, strides, padd
     assert y.shape.as_list() == list(ref.shape) and y.dtype == tf.float32
     gx, gw = tf.gradients(y, [xt, wt], grad_ys=tf.constant(dy))
     assert gx.op.type == "Conv2DBackpropInput" and gw.op.type == "Conv2DBackpropFilter"
-    out, dx, dw = _run([y, gx, gw])
+    out, dx, dw = run([y, gx, gw])
     assert out.dtype == dx.dtype == dw.dtype == np.float32
     rdx, rdw = ref_conv_grads(x.astype(np.float64), w.astype(np.float64), dy.astype(np.float64),
                               strides, padding, dil)
@@ -152,7 +147,7 @@ def test_conv2d_forward_and_both_backprops_match_reference(xs, ws, strides, padd
 
 @pytest.mark.parametrize("strides,padding", [((1, 1), "SAME"), ((2, 2), "VALID"),
                                              ((2, 1), [[0, 0], [0, 0], [1, 1], [2, 0]])])
-def test_conv2d_nchw_matches_nhwc(strides, padding):
+def test_conv2d_nchw_matches_nhwc(run, strides, padding):
     rng = np.random.default_rng(1)
     x = rng.normal(size=(2, 3, 6, 5)).astype(np.float32)  # NCHW
     w = rng.normal(size=(3, 2, 3, 4)).astype(np.float32)
@@ -165,7 +160,7 @@ def test_conv2d_nchw_matches_nhwc(strides, padding):
     xt2, wt2 = tf.constant(x_nhwc), tf.constant(w)
     y2 = tf.nn.conv2d(xt2, wt2, strides=list(strides), padding=nhwc_pad)
     gx2, gw2 = tf.gradients(tf.reduce_sum(y2 * y2), [xt2, wt2])
-    a, b, c, a2, b2, c2 = _run([y, gx, gw, y2, gx2, gw2])
+    a, b, c, a2, b2, c2 = run([y, gx, gw, y2, gx2, gw2])
     assert y.shape.as_list() == [2, 4] + list(a2.shape[1:3])
     np.testing.assert_allclose(a, a2.transpose(0, 3, 1, 2), rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(b, b2.transpose(0, 3, 1, 2), rtol=1e-4, atol=1e-4)
@@ -215,19 +210,19 @@ def test_conv2d_errors():
         tf.nn.conv2d(x, tf.placeholder(tf.float32, [5, 5, 2, 2]), [1, 1, 1, 1], "VALID")
     with pytest.raises(ValueError, match="batch and depth"):
         tf.nn.conv2d(x, w, [2, 1, 1, 1], "SAME")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"Value for attr 'padding' of 'same' is not in"):
         tf.nn.conv2d(x, w, [1, 1, 1, 1], "same")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r'"EXPLICIT" is not a valid value for the'):
         tf.nn.conv2d(x, w, [1, 1, 1, 1], "EXPLICIT")
     with pytest.raises(ValueError, match="batch or depth"):
         tf.nn.conv2d(x, w, [1, 1, 1, 1], [[1, 0], [0, 0], [0, 0], [0, 0]])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"'Conv2D_3'"):
         tf.nn.conv2d(x, tf.placeholder(tf.float32, [3, 3, 3, 2]), [1, 1, 1, 1], "SAME")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"strides should be of length 1, 2 or 4 but"):
         tf.nn.conv2d(x, w, [1, 1, 1], "SAME")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"'Conv2D_4'"):
         tf.nn.conv2d(tf.placeholder(tf.float32, [4, 4, 2]), w, 1, "SAME")
-    with pytest.raises((TypeError, ValueError)):
+    with pytest.raises((TypeError, ValueError), match=r"'Placeholder_5:0'"):
         tf.nn.conv2d(x, tf.placeholder(tf.float64, [3, 3, 2, 2]), 1, "SAME")
 
 
@@ -235,11 +230,11 @@ def test_conv2d_runtime_channel_mismatch_is_invalid_argument():
     x = tf.placeholder(tf.float32, [None, 4, 4, None])
     w = tf.constant(np.ones((3, 3, 2, 1), np.float32))
     y = tf.nn.conv2d(x, w, 1, "SAME")
-    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError):
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError, match=r"'Conv2D'"):
         sess.run(y, {x: np.ones((1, 4, 4, 3), np.float32)})
 
 
-def test_conv2d_transpose_is_the_adjoint_of_conv2d():
+def test_conv2d_transpose_is_the_adjoint_of_conv2d(run):
     rng = np.random.default_rng(3)
     x = rng.normal(size=(2, 7, 6, 3))
     w = rng.normal(size=(3, 3, 3, 4))
@@ -249,7 +244,7 @@ def test_conv2d_transpose_is_the_adjoint_of_conv2d():
                                strides=[1, 2, 2, 1], padding="SAME")
     assert t.op.type == "Conv2DBackpropInput" and t.op.name == "conv2d_transpose"
     assert t.shape.as_list() == [2, 7, 6, 3] and t.dtype == tf.float64
-    tv = _run(t)
+    tv = run(t)
     lhs = np.sum(ref_conv(x, w, (2, 2), "SAME", (1, 1)) * yv)
     assert np.sum(x * tv) == pytest.approx(lhs, rel=1e-10)
     with pytest.raises(ValueError, match="input channels"):
@@ -259,7 +254,7 @@ def test_conv2d_transpose_is_the_adjoint_of_conv2d():
         tf.nn.conv2d_transpose(tf.constant(yv), tf.constant(w), [2, 7, 6, 5], [1, 2, 2, 1])
 
 
-def test_conv2d_backprop_ops_standalone():
+def test_conv2d_backprop_ops_standalone(run):
     rng = np.random.default_rng(4)
     x = rng.normal(size=(1, 5, 5, 2)).astype(np.float32)
     w = rng.normal(size=(3, 3, 2, 3)).astype(np.float32)
@@ -269,20 +264,20 @@ def test_conv2d_backprop_ops_standalone():
     assert dx.shape.as_list() == [1, 5, 5, 2] and dw.shape.as_list() == [3, 3, 2, 3]
     rdx, rdw = ref_conv_grads(x.astype(np.float64), w.astype(np.float64), dy.astype(np.float64),
                               (2, 2), "SAME", (1, 1))
-    a, b = _run([dx, dw])
+    a, b = run([dx, dw])
     np.testing.assert_allclose(a, rdx, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(b, rdw, rtol=1e-4, atol=1e-4)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"'Conv2DBackpropInput_1'"):
         tf.nn.conv2d_backprop_input([1, 5, 5, 2], w, dy, [1, 1, 1, 1], "SAME")
 
 
-def test_depthwise_conv2d_matches_per_channel_conv():
+def test_depthwise_conv2d_matches_per_channel_conv(run):
     rng = np.random.default_rng(5)
     x = rng.normal(size=(2, 6, 5, 3))
     w = rng.normal(size=(3, 2, 3, 2))
     y = tf.nn.depthwise_conv2d(x, w, [1, 2, 1, 1], "SAME")
     assert y.shape.as_list() == [2, 3, 5, 6] and y.op.type == "DepthwiseConv2dNative"
-    out = _run(y)
+    out = run(y)
     for c in range(3):
         for m in range(2):
             ref = ref_conv(x[..., c:c + 1], w[:, :, c:c + 1, m:m + 1], (2, 1), "SAME", (1, 1))
@@ -304,7 +299,7 @@ POOL_CONFIGS = [
 
 @pytest.mark.parametrize("xs,k,s,padding", POOL_CONFIGS,
                          ids=[f"{c[0]}-k{c[1]}-s{c[2]}-{c[3]}" for c in POOL_CONFIGS])
-def test_pooling_forward_and_gradients_match_reference(xs, k, s, padding):
+def test_pooling_forward_and_gradients_match_reference(run, xs, k, s, padding):
     rng = np.random.default_rng(6)
     x = rng.permutation(int(np.prod(xs))).reshape(xs).astype(np.float32) * 0.25
     xt = tf.constant(x)
@@ -317,7 +312,7 @@ def test_pooling_forward_and_gradients_match_reference(xs, k, s, padding):
     gm = tf.gradients(mp, xt, grad_ys=tf.constant(dy))[0]
     ga = tf.gradients(ap, xt, grad_ys=tf.constant(dy))[0]
     assert gm.op.type == "MaxPoolGrad" and ga.op.type == "AvgPoolGrad"
-    m, a, dm, da = _run([mp, ap, gm, ga])
+    m, a, dm, da = run([mp, ap, gm, ga])
     assert m.dtype == a.dtype == dm.dtype == da.dtype == np.float32
     np.testing.assert_array_equal(m, ref_m)
     np.testing.assert_allclose(a, ref_a, rtol=1e-6)
@@ -329,12 +324,12 @@ def test_pooling_forward_and_gradients_match_reference(xs, k, s, padding):
 
 
 @pytest.mark.parametrize("k,s", [((2, 2), (2, 2)), ((3, 3), (1, 1)), ((2, 2), (1, 1))])
-def test_max_pool_gradient_goes_to_first_maximum_on_ties(k, s):
+def test_max_pool_gradient_goes_to_first_maximum_on_ties(run, k, s):
     x = np.zeros((1, 4, 4, 1), np.float32)
     x[0, 0, 1, 0] = x[0, 1, 0, 0] = x[0, 2, 1, 0] = 5.0  # ties inside the windows
     xt = tf.constant(x)
     y = tf.nn.max_pool(xt, [1, *k, 1], [1, *s, 1], "VALID")
-    g = _run(tf.gradients(y, xt)[0])
+    g = run(tf.gradients(y, xt)[0])
     dy = np.ones(y.shape.as_list())
     np.testing.assert_array_equal(g, ref_max_pool_grad(x, dy, k, s, "VALID"))
     if k == (2, 2) and s == (2, 2):
@@ -344,7 +339,7 @@ def test_max_pool_gradient_goes_to_first_maximum_on_ties(k, s):
                                                       [0, 0, 0, 0]])
 
 
-def test_pool_nchw_and_names_and_int_ksize():
+def test_pool_nchw_and_names_and_int_ksize(run):
     rng = np.random.default_rng(7)
     x = rng.normal(size=(2, 3, 5, 6)).astype(np.float32)
     xt = tf.constant(x)
@@ -352,7 +347,7 @@ def test_pool_nchw_and_names_and_int_ksize():
     assert y.op.name == "MaxPool" and y.shape.as_list() == [2, 3, 3, 3]
     assert y.op.get_attr("ksize") == [1, 1, 2, 2]
     a = tf.nn.avg_pool(xt, [1, 1, 3, 3], [1, 1, 2, 2], "VALID", data_format="NCHW")
-    out, av = _run([y, a])
+    out, av = run([y, a])
     np.testing.assert_array_equal(out, ref_pool(x.transpose(0, 2, 3, 1), (2, 2), (2, 2), "SAME",
                                                 "max").transpose(0, 3, 1, 2))
     np.testing.assert_allclose(av, ref_pool(x.transpose(0, 2, 3, 1).astype(np.float64), (3, 3),
@@ -363,14 +358,14 @@ def test_pool_nchw_and_names_and_int_ksize():
     assert tf.nn.avg_pool(xt, 2, 2, "VALID").op.type == "AvgPool"
 
 
-def test_avg_pool_same_excludes_padding():
+def test_avg_pool_same_excludes_padding(run):
     x = np.ones((1, 3, 3, 1), np.float32)
-    np.testing.assert_array_equal(_run(tf.nn.avg_pool(x, 2, 2, "SAME")), np.ones((1, 2, 2, 1)))
+    np.testing.assert_array_equal(run(tf.nn.avg_pool(x, 2, 2, "SAME")), np.ones((1, 2, 2, 1)))
 
 
-def test_max_pool_int_and_negative_values():
+def test_max_pool_int_and_negative_values(run):
     x = -np.arange(1, 17, dtype=np.int32).reshape(1, 4, 4, 1)
-    out = _run(tf.nn.max_pool(tf.constant(x), 3, 2, "SAME"))
+    out = run(tf.nn.max_pool(tf.constant(x), 3, 2, "SAME"))
     assert out.dtype == np.int32
     np.testing.assert_array_equal(out, ref_pool(x, (3, 3), (2, 2), "SAME", "max").astype(np.int32))
 
@@ -381,21 +376,21 @@ def test_pool_errors():
         tf.nn.max_pool(x, [2, 2, 2, 1], [1, 1, 1, 1], "VALID")
     with pytest.raises(ValueError, match="Negative dimension"):
         tf.nn.max_pool(x, 5, 1, "VALID")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"Value for attr 'padding' of 'valid' is not"):
         tf.nn.avg_pool(x, 2, 2, "valid")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"ksize cannot be zero\."):
         tf.nn.max_pool(x, 0, 1, "VALID")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"ksize should be of length 1, 2 or 4 but was 3"):
         tf.nn.max_pool(x, [2, 2, 2], 1, "VALID")
 
 
-def test_max_pool_second_order_routes_like_first_order():
+def test_max_pool_second_order_routes_like_first_order(run):
     x = tf.constant(np.random.default_rng(8).permutation(16).reshape(1, 4, 4, 1).astype(np.float64))
     y = tf.nn.max_pool(x, 2, 2, "VALID")
     g = tf.gradients(y, x)[0]
     v = tf.constant(np.arange(16, dtype=np.float64).reshape(1, 4, 4, 1))
     gg = tf.gradients(tf.reduce_sum(g * v), x)[0]
-    assert _run(gg).sum() == 0.0  # max pooling is piecewise linear in x
+    assert run(gg).sum() == 0.0  # max pooling is piecewise linear in x
 
 
 def test_filter_gradient_reuses_forward_im2col_only_within_one_run(monkeypatch):
@@ -446,13 +441,13 @@ def test_workspace_pool_reuses_buffers_and_evicts_beyond_its_budget():
     assert pool._bytes <= 1000  # larger than the whole budget: never kept
 
 
-def test_atrous_and_separable_conv2d():
+def test_atrous_and_separable_conv2d(run):
     rng = np.random.default_rng(10)
     x = rng.normal(size=(1, 7, 6, 2))
     w = rng.normal(size=(3, 3, 2, 2))
     a = tf.nn.atrous_conv2d(x, w, rate=2, padding="SAME")
-    np.testing.assert_allclose(_run(a), ref_conv(x, w, (1, 1), "SAME", (2, 2)), rtol=1e-10)
-    with pytest.raises(ValueError):
+    np.testing.assert_allclose(run(a), ref_conv(x, w, (1, 1), "SAME", (2, 2)), rtol=1e-10)
+    with pytest.raises(ValueError, match=r"rate 0 cannot be less than one"):
         tf.nn.atrous_conv2d(x, w, rate=0, padding="SAME")
     dw = rng.normal(size=(3, 3, 2, 2))
     pw = rng.normal(size=(1, 1, 4, 3))
@@ -460,6 +455,6 @@ def test_atrous_and_separable_conv2d():
     assert s.op.name == "separable_conv2d" and s.shape.as_list() == [1, 5, 4, 3]
     depth = np.concatenate([ref_conv(x[..., c:c + 1], dw[:, :, c:c + 1, :], (1, 1), "VALID", (1, 1))
                             for c in range(2)], axis=-1)
-    np.testing.assert_allclose(_run(s), depth @ pw[0, 0], rtol=1e-10)
-    with pytest.raises(ValueError):
+    np.testing.assert_allclose(run(s), depth @ pw[0, 0], rtol=1e-10)
+    with pytest.raises(ValueError, match=r"pointwise_filter must be \[1, 1, in, out\],"):
         tf.nn.separable_conv2d(x, dw, rng.normal(size=(2, 2, 4, 3)), [1, 1, 1, 1], "VALID")

@@ -48,7 +48,7 @@ def test_dequeue_up_to_gives_the_last_smaller_batch():
         sess.run(q.close())
         np.testing.assert_array_equal(sess.run(up), [1, 2, 3, 4])
         np.testing.assert_array_equal(sess.run(up), [5])
-        with pytest.raises(tf.errors.OutOfRangeError):
+        with pytest.raises(tf.errors.OutOfRangeError, match=r"'fifo_queue'"):
             sess.run(up)
 
 

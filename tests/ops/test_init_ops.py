@@ -69,7 +69,7 @@ def test_constant_initializer_errors():
         tf.constant_initializer({"a": 1})
     with pytest.raises(ValueError, match="Too many elements"):
         tf.get_variable("x", [2], initializer=tf.constant_initializer([1, 2, 3]))
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"Expected Tensor's shape: \(4,\), got \(2,\)\."):
         tf.constant_initializer([1, 2], verify_shape=True)([4])
 
 

@@ -200,3 +200,57 @@ def test_back_prop_false_stops_gradients():
     x = tf.placeholder(tf.float32, [])
     y = tf.while_loop(lambda v: v < 10.0, lambda v: v * 2.0, [x], back_prop=False)
     assert tf.gradients(y, x) == [None]
+
+
+def _numeric_grad(f, v, eps=1e-6):
+    return np.array([(f(v + e) - f(v - e)) / (2 * eps) for e in np.eye(v.size) * eps])
+
+
+def test_gradients_of_nested_loops_cond_in_loop_and_loop_in_cond():
+    x = tf.placeholder(tf.float64, [3])
+    w = tf.placeholder(tf.float64, [3])
+    p = tf.placeholder(tf.bool, [])
+
+    def outer(i, y):
+        _, z = tf.while_loop(lambda j, z: j < 2, lambda j, z: (j + 1, tf.sin(z) * y + z), [0, y])
+        return i + 1, z * 0.9
+    _, nested = tf.while_loop(lambda i, y: i < 2, outer, [0, x])
+
+    def body(i, y):  # the cond's branches use values of the loop and of the branch
+        return i + 1, tf.cond(tf.reduce_sum(y) > 0, lambda: y * w + tf.sin(y),
+                              lambda: tf.cos(y) * y)
+    _, with_cond = tf.while_loop(lambda i, y: i < 4, body, [0, x])
+    in_cond = tf.cond(p, lambda: tf.while_loop(lambda k, v: k < 3,
+                                               lambda k, v: (k + 1, v * x), [0, x])[1],
+                      lambda: x * 2.0)
+    g_nested = tf.gradients(tf.reduce_sum(nested), x)[0]
+    g_cond = tf.gradients(tf.reduce_sum(with_cond * with_cond), [x, w])
+    g_in = tf.gradients(tf.reduce_sum(in_cond), x)[0]
+
+    def f_nested(v):
+        y = v
+        for _ in range(2):
+            z = y
+            for _ in range(2):
+                z = np.sin(z) * y + z
+            y = z * 0.9
+        return y.sum()
+
+    def f_cond(v, wv):
+        y = v
+        for _ in range(4):
+            y = y * wv + np.sin(y) if y.sum() > 0 else np.cos(y) * y
+        return (y * y).sum()
+    wv = np.array([0.9, 1.1, -0.7])
+    with tf.Session() as sess:
+        for xv in (np.array([0.3, -0.5, 0.8]), np.array([-0.3, -0.5, 0.1])):
+            feed = {x: xv, w: wv, p: True}
+            np.testing.assert_allclose(sess.run(g_nested, feed), _numeric_grad(f_nested, xv),
+                                       rtol=1e-6)
+            gx, gw = sess.run(g_cond, feed)
+            np.testing.assert_allclose(gx, _numeric_grad(lambda v: f_cond(v, wv), xv),
+                                       rtol=1e-5, atol=1e-8)
+            np.testing.assert_allclose(gw, _numeric_grad(lambda v: f_cond(xv, v), wv),
+                                       rtol=1e-5, atol=1e-8)
+            np.testing.assert_allclose(sess.run(g_in, feed), 4 * xv ** 3, rtol=1e-10)
+            np.testing.assert_allclose(sess.run(g_in, {x: xv, p: False}), [2.0] * 3)

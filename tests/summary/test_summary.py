@@ -212,7 +212,7 @@ def test_merge_with_duplicate_tags_fails_at_run_time():
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match="Duplicate tag a found in summary inputs"):
             sess.run(m)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"tf\.summary\.merge needs at least one input"):
         tf.summary.merge([])
     with pytest.raises(TypeError, match="string"):
         tf.summary.merge([x])

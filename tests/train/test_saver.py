@@ -499,7 +499,7 @@ def test_atomic_write_replaces_whole_file_or_nothing(tmp_path):
         f.write(b"new but partial")
         raise RuntimeError("boom")
 
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match=r"boom"):
         cm.atomic_write(str(target), bad)
     assert target.read_text() == "old"
     assert _files(tmp_path) == ["f.txt"]

@@ -302,12 +302,18 @@ class ControlFlowContext:
         if got is not None:
             return got
         outer = self.outer
-        if src is not None and not src.encloses(self):
+        if src is not None and not src.encloses(self) and outer is None and \
+                _leaves_a_loop(src, self):
             raise ValueError(
                 f"Tensor '{t.name}' was built in {src.describe()} and cannot be used in "
                 f"{self.describe()} (op '{name}'): return it from its branch or loop first.")
         if outer is not None:
+            # The enclosing context brings it in first (or maps it: a gradient loop gets
+            # its forward loop's values from stacks), or refuses it.
             t = outer.capture(t, name)
+            got = self.captured.get(t)
+            if got is not None:
+                return got
         with in_context(self.graph, outer), self.graph.control_dependencies(None), \
                 self.graph.name_scope(name + "/"):
             got = self._bring_in(t)
@@ -316,6 +322,8 @@ class ControlFlowContext:
 
     def _bring_in(self, t: Tensor) -> Tensor:
         raise NotImplementedError
+
+    is_loop = False
 
     def add_op(self, op: Operation) -> None:
         self.graph._op_cf_context[op] = self
@@ -389,3 +397,14 @@ def _find_pred(merge_op: Operation) -> Tensor:
         stack.extend(t._op for t in op._inputs)
         stack.extend(op._control_inputs)
     raise LookupError(f"No gradient for Merge '{merge_op.name}': no Switch feeds it")
+
+
+def _leaves_a_loop(src: Any, ctx: Any) -> bool:
+    """Whether a value built in context `src` would leave a while loop to reach `ctx` (an
+    error, as in TF1; a cond branch's value may be used outside: it is dead when the branch
+    does not run, and so is what uses it)."""
+    while src is not None and not src.encloses(ctx):
+        if src.is_loop:
+            return True
+        src = src.outer
+    return False

@@ -23,7 +23,8 @@ from ..framework.constant import constant, convert_to_tensor, name_scope
 from ..framework.graph import Graph, Operation, Tensor, get_default_graph
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..util import nest
-from .control_flow_v1 import ControlFlowContext, context_of, in_context
+from .control_flow_v1 import ControlFlowContext, context_of, in_context, merge, switch
+from .stack_ops import stack_v2
 
 # Exit op -> its loop's WhileContext (an Exit is built in the enclosing context).
 _EXIT_LOOP: "weakref.WeakKeyDictionary[Operation, WhileContext]" = weakref.WeakKeyDictionary()
@@ -41,6 +42,8 @@ class LoopVar:
 
 class WhileContext(ControlFlowContext):
     """A while loop's frame being built: outer tensors enter through a constant Enter."""
+
+    is_loop = True
 
     def __init__(self, graph: Graph, outer, name: str, parallel_iterations: int = 10,
                  back_prop: bool = True, swap_memory: bool = False):
@@ -311,12 +314,29 @@ class GradWhileContext(WhileContext):
         g = self.graph
         fwd = self.forward
         count_next, _ = forward_counter(fwd)
-        if context_of(t._op) is not fwd:
-            raise LookupError(
-                f"Gradient of while loop '{fwd.name}' needs '{t.name}', a value computed in a "
-                f"branch of a tf.cond inside the loop: not supported (compute it with tf.where)")
+        src = context_of(t._op)
+        shape = t.shape
+        pred = branch = None
+        if src is not fwd:
+            branch = getattr(src, "branch", None)
+            if branch is None or src.outer is not fwd:
+                raise LookupError(
+                    f"Gradient of while loop '{fwd.name}' needs '{t.name}', a value computed "
+                    f"in a nested cond or loop inside the loop: not supported")
+            pred = src.pred
+        elif t.op.type == "Switch" and t.op.inputs[1].op.type != "LoopCond":
+            pred, branch = t.op.inputs[1], t.value_index  # a value entering a cond branch
+        if pred is not None:
+            # A value of a cond branch is pushed every iteration: when the branch did not run,
+            # a 0 (whose pop the backward branch, dead then too, never reads).
+            with in_context(g, fwd), g.control_dependencies(None), \
+                    g.name_scope(t.op.name + "_acc/"):
+                zero = constant(0, dtype=t.dtype, name="zero")
+                other = switch(zero, pred)[1 - branch]
+                pair = [other, t] if branch else [t, other]
+                t = merge(pair)[0]
+            shape = None
         with in_context(g, fwd.outer), g.control_dependencies(None):
-            from .stack_ops import stack_v2
             stack = stack_v2(-1, t.dtype, name="f_acc")
         with in_context(g, fwd), g.control_dependencies(None):
             h = fwd.capture(stack, stack.op.name)
@@ -325,7 +345,7 @@ class GradWhileContext(WhileContext):
         count_next._add_control_input(push)
         with in_context(g, self), g.control_dependencies(None):
             h2 = self.capture(stack, stack.op.name)
-            pop = g.create_op("StackPopV2", [h2], {"elem_type": t.dtype, "shape": t.shape},
+            pop = g.create_op("StackPopV2", [h2], {"elem_type": t.dtype, "shape": shape},
                               name=stack.op.name + "/StackPopV2/")
         pop._control_inputs.append(self.pivot)
         self.pivot._control_outputs.append(pop)
