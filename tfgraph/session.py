@@ -23,6 +23,7 @@ import itertools
 import linecache
 import os
 import re
+import reprlib
 import threading
 import warnings
 import weakref
@@ -222,7 +223,10 @@ class BaseSession(RunContext):
             plan = self._plans.get(key)
         except TypeError:
             key = (_freeze(fetches), keys)
-            plan = self._plans.get(key)
+            try:
+                plan = self._plans.get(key)
+            except TypeError:  # an unhashable fetch (an ndarray, a set): not a graph element
+                plan = self._compile(fetches, keys)  # raises, naming the fetch and its type
         if plan is None or self._graph._control_edits != self._plans_control_edits:
             plan = self._cached_plan(key, fetches, keys)
         try:
@@ -237,7 +241,8 @@ class BaseSession(RunContext):
         except errors.OpError:
             raise
         except Exception as e:  # noqa: BLE001 - translated to name the op or tensor involved
-            raise self._translate_error(plan, e) from e
+            raise self._translate_error(plan, e, tuple(feed_dict.values()) if feed_dict else ()) \
+                from e
 
     def make_callable(self, fetches: Any, feed_list: Optional[Sequence[Any]] = None,
                       accept_options: bool = False) -> Callable:
@@ -259,7 +264,7 @@ class BaseSession(RunContext):
             except errors.OpError:
                 raise
             except Exception as e:  # noqa: BLE001
-                raise self._translate_error(plan, e) from e
+                raise self._translate_error(plan, e, args) from e
 
         return call
 
@@ -367,29 +372,81 @@ class BaseSession(RunContext):
         gen = _control_flow_codegen() if control_flow else _CodeGen
         return gen(self, order, backends, flat, structure, feed_tensors, fed).build()
 
-    def _translate_error(self, plan: _Plan, e: Exception) -> Exception:
+    def _translate_error(self, plan: _Plan, e: Exception, feed_values: Sequence[Any] = ()) \
+            -> Exception:
+        """The error to raise for `e`, raised while running `plan` with `feed_values`: names
+        the fed tensor, or the op, its inputs and their run-time shapes."""
         tb = e.__traceback__
-        info = None
+        info = frame = None
         while tb is not None:
             if tb.tb_frame.f_code is plan.code:
                 info = plan.line_info.get(tb.tb_lineno)
+                frame = tb.tb_frame
             tb = tb.tb_next
         if info is None:
             return e
-        kind, obj = info
+        kind, obj = info[0], info[1]
         if kind == "as_is":
             return e
         if kind == "feed":
-            t = obj
-            return type(e)(f"Cannot feed value for tensor '{t.name}' of dtype {t.dtype.name}: {e}") \
-                if isinstance(e, (TypeError, ValueError)) else e
+            i = plan.feed_tensors.index(obj)
+            return _feed_error(obj, feed_values[i] if i < len(feed_values) else None, e)
         op = obj
         if isinstance(e, MemoryError):
             return errors.ResourceExhaustedError(None, op, f"OOM when running op '{op.name}' "
                                                            f"({op.type}): {e}")
-        return errors.InvalidArgumentError(
-            None, op, f"{type(e).__name__} in op '{op.name}' (type {op.type}, device "
-                      f"'{op.device or 'default'}'): {e}\n\t [[node {op.name}]]")
+        where = f"op '{op.name}' ({op.type}" + (f", device '{op.device}'" if op.device else "") + ")"
+        shapes = _input_shapes(op, info[2], frame) if len(info) > 2 else None
+        if shapes:
+            where += " with inputs " + ", ".join(f"'{n}' {s}" for n, s in shapes)
+        if shapes and len(shapes) == 2 and "could not be broadcast" in str(e):
+            # NumPy's text names remapped operand shapes; TF1 names the two input shapes.
+            msg = f"Incompatible shapes: {shapes[0][1]} vs. {shapes[1][1]} in {where}"
+        else:
+            msg = f"{type(e).__name__} in {where}: {e}"
+        return errors.InvalidArgumentError(None, op, f"{msg}\n\t [[node {op.name}]]")
+
+
+def _tf_shape(shape: Tuple[int, ...]) -> str:
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def _input_shapes(op: Operation, in_vars: Sequence[str], frame) -> Optional[List[Tuple[str, str]]]:
+    """(tensor name, run-time shape) of `op`'s value inputs, read from the failed plan frame."""
+    inputs = [t for i, t in enumerate(op._inputs) if i not in op._op_def.ref_inputs]
+    if frame is None or len(inputs) != len(in_vars):
+        return None
+    local, glob = frame.f_locals, frame.f_globals
+    out = []
+    for t, var in zip(inputs, in_vars):
+        v = local.get(var, glob.get(var))
+        shape = getattr(v, "shape", None)
+        out.append((t.name, _tf_shape(tuple(shape)) if shape is not None else "?"))
+    return out
+
+
+def _feed_error(t: Tensor, value: Any, e: Exception) -> Exception:
+    """TF1's error for a feed value that cannot become `t`'s dtype."""
+    if _holds_graph_element(value):
+        return TypeError(
+            "The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
+            "Python scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, "
+            f"the tensor object was {value} which was passed to the feed with key {t}.")
+    if isinstance(e, OverflowError):
+        return TypeError(
+            f"Type of feed value {reprlib.repr(value)} with type {type(value)} is not compatible "
+            f"with Tensor type {t.dtype.name} of tensor '{t.name}'. Try explicitly setting the "
+            f"type of the feed tensor to a larger type (e.g. int64). ({e})")
+    if isinstance(e, (TypeError, ValueError)):
+        return type(e)(f"Cannot feed value for tensor '{t.name}' of dtype {t.dtype.name}: {e}")
+    return e
+
+
+def _holds_graph_element(value: Any) -> bool:
+    """Whether a feed value is (or is a list of) graph tensors or variables."""
+    if isinstance(value, (list, tuple)):
+        return any(_holds_graph_element(v) for v in value[:16])
+    return isinstance(value, (Tensor, Operation)) or hasattr(value, "_as_graph_element")
 
 
 class _CodeGen:
@@ -550,12 +607,13 @@ class _CodeGen:
                 self.home[t] = home
                 out_vars.append(v)
         if not outs:
-            self.emit(call, in_vars, [], ("op", op))
+            self.emit(call, in_vars, [], ("op", op, in_vars))
         elif len(outs) == 1 and not op._sequence_outputs:
             self._maybe_inplace(op, be, in_vars, out_vars[0])
-            self.emit(f"{out_vars[0]} = {call}", in_vars, [out_vars[0]], ("op", op))
+            self.emit(f"{out_vars[0]} = {call}", in_vars, [out_vars[0]], ("op", op, in_vars))
         else:
-            self.emit(f"{', '.join(out_vars)}, = {call}", in_vars, out_vars, ("op", op))
+            self.emit(f"{', '.join(out_vars)}, = {call}", in_vars, out_vars,
+                      ("op", op, in_vars))
         if od.fresh_outputs:
             self.fresh.update(v for v in out_vars if v != "_")
         if CHECK_KERNELS:

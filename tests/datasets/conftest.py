@@ -35,6 +35,16 @@ def _blocked_fetch(url, out):
     raise NetworkBlocked(f"network disabled in tests: {url}")
 
 
+def pytest_collection_modifyitems(config, items):
+    """The fake MNIST-like files these tests write have no known SHA-256: loading them warns
+    (UnverifiedDatasetWarning), which is expected here and asserted where it matters."""
+    mark = pytest.mark.filterwarnings("ignore::tfgraph.datasets.UnverifiedDatasetWarning")
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(mark)
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch, tmp_path):
     monkeypatch.delenv(_files.DATA_DIR_ENV, raising=False)

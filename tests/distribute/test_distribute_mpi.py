@@ -7,6 +7,7 @@ Skipped, with the reason, where `mpirun` or mpi4py is missing.
 """
 from __future__ import annotations
 
+import json
 import sys
 
 import numpy as np
@@ -182,30 +183,30 @@ def test_broadcast_hook(ranks):
 FAILURE_BOUND = 30  # seconds, start-up included
 
 
-def test_a_rank_that_raises_ends_the_job_naming_it():
-    job = mpi_launch.run(2, [str(mpi_launch.WORKERS / "fail.py"), "raise"], timeout=90)
+def _failed_job(worker: str, mode: str, env=None) -> mpi_launch.Job:
+    """Runs workers/<worker>.py <mode> on 2 ranks; the job must fail, within FAILURE_BOUND."""
+    job = mpi_launch.run(2, [str(mpi_launch.WORKERS / f"{worker}.py"), mode], timeout=90, env=env)
     assert job.returncode is not None, f"the job hung until killed:\n{job.output}"
     assert job.returncode != 0
     assert job.seconds < FAILURE_BOUND, job.output
+    return job
+
+
+def test_a_rank_that_raises_ends_the_job_naming_it():
+    job = _failed_job("fail", "raise")
     assert "rank 1 failed: RuntimeError: injected failure at step 3" in job.output
     assert "rank 0 finished step 2" in job.output  # rank 0 was waiting in step 3
 
 
 def test_a_rank_that_exits_early_ends_the_job_naming_it():
-    job = mpi_launch.run(2, [str(mpi_launch.WORKERS / "fail.py"), "exit"], timeout=90)
-    assert job.returncode is not None, f"the job hung until killed:\n{job.output}"
-    assert job.returncode != 0
-    assert job.seconds < FAILURE_BOUND, job.output
+    job = _failed_job("fail", "exit")
     assert "rank 0 is waiting in MPIAllreduce" in job.output
     assert "for rank 1, which exited" in job.output
 
 
 def test_a_rank_that_stops_taking_part_ends_the_job_after_the_stall_timeout():
-    job = mpi_launch.run(2, [str(mpi_launch.WORKERS / "fail.py"), "stall"], timeout=90,
-                         env={"TFGRAPH_STALL_SHUTDOWN_TIME": "2", "TFGRAPH_STALL_CHECK_TIME": "1"})
-    assert job.returncode is not None, f"the job hung until killed:\n{job.output}"
-    assert job.returncode != 0
-    assert job.seconds < FAILURE_BOUND, job.output
+    job = _failed_job("fail", "stall", env={"TFGRAPH_STALL_SHUTDOWN_TIME": "2",
+                                            "TFGRAPH_STALL_CHECK_TIME": "1"})
     assert "warning: rank 0 has waited" in job.output
     assert "rank 0 waited" in job.output and "TFGRAPH_STALL_SHUTDOWN_TIME=2" in job.output
 
@@ -230,3 +231,32 @@ def test_mnist_mlp_example_trains_on_two_ranks_and_only_rank0_reports(datasets_d
     assert (tmp_path / "ckpt" / "checkpoint").exists()
     if tensorboard:
         assert len(list((tmp_path / "logs").glob("events.out.tfevents.*"))) == 1
+
+
+# --- collectives are matched by name (Horovod): a mismatch fails on every rank, at once ------
+def test_mismatched_collectives_fail_on_every_rank_naming_both_ops(tmp_path):
+    job = mpi_launch.run(2, [str(mpi_launch.WORKERS / "mismatch.py"), "caught", str(tmp_path)],
+                         timeout=90)
+    assert job.returncode == 0, job.output
+    assert job.seconds < FAILURE_BOUND, job.output
+    seen = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in range(2)]
+    both = {"different_names": ("MPIAllreduce 'loss'", "MPIAllreduce 'acc'"),
+            "different_order": ("MPIAllreduce 'first'", "MPIAllreduce 'second'"),
+            "different_counts": ("MPIAllreduce 'grads'", "MPIBroadcast 'weights'")}
+    for scenario, (op0, op1) in both.items():
+        for rank in (0, 1):
+            msg = seen[rank][scenario]
+            assert msg.startswith("InvalidArgumentError: ranks ran different collectives"), \
+                (scenario, rank, msg)
+            assert f"rank 0: {op0}" in msg and f"rank 1: {op1}" in msg, (scenario, msg)
+    # Matching names still reduce (and the ranks are in step again after the errors).
+    for rank in (0, 1):
+        assert seen[rank]["same_names sum"] == [3.0, 3.0]
+        assert seen[rank]["same_names"] == "no error"
+
+
+def test_an_uncaught_mismatch_ends_the_job_naming_both_ops():
+    job = _failed_job("mismatch", "uncaught")
+    assert "failed: InvalidArgumentError: ranks ran different collectives" in job.output
+    assert "rank 0: MPIAllreduce 'loss'" in job.output
+    assert "rank 1: MPIAllreduce 'acc'" in job.output

@@ -49,7 +49,7 @@ def test_explicit_names_in_scope_and_invalid_scope_name():
     with tf.name_scope("layer"):
         t = tf.add(1.0, 2.0, name="sum")
     assert t.op.name == "layer/sum"
-    with pytest.raises(ValueError, match=r"'bad name!' is not a valid scope name"):
+    with pytest.raises(ValueError, match=r"'bad name!' is not a valid root scope name"):
         with tf.name_scope("bad name!"):
             pass
 

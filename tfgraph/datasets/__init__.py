@@ -4,7 +4,8 @@
   ``load_data(path=None)`` returning ``(x_train, y_train), (x_test, y_test)``
   as uint8 arrays like ``keras.datasets``, read from the original IDX gzip
   files found in ``path``, ``$TFGRAPH_DATA_DIR``, the cache
-  ``~/.tfgraph/datasets/<name>`` or downloaded (SHA-256 verified);
+  ``~/.tfgraph/datasets/<name>`` or downloaded (SHA-256 verified, local files
+  too: another dataset's file under this name raises, an unknown digest warns);
 * :mod:`tfgraph.datasets.idx`: the IDX file format (:func:`read_idx`);
 * :mod:`tfgraph.datasets.pipeline`: :class:`Batches`, :func:`one_hot` and
   :func:`normalize_images` for ``feed_dict`` training loops.
@@ -18,6 +19,8 @@ from ._files import (
     DATA_DIR_ENV,
     ChecksumMismatchError,
     DatasetNotFoundError,
+    UnverifiedDatasetWarning,
+    WrongDatasetFileError,
     cache_dir,
 )
 from .idx import IDXFormatError, read_idx, write_idx
@@ -30,6 +33,8 @@ __all__ = [
     "DATA_DIR_ENV",
     "DatasetNotFoundError",
     "IDXFormatError",
+    "UnverifiedDatasetWarning",
+    "WrongDatasetFileError",
     "cache_dir",
     "fashion_mnist",
     "idx",

@@ -16,6 +16,12 @@ In steps 1 and 2 a directory may hold the files directly or in a subfolder
 named after the dataset (``mnist/``, ``fashion-mnist/``). Each file is taken
 from the first place that has it.
 
+Local files are checked too (their SHA-256, once per process and file
+version): a file whose digest is that of *another* known file (Fashion-MNIST's
+images saved under MNIST's name) raises :class:`WrongDatasetFileError`; a
+digest known nowhere (e.g. a re-compressed copy) loads with an
+:class:`UnverifiedDatasetWarning`.
+
 Downloads go to a temporary ``.part`` file inside the cache directory, are
 checked against the embedded SHA-256 digests and only then renamed into place
 with :func:`os.replace`, so an interrupted or corrupt download never leaves a
@@ -33,6 +39,7 @@ import os
 import shutil
 import tempfile
 import urllib.request
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
@@ -43,6 +50,8 @@ __all__ = [
     "ChecksumMismatchError",
     "DatasetNotFoundError",
     "DatasetSpec",
+    "UnverifiedDatasetWarning",
+    "WrongDatasetFileError",
     "cache_dir",
     "resolve_files",
     "sha256_file",
@@ -142,6 +151,42 @@ class ChecksumMismatchError(ValueError):
         return (type(self), (self.filename, self.url, self.expected, self.actual))
 
 
+class WrongDatasetFileError(ValueError):
+    """A local file has the SHA-256 of another known dataset file (e.g. Fashion-MNIST's
+    training images saved under MNIST's file name).
+
+    Attributes:
+      path: the local file.
+      expected: ``(dataset, file name)`` that was asked for.
+      actual: ``(dataset, file name)`` the file's digest belongs to.
+      digest: the file's SHA-256.
+    """
+
+    def __init__(self, path: PathLike, expected: Tuple[str, str], actual: Tuple[str, str],
+                 digest: str) -> None:
+        self.path = Path(path)
+        self.expected = expected
+        self.actual = actual
+        self.digest = digest
+        super().__init__(
+            f"{path}: expected {expected[0]}'s {expected[1]}, but this file is {actual[0]}'s "
+            f"{actual[1]} (sha256 {digest}); put the {expected[0]} files there or point "
+            f"path= at the right folder"
+        )
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.expected, self.actual, self.digest))
+
+
+class UnverifiedDatasetWarning(UserWarning):
+    """A local dataset file's SHA-256 is not one of the known digests: it is loaded
+    unchecked (a re-compressed copy is fine; other data would train the wrong model)."""
+
+
+# (path, size, mtime_ns) -> SHA-256 of local files already hashed in this process.
+_LOCAL_DIGESTS: Dict[Tuple[str, int, int], str] = {}
+
+
 @dataclass(frozen=True)
 class DatasetSpec:
     """Where a dataset's files may be found and how to check them.
@@ -190,6 +235,48 @@ def sha256_file(path: PathLike) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+# The built-in datasets (each module registers its spec): a local file is compared with all.
+_KNOWN_SPECS: List[DatasetSpec] = []
+
+
+def register_known(spec: DatasetSpec) -> DatasetSpec:
+    """Adds a built-in dataset's digests to those every local file is compared with."""
+    _KNOWN_SPECS.append(spec)
+    return spec
+
+
+def _known_file(digest: str) -> Optional[Tuple[str, str]]:
+    """(dataset, file name) of the built-in datasets' file with SHA-256 ``digest``, if any."""
+    for spec in _KNOWN_SPECS:
+        for filename, digests in spec.files.items():
+            if digest in digests:
+                return spec.name, filename
+    return None
+
+
+def _verify_local(spec: DatasetSpec, filename: str, path: Path) -> None:
+    """Checks a local file's SHA-256 against the accepted digests (see the module doc).
+
+    Raises:
+      WrongDatasetFileError: if the digest is that of another known dataset file.
+    """
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    digest = _LOCAL_DIGESTS.get(key)
+    if digest is None:
+        digest = _LOCAL_DIGESTS[key] = sha256_file(path)
+    expected = spec.files[filename]
+    if digest in expected:
+        return
+    other = _known_file(digest)
+    if other is not None:
+        raise WrongDatasetFileError(path, (spec.name, filename), other, digest)
+    warnings.warn(
+        f"{path}: sha256 {digest} is not a known digest of {spec.name}'s {filename} "
+        f"(expected {' or '.join(expected)}); loading it unverified",
+        UnverifiedDatasetWarning, stacklevel=4)
 
 
 def _fetch_url(url: str, out: BinaryIO, timeout: float = 60.0) -> None:
@@ -301,6 +388,10 @@ def resolve_files(
         provide the files.
       ChecksumMismatchError: if a download produced bytes with an unexpected
         SHA-256 on every mirror that answered (the bad file is deleted).
+      WrongDatasetFileError: if a local file is another known dataset file.
+
+    Warns:
+      UnverifiedDatasetWarning: for a local file whose digest is known nowhere.
     """
     for f in filenames:
         if f not in spec.files:
@@ -311,6 +402,7 @@ def resolve_files(
         for d in dirs:
             candidate = d / f
             if candidate.is_file():
+                _verify_local(spec, f, candidate)
                 found[f] = candidate
                 break
     missing = [f for f in filenames if f not in found]

@@ -52,7 +52,7 @@ TEST_LABELS = "t10k-labels-idx1-ubyte.gz"
 #: digest is that of the file served by the mirrors; the second that of the
 #: re-compressed copy distributed with this project's test data (same
 #: decompressed content, gzip header without the file name).
-SPEC = _files.DatasetSpec(
+SPEC = _files.register_known(_files.DatasetSpec(
     name="fashion-mnist",
     subdirs=("fashion-mnist",),
     files={
@@ -77,7 +77,7 @@ SPEC = _files.DatasetSpec(
         "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
         "https://storage.googleapis.com/tensorflow/tf-keras-datasets/",
     ),
-)
+))
 
 
 def load_data(

@@ -62,6 +62,8 @@ _GZIP_MAGIC = b"\x1f\x8b"
 # trusted with a huge allocation.
 _MAX_DATA_BYTES = 1 << 36
 _CHUNK = 1 << 20
+# Deflate expands by at most 1032:1, which bounds what a gzip file of known size can hold.
+_MAX_DEFLATE_RATIO = 1032
 
 
 class IDXFormatError(ValueError):
@@ -114,7 +116,11 @@ def _readinto_exact(stream: BinaryIO, buf: memoryview) -> int:
 
 
 def _parse(
-    stream: BinaryIO, name: str, compressed: bool, expected_magic: Optional[int]
+    stream: BinaryIO,
+    name: str,
+    compressed: bool,
+    expected_magic: Optional[int],
+    source_size: Optional[int] = None,
 ) -> np.ndarray:
     what = "decompressed data" if compressed else "file"
     head = _read_exact(stream, 4)
@@ -166,6 +172,22 @@ def _parse(
             name, f"implausible dimensions {shape}: the header claims {nbytes} bytes of data"
         )
     header_len = 4 + 4 * ndim
+    # Checked against the real size before allocating: a corrupt header must not cost a
+    # MemoryError (or swap) for data that is not there.
+    if source_size is not None and not compressed and header_len + nbytes > source_size:
+        raise IDXFormatError(
+            name,
+            f"truncated: the header (shape {shape}, {dtype.itemsize}-byte elements) needs "
+            f"{header_len + nbytes} bytes but the file has only {source_size}",
+        )
+    if source_size is not None and compressed and \
+            header_len + nbytes > _MAX_DEFLATE_RATIO * source_size + _CHUNK:
+        raise IDXFormatError(
+            name,
+            f"truncated: the header (shape {shape}, {dtype.itemsize}-byte elements) needs "
+            f"{header_len + nbytes} bytes but a {source_size}-byte gzip file holds at most "
+            f"{_MAX_DEFLATE_RATIO * source_size}",
+        )
     out = np.empty(count, dtype=dtype)
     got = _readinto_exact(stream, memoryview(out).cast("B"))
     if got < nbytes:
@@ -223,14 +245,32 @@ def read_idx(source: PathOrFile, *, expected_magic: Optional[int] = None) -> np.
     return _read_stream(source, name, expected_magic)
 
 
+def _remaining_size(raw: BinaryIO) -> Optional[int]:
+    """Bytes from the current position of ``raw`` to its end, where that can be known."""
+    try:
+        pos = raw.tell()
+        try:
+            return os.fstat(raw.fileno()).st_size - pos
+        except (OSError, AttributeError, io.UnsupportedOperation):
+            pass
+        if raw.seekable():
+            end = raw.seek(0, io.SEEK_END)
+            raw.seek(pos)
+            return end - pos
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        pass
+    return None
+
+
 def _read_stream(raw: BinaryIO, name: str, expected_magic: Optional[int]) -> np.ndarray:
+    size = _remaining_size(raw)
     start = _read_exact(raw, 2)
     stream: BinaryIO = io.BufferedReader(_Prefixed(start, raw))  # type: ignore[arg-type]
     compressed = start == _GZIP_MAGIC
     if compressed:
         stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
     try:
-        return _parse(stream, name, compressed, expected_magic)
+        return _parse(stream, name, compressed, expected_magic, size)
     except IDXFormatError:
         raise
     except (gzip.BadGzipFile, EOFError, zlib.error) as e:

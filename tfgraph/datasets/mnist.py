@@ -43,7 +43,7 @@ TEST_LABELS = "t10k-labels-idx1-ubyte.gz"
 #: digest of each entry is that of the file served by the mirrors; the second
 #: (where present) is that of the re-compressed copy distributed with this
 #: project's test data (same decompressed content, different gzip header).
-SPEC = _files.DatasetSpec(
+SPEC = _files.register_known(_files.DatasetSpec(
     name="mnist",
     subdirs=("mnist",),
     files={
@@ -69,7 +69,7 @@ SPEC = _files.DatasetSpec(
         "Without the training images, mnist.load_data(split='test-as-train') "
         "(or mnist.load_test_split()) needs only the two t10k-* files."
     ),
-)
+))
 
 _SPLITS = ("standard", "test-as-train")
 

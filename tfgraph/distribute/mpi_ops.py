@@ -78,10 +78,11 @@ class MPIAllreduce(OpDef):
         threshold = st.fusion_threshold if threshold is None else int(threshold)
         buckets = _bucket_plan(threshold, op.inputs)
         what = f"MPIAllreduce '{op.name}'"
+        # Ranks fusing differently would make different numbers of MPI calls: checked too.
+        detail = f"{reduce_op}, fusion threshold {threshold}"
 
         def run(*arrays):
-            if buckets is None:  # a shape known only now: make sure all ranks agree
-                transport.check_same_shapes(st, op, [a.shape for a in arrays])
+            transport.check_collective(st, op, detail, arrays, be.name)
             outs = transport.allreduce(st, be, arrays, reduce_op, threshold, buckets, what)
             return tuple(outs)  # infer returns a list: the plan unpacks a sequence
         return run
@@ -117,12 +118,10 @@ class MPIBroadcast(OpDef):
     def kernel(self, be, op, ctx):
         st = runtime.get_state()
         root = _checked_root(op, st)
-        static = all(t.shape.is_fully_defined() for t in op.inputs)
         what = f"MPIBroadcast '{op.name}'"
 
         def run(*arrays):
-            if not static:
-                transport.check_same_shapes(st, op, [a.shape for a in arrays])
+            transport.check_collective(st, op, f"root {root}", arrays, be.name)
             outs = transport.broadcast(st, be, arrays, root, st.fusion_threshold, what)
             return tuple(outs)  # infer returns a list: the plan unpacks a sequence
         return run
@@ -156,20 +155,34 @@ class MPIBroadcastVariables(OpDef):
         what = f"MPIBroadcastVariables '{op.name}'"
 
         def run():
-            for cell in cells:  # before any MPI call, so no rank enters the collective alone
-                if cell.value is None:
-                    raise errors.FailedPreconditionError(
-                        None, op, f"Attempting to use uninitialized value {cell.op.name} (run the "
-                                  f"initializer on every rank before broadcasting)\n\t "
-                                  f"[[node {op.name}]]")
+            missing = [c.op.name for c in cells if c.value is None]
+            # Checked across ranks first (uninitialized variables included), so that no rank
+            # is left waiting in a broadcast the others never enter.
+            shown = [c.value if c.value is not None else _Absent(c) for c in cells]
+            transport.check_collective(
+                st, op, f"root {root}" + (f", uninitialized {missing}" if missing else ""),
+                shown, ",".join(sorted(groups)))
+            if missing:
+                raise errors.FailedPreconditionError(
+                    None, op, f"Attempting to use uninitialized value {missing[0]} (run the "
+                              f"initializer on every rank before broadcasting)\n\t "
+                              f"[[node {op.name}]]")
             for cell_be, group in groups.values():
                 values = [c.value for c in group]
-                if not all(c.op.outputs[0].shape.is_fully_defined() for c in group):
-                    transport.check_same_shapes(st, op, [v.shape for v in values])
                 outs = transport.broadcast(st, cell_be, values, root, st.fusion_threshold, what)
                 for c, new in zip(group, outs):
                     c.value = new.copy()  # a cell owns its buffer (`new` views the fused one)
         return run
+
+
+class _Absent:
+    """Stands for an uninitialized variable's value in the cross-rank check (dtype, shape)."""
+
+    def __init__(self, cell: Any):
+        t = cell.op.outputs[0]
+        self.dtype = t.dtype.np_dtype
+        dims = t.shape.as_list() if t.shape.ndims is not None else [-1]
+        self.shape = tuple(d if d is not None else -1 for d in dims)
 
 
 NotDifferentiable("MPIBroadcast")

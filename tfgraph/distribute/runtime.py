@@ -184,16 +184,17 @@ class State:
                                f"rank {gone}, which exited (its script ended or called "
                                f"sys.exit) while the others still run collectives; aborting "
                                f"all {self.size} ranks\n")
-                if shutdown and waited >= shutdown:
-                    self.abort(f"tfgraph.distribute: rank {self.rank} waited {waited:.0f} s in "
-                               f"{what} for the other ranks (more than {STALL_SHUTDOWN_ENV}="
-                               f"{shutdown:g}): a rank has stopped taking part; aborting all "
-                               f"{self.size} ranks\n")
+                # The warning first: a late poll on a busy machine must not skip it.
                 if check and waited >= check and warned_for is not entry:
                     warned_for = entry
                     _write_stderr(f"tfgraph.distribute: warning: rank {self.rank} has waited "
                                   f"{waited:.0f} s in {what} for the other ranks (stalled? every "
                                   f"rank must run the same collectives in the same order)\n")
+                if shutdown and waited >= shutdown:
+                    self.abort(f"tfgraph.distribute: rank {self.rank} waited {waited:.0f} s in "
+                               f"{what} for the other ranks (more than {STALL_SHUTDOWN_ENV}="
+                               f"{shutdown:g}): a rank has stopped taking part; aborting all "
+                               f"{self.size} ranks\n")
 
         self._watchdog = threading.Thread(target=watch, name="tfgraph-mpi-watchdog", daemon=True)
         self._watchdog.start()

@@ -306,26 +306,54 @@ def broadcast(st: State, be: Any, arrays: Sequence[Any], root: int, threshold: i
     return outs
 
 
-def check_same_shapes(st: State, op: Any, shapes: Sequence[Tuple[int, ...]]) -> None:
-    """Raises on every rank when the ranks disagree on `shapes` (one small allreduce).
+def check_collective(st: State, op: Any, detail: str, arrays: Sequence[Any],
+                     device: str) -> None:
+    """Checks, with one tiny allreduce, that every rank is about to run the same collective.
+
+    Collectives are matched by op name, as Horovod matches them: the name, type, reduction or
+    root, the device kind and every input's dtype and shape must agree, or the ranks would
+    silently combine different tensors (or fail deep inside MPI on different sizes).  Every
+    rank runs this before its data moves, so a mismatch fails on every rank, at once.
+
+    Args:
+      st: The runtime state.
+      op: The collective `Operation`.
+      detail: The reduction ("average") or root ("root 0") of the op.
+      arrays: The input values of this run (their dtypes and shapes are checked).
+      device: The backend name of the op on this rank.
 
     Raises:
-      tf.errors.InvalidArgumentError: Naming the op and each rank's shapes.
+      tf.errors.InvalidArgumentError: On every rank, naming each rank's op and inputs.
     """
-    digest = hashlib.blake2b(repr([tuple(int(d) for d in s) for s in shapes]).encode(),
-                             digest_size=7).digest()
+    ident = (op.type, op.name, detail, device, tuple(str(np.dtype(a.dtype)) for a in arrays))
+    shapes = [tuple(int(d) for d in a.shape) for a in arrays]
+    digest = hashlib.blake2b(repr((ident, shapes)).encode(), digest_size=7).digest()
     d = int.from_bytes(digest, "little")
     pair = np.array([d, -d], dtype=np.int64)
-    since = st.enter(f"the shape check of '{op.name}'")
+    since = st.enter(f"{op.type} '{op.name}'")
     try:
         st.comm.Allreduce(st.MPI.IN_PLACE, pair, op=st.MPI.MAX)
     finally:
         st.leave(since)
     if pair[0] == -pair[1]:
         return
-    # The error path only: name every rank's shapes (pickled, small).
-    everyone = st.comm.allgather([tuple(int(x) for x in s) for s in shapes])
-    listing = "; ".join(f"rank {r}: {s}" for r, s in enumerate(everyone))
+    # The error path only: every rank's description (pickled, small).
+    everyone = st.comm.allgather((ident, shapes))
+    if all(i == ident for i, _ in everyone):
+        listing = "; ".join(f"rank {r}: {s}" for r, (_, s) in enumerate(everyone))
+        raise errors.InvalidArgumentError(
+            None, op, f"ranks disagree on the input shapes of {op.type} '{op.name}' (every rank "
+                      f"must pass the same shapes): {listing}\n\t [[node {op.name}]]")
+    listing = "; ".join(f"rank {r}: {_describe(i, s)}" for r, (i, s) in enumerate(everyone))
     raise errors.InvalidArgumentError(
-        None, op, f"ranks disagree on the input shapes of {op.type} '{op.name}' (every rank "
-                  f"must pass the same shapes): {listing}\n\t [[node {op.name}]]")
+        None, op, f"ranks ran different collectives (they are matched by name, in order: every "
+                  f"rank must run the same collective ops, with the same names, the same number "
+                  f"of times): {listing}\n\t [[node {op.name}]]")
+
+
+def _describe(ident: Tuple, shapes: Sequence[Tuple[int, ...]]) -> str:
+    op_type, name, detail, device, dtypes = ident
+    inputs = [f"{dt}{list(s)}" for dt, s in zip(dtypes, shapes)]
+    if len(inputs) > 6:
+        inputs = inputs[:6] + [f"... {len(shapes)} inputs"]
+    return f"{op_type} '{name}' ({detail}, {device}; {', '.join(inputs)})"

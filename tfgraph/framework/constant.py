@@ -31,8 +31,19 @@ class Const(OpDef):
         return lambda: v
 
 
+_UNSUPPORTED = ("Failed to convert elements of {!r} to Tensor. Consider casting elements to a "
+                "supported type. See https://www.tensorflow.org/api_docs/python/tf/dtypes for "
+                "supported TF dtypes.")
+
+
+def _all_strings(arr: np.ndarray) -> bool:
+    return all(isinstance(x, (str, bytes)) for x in arr.flat)
+
+
 def _to_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
     """NumPy array for a Python/NumPy value with TF1's dtype defaults and checks."""
+    if value is None:
+        raise ValueError("None values not supported.")
     if isinstance(value, (np.ndarray, np.generic)):
         arr = np.asarray(value)
         from_python = False
@@ -42,6 +53,17 @@ def _to_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
         except ValueError as e:
             raise ValueError(f"Can't convert non-rectangular Python sequence to Tensor: {e}") from None
         from_python = True
+        if arr.dtype.kind in "US" and arr.size and not _all_strings(np.asarray(value, object)):
+            raise TypeError(_UNSUPPORTED.format(value))  # [1, "a"]: NumPy made "1" a string
+    if arr.dtype == object and not _all_strings(arr):
+        # None inside a list, ints beyond 64 bits, arbitrary objects: not a TF element type.
+        # A float target still takes big Python ints (TF1: tf.constant(2**70, tf.float32)).
+        if from_python and dtype is not None and dtype.is_floating:
+            try:
+                return np.asarray(value, dtype=dtype.np_dtype)
+            except (TypeError, ValueError, OverflowError):
+                pass
+        raise TypeError(_UNSUPPORTED.format(value))
     if arr.dtype.kind == "S" and from_python:
         # NumPy's fixed-width bytes drop trailing NUL bytes (b"a\x00" -> b"a"): binary strings
         # (serialized protos, raw pixels) are kept whole in an object array.

@@ -19,6 +19,14 @@ _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
 
 
+def _check_node_name(name: str, op_type: str) -> None:
+    """TF1 rejects a NodeDef whose name breaks its regex: "a:0" would later read as output 0
+    of op "a", and names double as file and TensorBoard names."""
+    if not _VALID_OP_NAME.match(name):
+        raise ValueError(f"'{name}' is not a valid node name (op type {op_type}). Accepted "
+                         f"names conform to Regex /{_VALID_OP_NAME.pattern}/")
+
+
 class Tensor:
     """A symbolic handle to one output of an `Operation` (`"op_name:index"`).
 
@@ -352,7 +360,11 @@ class Graph:
             else:
                 ok = _VALID_OP_NAME.match(name)
             if not ok:
-                raise ValueError(f"'{name}' is not a valid scope name")
+                if self._name_stack:
+                    raise ValueError(f"'{name}' is not a valid scope name. A scope name has to "
+                                     f"match the following pattern: {_VALID_SCOPE_NAME.pattern}")
+                raise ValueError(f"'{name}' is not a valid root scope name. A root scope name "
+                                 f"has to match the following pattern: {_VALID_OP_NAME.pattern}")
         old = self._name_stack
         if not name:
             new = ""
@@ -397,12 +409,15 @@ class Graph:
                     f"'{name or op_type}' (input {i} comes from another graph).")
         if name and name[-1] == "/":
             name = name[:-1]
+            _check_node_name(name, op_type)
             if name in self._ops_by_name:
                 raise ValueError(f"Duplicate node name in graph: '{name}'")
             # Mark it used, so a later op asking for this name gets "name_1".
             self._names_in_use.setdefault(name.lower(), 1)
         else:
-            name = self.unique_name(name or op_type)
+            name = name or op_type
+            _check_node_name(f"{self._name_stack}/{name}" if self._name_stack else name, op_type)
+            name = self.unique_name(name)
         cf_context = self._cf_context
         if cf_context is not None:
             # Inside a cond branch or loop body: tensors from outside enter through a Switch

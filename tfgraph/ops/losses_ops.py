@@ -53,6 +53,10 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
 
         def softmax_xent_kernel(features, labels):
             if features.shape != labels.shape:  # TF1 broadcasts a batch of 1 either way
+                if any(a != b and 1 not in (a, b) for a, b in zip(features.shape, labels.shape)):
+                    fs, ls = (",".join(map(str, a.shape)) for a in (features, labels))
+                    raise ValueError(f"logits and labels must be broadcastable: logits_size=[{fs}] "
+                                     f"labels_size=[{ls}]")
                 shape = tuple(max(a, b) for a, b in zip(features.shape, labels.shape))
                 features = xp.broadcast_to(features, shape)
                 labels = xp.broadcast_to(labels, shape)
