@@ -33,6 +33,7 @@ import numpy as np
 
 from .backends import Backend, default_backend_name, get_backend
 from .framework import errors
+from .framework.constant import _as_bytes_array
 from .framework.device import device_type as _device_type
 from .framework.run_context import RunContext
 from .framework.traversal import ancestors
@@ -40,6 +41,7 @@ from .framework.graph import Graph, Operation, Tensor, get_default_graph
 # The default-session stack lives in the framework (Tensor.eval needs it); re-exported here.
 from .framework.graph import _default_session_stack, _eval_in_session, get_default_session  # noqa: F401
 from .framework.tensor_shape import shape_str
+from .kernels.memory import tune_allocator as _tune_allocator
 from .kernels.threads import CONTROLLER as _THREADS
 from .placement import is_host_input
 
@@ -128,6 +130,7 @@ class BaseSession(RunContext):
         self._lock = threading.Lock()
         self._state_lock = threading.Lock()
         _silence_kernel_fp_warnings()
+        _tune_allocator()  # reuse freed step arrays instead of page-faulting new ones
         from .placement import Placer
         self._placer = Placer(config)
 
@@ -555,7 +558,9 @@ class _CodeGen:
         for i, t in enumerate(self.feed_tensors):
             var = self.new_var()
             dt = self.const(t.dtype.np_dtype, "dt")
-            self.emit(f"{var} = _asarray(v{i}, {dt})", [], [var], ("feed", t), f"feed '{t.name}'")
+            # String feeds hold bytes, as in TF1 (`str` is UTF-8 encoded).
+            conv = "_as_bytes_array" if t.dtype.np_dtype == object else "_asarray"
+            self.emit(f"{var} = {conv}(v{i}, {dt})", [], [var], ("feed", t), f"feed '{t.name}'")
             dims = t.shape.as_tuple()
             if dims is not None:
                 bad = self.const(_bad_feed_shape(t), "badshape")
@@ -570,6 +575,7 @@ class _CodeGen:
             self.var_of[(t, "numpy")] = var  # fed values arrive on the host
             self.home[t] = get_backend("numpy")
         self.ns["_asarray"] = np.asarray
+        self.ns["_as_bytes_array"] = _feed_bytes
         return args
 
     def emit_op(self, op: Operation) -> None:
@@ -793,6 +799,11 @@ def _networkx_order(needed, fed) -> List[Operation]:
         cyc = nx.find_cycle(g)
         raise errors.InvalidArgumentError(
             None, None, "Graph has a cycle through: " + " -> ".join(a.name for a, _ in cyc)) from None
+
+
+def _feed_bytes(value: Any, dtype: Any) -> np.ndarray:
+    """A fed string value as an object array of bytes (TF1's string tensors hold bytes)."""
+    return _as_bytes_array(np.asarray(value, dtype=object))
 
 
 def _bad_feed_shape(t: Tensor) -> Callable:
