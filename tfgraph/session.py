@@ -613,8 +613,8 @@ class _CodeGen:
                    self.value_on(t, host if is_host_input(op, i) else be)
                    for i, t in enumerate(op._inputs) if i not in refs]
         if od.mutates_variables:
-            self.stale_vars.update(op._inputs[i] for i in refs
-                                   if op._inputs[i]._op.type == "VariableV2")
+            self.stale_vars.update(t for i, t in enumerate(op._inputs)
+                                   if i in refs and t._op.type == "VariableV2")
         outs = op._outputs
         # Identity-like ops on one device bind a name, no call.
         if od.is_identity and len(in_vars) == 1 and outs[0] not in self.fed:
