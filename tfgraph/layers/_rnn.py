@@ -489,8 +489,10 @@ def static_rnn(cell: RNNCell, inputs: Sequence[Any], initial_state: Any = None,
 
 
 def _mask_step(t, seq, out, new_state, old_state):
-    """Past a row's sequence length: output zeros and keep the old state (TF1's _rnn_step)."""
-    done = math_ops.greater_equal(convert_to_tensor(t, dtype=seq.dtype), seq)
+    """Past a row's sequence length: output zeros and keep the old state (TF1's _rnn_step).
+    `t` is the step (a Python int, or the loop's int32 counter)."""
+    done = math_ops.greater_equal(t if isinstance(t, Tensor) else
+                                  convert_to_tensor(t, dtype=seq.dtype), seq)
     out = math_ops.select(done, array_ops.zeros_like(out), out)
     flat_new, flat_old = _flatten(new_state), _flatten(old_state)
     kept = [math_ops.select(done, o, n) for n, o in zip(flat_new, flat_old)]
@@ -540,40 +542,31 @@ def dynamic_rnn(cell: RNNCell, inputs: Any, sequence_length: Any = None,
             _build_only(cell, probe, state)
         seq = None if sequence_length is None else math_ops.cast(
             convert_to_tensor(sequence_length), dtypes.int32)
-        if True:
-            ta_in = TensorArray(x.dtype, size=steps, element_shape=dims[1:],
-                                tensor_array_name="input").unstack(x)
-            ta_out = TensorArray(x.dtype, size=steps, tensor_array_name="output")
-            time0 = convert_to_tensor(0, dtype=dtypes.int32, name="time")
+        ta_in = TensorArray(x.dtype, size=steps, element_shape=dims[1:],
+                            tensor_array_name="input").unstack(x)
+        ta_out = TensorArray(x.dtype, size=steps, tensor_array_name="output")
+        time0 = convert_to_tensor(0, dtype=dtypes.int32, name="time")
 
-            def cond(t, out_ta, *flat):
-                return math_ops.less(t, steps)
+        def cond(t, out_ta, *flat):
+            return math_ops.less(t, steps)
 
-            def body(t, out_ta, *flat):
-                xt = ta_in.read(t)
-                xt.set_shape(dims[1:])
-                old = _pack_like(state, list(flat))
-                out, new_state = cell(xt, old)
-                if seq is not None:
-                    out, new_state = _mask_step_t(t, seq, out, new_state, old)
-                return (math_ops.add(t, 1), out_ta.write(t, out)) + tuple(_flatten(new_state))
+        def body(t, out_ta, *flat):
+            xt = ta_in.read(t)
+            xt.set_shape(dims[1:])
+            old = _pack_like(state, list(flat))
+            out, new_state = cell(xt, old)
+            if seq is not None:
+                out, new_state = _mask_step(t, seq, out, new_state, old)
+            return (math_ops.add(t, 1), out_ta.write(t, out)) + tuple(_flatten(new_state))
 
-            results = while_loop(cond, body, (time0, ta_out) + tuple(flat_state0),
-                                 parallel_iterations=parallel_iterations or 32,
-                                 swap_memory=swap_memory)
+        results = while_loop(cond, body, (time0, ta_out) + tuple(flat_state0),
+                             parallel_iterations=parallel_iterations or 32,
+                             swap_memory=swap_memory)
         outputs = results[1].stack()
         final_state = _pack_like(state, list(results[2:]))
         if not time_major:
             outputs = array_ops.transpose(outputs, [1, 0, 2])
         return outputs, final_state
-
-
-def _mask_step_t(t, seq, out, new_state, old_state):
-    done = math_ops.greater_equal(t, seq)
-    out = math_ops.select(done, array_ops.zeros_like(out), out)
-    flat_new, flat_old = _flatten(new_state), _flatten(old_state)
-    kept = [math_ops.select(done, o, n) for n, o in zip(flat_new, flat_old)]
-    return out, _pack_like(new_state, kept)
 
 
 def _build_only(cell: RNNCell, probe: Tensor, state: Any) -> None:

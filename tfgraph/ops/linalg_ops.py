@@ -106,6 +106,14 @@ class MatrixInverse(OpDef):
         return [_adjoint(g) if adj else g]
 
 
+def _solve_grad_a(c: Tensor, grad_b: Tensor, adjoint: bool) -> Tensor:
+    """The matrix's gradient of a solve `c = solve(a, b)`: `-grad_b @ c^H` (adjoint:
+    `-c @ grad_b^H`), TF1's formula."""
+    if adjoint:
+        return math_ops.negative(math_ops.matmul(c, grad_b, adjoint_b=True))
+    return math_ops.negative(math_ops.matmul(grad_b, c, adjoint_b=True))
+
+
 @register_op("MatrixSolve")
 class MatrixSolve(OpDef):
     """Solves `a @ x = b` (or `adjoint(a) @ x = b`) for each innermost matrix."""
@@ -133,14 +141,9 @@ class MatrixSolve(OpDef):
             raise ValueError("Input matrix is not invertible.") from None
 
     def gradient(self, op, grad):
-        a, c = op.inputs[0], op.outputs[0]
         adj = op.attrs.get("adjoint", False)
-        grad_b = matrix_solve(a, grad, adjoint=not adj)
-        if adj:
-            grad_a = math_ops.negative(math_ops.matmul(c, grad_b, adjoint_b=True))
-        else:
-            grad_a = math_ops.negative(math_ops.matmul(grad_b, c, adjoint_b=True))
-        return [grad_a, grad_b]
+        grad_b = matrix_solve(op.inputs[0], grad, adjoint=not adj)
+        return [_solve_grad_a(op.outputs[0], grad_b, adj), grad_b]
 
 
 @register_op("MatrixTriangularSolve")
@@ -161,13 +164,9 @@ class MatrixTriangularSolve(OpDef):
             raise ValueError("Input matrix is not invertible.") from None
 
     def gradient(self, op, grad):
-        a, c = op.inputs[0], op.outputs[0]
         lower, adj = op.attrs.get("lower", True), op.attrs.get("adjoint", False)
-        grad_b = matrix_triangular_solve(a, grad, lower=lower, adjoint=not adj)
-        if adj:
-            grad_a = math_ops.negative(math_ops.matmul(c, grad_b, adjoint_b=True))
-        else:
-            grad_a = math_ops.negative(math_ops.matmul(grad_b, c, adjoint_b=True))
+        grad_b = matrix_triangular_solve(op.inputs[0], grad, lower=lower, adjoint=not adj)
+        grad_a = _solve_grad_a(op.outputs[0], grad_b, adj)
         grad_a = matrix_band_part(grad_a, -1, 0) if lower else matrix_band_part(grad_a, 0, -1)
         return [grad_a, grad_b]
 

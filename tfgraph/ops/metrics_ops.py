@@ -468,38 +468,36 @@ def false_negatives_at_thresholds(labels: Any, predictions: Any, thresholds: Seq
                           metrics_collections, updates_collections, name)
 
 
+def _ratio_at_thresholds(other: str, default: str, labels, predictions, thresholds, weights,
+                         metrics_collections, updates_collections, name):
+    """tp / (tp + other + 1e-7) per threshold (TF1's precision/recall_at_thresholds)."""
+    with variable_scope(name, default, [predictions, labels, weights]):
+        values, updates = _confusion_at_thresholds(labels, predictions, thresholds, weights,
+                                                   ("tp", other))
+        eps = 1e-7
+
+        def ratio(d, name_):
+            return math_ops.truediv(d["tp"], math_ops.add(math_ops.add(d["tp"], d[other]), eps),
+                                    name=name_)
+        value, update = ratio(values, "value"), ratio(updates, "update_op")
+        _collect(value, update, metrics_collections, updates_collections)
+        return value, update
+
+
 def precision_at_thresholds(labels: Any, predictions: Any, thresholds: Sequence[float],
                             weights: Any = None, metrics_collections: Any = None,
                             updates_collections: Any = None, name: Optional[str] = None):
     """tp / (tp + fp) per threshold (`tf.metrics.precision_at_thresholds`)."""
-    with variable_scope(name, "precision_at_thresholds", [predictions, labels, weights]):
-        values, updates = _confusion_at_thresholds(labels, predictions, thresholds, weights,
-                                                   ("tp", "fp"))
-        eps = 1e-7
-        value = math_ops.truediv(values["tp"], math_ops.add(math_ops.add(values["tp"],
-                                                                         values["fp"]), eps),
-                                 name="value")
-        update = math_ops.truediv(updates["tp"], math_ops.add(
-            math_ops.add(updates["tp"], updates["fp"]), eps), name="update_op")
-        _collect(value, update, metrics_collections, updates_collections)
-        return value, update
+    return _ratio_at_thresholds("fp", "precision_at_thresholds", labels, predictions, thresholds,
+                                weights, metrics_collections, updates_collections, name)
 
 
 def recall_at_thresholds(labels: Any, predictions: Any, thresholds: Sequence[float],
                          weights: Any = None, metrics_collections: Any = None,
                          updates_collections: Any = None, name: Optional[str] = None):
     """tp / (tp + fn) per threshold (`tf.metrics.recall_at_thresholds`)."""
-    with variable_scope(name, "recall_at_thresholds", [predictions, labels, weights]):
-        values, updates = _confusion_at_thresholds(labels, predictions, thresholds, weights,
-                                                   ("tp", "fn"))
-        eps = 1e-7
-        value = math_ops.truediv(values["tp"], math_ops.add(math_ops.add(values["tp"],
-                                                                         values["fn"]), eps),
-                                 name="value")
-        update = math_ops.truediv(updates["tp"], math_ops.add(
-            math_ops.add(updates["tp"], updates["fn"]), eps), name="update_op")
-        _collect(value, update, metrics_collections, updates_collections)
-        return value, update
+    return _ratio_at_thresholds("fn", "recall_at_thresholds", labels, predictions, thresholds,
+                                weights, metrics_collections, updates_collections, name)
 
 
 # --- per-class metrics -----------------------------------------------------------------------------
