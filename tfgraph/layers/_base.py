@@ -232,17 +232,15 @@ class Dense(Layer):
         return out
 
 
-class Conv2D(Layer):
-    """2-D convolution layer (`tf.layers.Conv2D`); kernel shape
-    [kh, kw, in_channels, filters]."""
+class _ConvBase(Layer):
+    """Shared arguments and the bias/activation tail of the convolution layers."""
 
-    _base_name = "conv2d"
+    rank = 2
 
-    def __init__(self, filters: int, kernel_size: Any, strides: Any = (1, 1),
-                 padding: str = "valid", data_format: str = "channels_last",
-                 dilation_rate: Any = (1, 1), activation: Any = None, use_bias: bool = True,
-                 kernel_initializer: Any = None, bias_initializer: Any = None,
-                 kernel_regularizer: Optional[Callable] = None,
+    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
+                 data_format: str = "channels_last", dilation_rate: Any = 1,
+                 activation: Any = None, use_bias: bool = True, kernel_initializer: Any = None,
+                 bias_initializer: Any = None, kernel_regularizer: Optional[Callable] = None,
                  bias_regularizer: Optional[Callable] = None,
                  activity_regularizer: Optional[Callable] = None,
                  kernel_constraint: Optional[Callable] = None,
@@ -250,11 +248,11 @@ class Conv2D(Layer):
                  name: Optional[str] = None, **kwargs):
         super().__init__(trainable=trainable, name=name, **kwargs)
         self.filters = int(filters)
-        self.kernel_size = _tuple(kernel_size, 2, "kernel_size")
-        self.strides = _tuple(strides, 2, "strides")
+        self.kernel_size = _tuple(kernel_size, self.rank, "kernel_size")
+        self.strides = _tuple(strides, self.rank, "strides")
         self.padding = _padding(padding)
         self.data_format = _data_format(data_format)
-        self.dilation_rate = _tuple(dilation_rate, 2, "dilation_rate")
+        self.dilation_rate = _tuple(dilation_rate, self.rank, "dilation_rate")
         self.activation = _activation(activation)
         self.use_bias = use_bias
         self.kernel_initializer = kernel_initializer
@@ -268,31 +266,52 @@ class Conv2D(Layer):
         self.kernel = None
         self.bias = None
 
-    def build(self, input_shape) -> None:
-        dims = input_shape.with_rank(4).as_list()
-        axis = 1 if self.data_format == "channels_first" else 3
-        if dims[axis] is None:
+    def _channels(self, input_shape) -> int:
+        dims = input_shape.with_rank(self.rank + 2).as_list()
+        c = dims[1] if self.data_format == "channels_first" else dims[-1]
+        if c is None:
             raise ValueError("The channel dimension of the inputs should be defined. Found "
                              "`None`.")
-        self.kernel = self.add_weight("kernel", list(self.kernel_size) + [dims[axis], self.filters],
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
+        return c
+
+    def _add_bias(self, out: Tensor) -> Tensor:
+        if self.use_bias:
+            if self.rank == 1 and self.data_format == "channels_first":
+                out = out + array_ops.reshape(self.bias, [1, self.filters, 1])
+            else:
+                fmt = "NCHW" if self.data_format == "channels_first" else "NHWC"
+                out = nn_ops.bias_add(out, self.bias, data_format=fmt)
+        if self.activation is not None:
+            out = self.activation(out)
+        return out
+
+    def _bias_weight(self) -> None:
         if self.use_bias:
             self.bias = self.add_weight("bias", [self.filters], initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint)
+
+
+class Conv2D(_ConvBase):
+    """2-D convolution layer (`tf.layers.Conv2D`); kernel shape
+    [kh, kw, in_channels, filters]."""
+
+    _base_name = "conv2d"
+
+    def build(self, input_shape) -> None:
+        c = self._channels(input_shape)
+        self.kernel = self.add_weight("kernel", list(self.kernel_size) + [c, self.filters],
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self._bias_weight()
         self.built = True
 
     def call(self, inputs: Tensor) -> Tensor:
         fmt = "NCHW" if self.data_format == "channels_first" else "NHWC"
         out = _conv2d(inputs, self.kernel, strides=list(self.strides), padding=self.padding,
                       data_format=fmt, dilations=list(self.dilation_rate))
-        if self.use_bias:
-            out = nn_ops.bias_add(out, self.bias, data_format=fmt)
-        if self.activation is not None:
-            out = self.activation(out)
-        return out
+        return self._add_bias(out)
 
 
 class _Pooling2D(Layer):

@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from ..framework.graph import Tensor
-from ..ops import array_ops, init_ops, nn_ops
+from ..ops import array_ops
 from ..ops.conv_ops import conv2d_transpose as _nn_conv2d_transpose
 from ..ops.conv_ops import separable_conv2d as _nn_separable_conv2d
 from ..ops.conv1d_ops import avg_pool1d, conv1d, max_pool1d
-from ._base import Layer, _activation, _data_format, _padding, _tuple
+from ._base import Layer, _ConvBase, _data_format, _padding, _tuple
 
 
 # --- layers ------------------------------------------------------------------------------------
@@ -36,66 +36,6 @@ class InputSpec:
     def __repr__(self) -> str:
         return (f"InputSpec(dtype={self.dtype}, shape={self.shape}, ndim={self.ndim}, "
                 f"max_ndim={self.max_ndim}, min_ndim={self.min_ndim}, axes={self.axes})")
-
-
-class _ConvBase(Layer):
-    """Shared arguments and the bias/activation tail of the convolution layers."""
-
-    rank = 2
-
-    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
-                 data_format: str = "channels_last", dilation_rate: Any = 1,
-                 activation: Any = None, use_bias: bool = True, kernel_initializer: Any = None,
-                 bias_initializer: Any = None, kernel_regularizer: Optional[Callable] = None,
-                 bias_regularizer: Optional[Callable] = None,
-                 activity_regularizer: Optional[Callable] = None,
-                 kernel_constraint: Optional[Callable] = None,
-                 bias_constraint: Optional[Callable] = None, trainable: bool = True,
-                 name: Optional[str] = None, **kwargs):
-        super().__init__(trainable=trainable, name=name, **kwargs)
-        self.filters = int(filters)
-        self.kernel_size = _tuple(kernel_size, self.rank, "kernel_size")
-        self.strides = _tuple(strides, self.rank, "strides")
-        self.padding = _padding(padding)
-        self.data_format = _data_format(data_format)
-        self.dilation_rate = _tuple(dilation_rate, self.rank, "dilation_rate")
-        self.activation = _activation(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer if bias_initializer is not None \
-            else init_ops.zeros_initializer()
-        self.kernel_regularizer = kernel_regularizer
-        self.bias_regularizer = bias_regularizer
-        self.activity_regularizer = activity_regularizer
-        self.kernel_constraint = kernel_constraint
-        self.bias_constraint = bias_constraint
-        self.kernel = None
-        self.bias = None
-
-    def _channels(self, input_shape) -> int:
-        dims = input_shape.with_rank(self.rank + 2).as_list()
-        c = dims[1] if self.data_format == "channels_first" else dims[-1]
-        if c is None:
-            raise ValueError("The channel dimension of the inputs should be defined. Found "
-                             "`None`.")
-        return c
-
-    def _add_bias(self, out: Tensor) -> Tensor:
-        if self.use_bias:
-            if self.rank == 1 and self.data_format == "channels_first":
-                out = out + array_ops.reshape(self.bias, [1, self.filters, 1])
-            else:
-                fmt = "NCHW" if self.data_format == "channels_first" else "NHWC"
-                out = nn_ops.bias_add(out, self.bias, data_format=fmt)
-        if self.activation is not None:
-            out = self.activation(out)
-        return out
-
-    def _bias_weight(self) -> None:
-        if self.use_bias:
-            self.bias = self.add_weight("bias", [self.filters], initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
 
 
 class Conv1D(_ConvBase):
