@@ -442,6 +442,21 @@ def _feed_error(t: Tensor, value: Any, e: Exception) -> Exception:
     return e
 
 
+def _string_feed(value: Any) -> np.ndarray:
+    """A string feed as an object array of bytes (str elements are UTF-8 encoded, as TF1)."""
+    arr = np.array(value, dtype=object)
+    flat = arr.reshape(-1)
+    for k, x in enumerate(flat):
+        if isinstance(x, bytes):
+            continue
+        if isinstance(x, str):
+            flat[k] = x.encode("utf-8")
+        else:
+            raise TypeError(f"Expected a string (bytes or str), got {x!r} of type "
+                            f"'{type(x).__name__}'")
+    return arr
+
+
 def _holds_graph_element(value: Any) -> bool:
     """Whether a feed value is (or is a list of) graph tensors or variables."""
     if isinstance(value, (list, tuple)):
@@ -554,8 +569,13 @@ class _CodeGen:
         args = [f"v{i}" for i in range(len(self.feed_tensors))]
         for i, t in enumerate(self.feed_tensors):
             var = self.new_var()
-            dt = self.const(t.dtype.np_dtype, "dt")
-            self.emit(f"{var} = _asarray(v{i}, {dt})", [], [var], ("feed", t), f"feed '{t.name}'")
+            if t.dtype.np_dtype == object:  # strings: bytes, and no Python object slips in
+                conv = self.const(_string_feed, "strfeed")
+                self.emit(f"{var} = {conv}(v{i})", [], [var], ("feed", t), f"feed '{t.name}'")
+            else:
+                dt = self.const(t.dtype.np_dtype, "dt")
+                self.emit(f"{var} = _asarray(v{i}, {dt})", [], [var], ("feed", t),
+                          f"feed '{t.name}'")
             dims = t.shape.as_tuple()
             if dims is not None:
                 bad = self.const(_bad_feed_shape(t), "badshape")
