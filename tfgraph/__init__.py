@@ -58,6 +58,9 @@ def __getattr__(name: str):
         from .framework.graph_io import protos
         module, cls = _PROTO_CLASSES[name]
         return getattr(getattr(protos(), module), cls)
+    from ._unsupported import TABLES
+    if name in TABLES["tf"]:
+        raise NotImplementedError(f"tf.{name} is not offered by tfgraph: {TABLES['tf'][name]}")
     raise AttributeError(f"module 'tfgraph' has no attribute {name!r}")
 
 
@@ -102,3 +105,13 @@ def disable_v2_behavior() -> None:
 
 def executing_eagerly() -> "bool":
     return False
+
+
+VERSION = __version__  # tfgraph's version (TF1 gives TensorFlow's here)
+OpError = errors.OpError
+
+
+def get_logger():
+    """`tf.get_logger`: the "tensorflow" logger that `tf.logging` writes to."""
+    from .logging import _get_logger
+    return _get_logger()

@@ -1,12 +1,10 @@
 """`tf.app.run`: runs a script's `main(argv)` and exits with its return value, as TF1 does."""
-from __future__ import annotations
-
-import sys
-from typing import Callable, List, Optional
+import sys as _sys
+import typing as _t
 
 
-def run(main: Optional[Callable[[List[str]], object]] = None,
-        argv: Optional[List[str]] = None) -> None:
+def run(main: _t.Optional[_t.Callable[[_t.List[str]], object]] = None,
+        argv: _t.Optional[_t.List[str]] = None) -> None:
     """Calls `main(argv)` (default: the caller's module-level `main`) and exits.
 
     Args:
@@ -17,5 +15,5 @@ def run(main: Optional[Callable[[List[str]], object]] = None,
       SystemExit: Always, with `main`'s return value.
     """
     if main is None:
-        main = sys.modules["__main__"].main
-    sys.exit(main(sys.argv if argv is None else argv))
+        main = _sys.modules["__main__"].main
+    _sys.exit(main(_sys.argv if argv is None else argv))

@@ -1,7 +1,5 @@
 """`tf.losses`: TF1's loss functions, their `Reduction` keys and the loss collections
 (re-exports of `ops.losses_ops`)."""
-from __future__ import annotations
-
 from .ops.losses_ops import (Reduction, absolute_difference, add_loss,  # noqa: F401
                              compute_weighted_loss, cosine_distance, get_losses,
                              get_regularization_loss, get_regularization_losses, get_total_loss,

@@ -1,42 +1,27 @@
-"""`tf.math`: TF1's math namespace (re-exports of the math ops and of activations that TF1
-also lists here)."""
-from __future__ import annotations
+"""`tf.math`: TF1's math namespace: the math, segment and activation ops under TF1's names
+(re-exports only; see `_reexport.export`)."""
+from ._reexport import export as _export
 
-import importlib as _importlib
+_NAMES = """abs accumulate_n acos acosh add add_n angle argmax argmin asin asinh atan atan2
+atanh bessel_i0 bessel_i0e bessel_i1 bessel_i1e betainc bincount ceil confusion_matrix conj cos
+cosh count_nonzero cumprod cumsum cumulative_logsumexp digamma divide divide_no_nan equal erf
+erfc erfcinv erfinv exp expm1 floor floordiv floormod greater greater_equal igamma igammac imag
+in_top_k invert_permutation is_finite is_inf is_nan is_non_decreasing is_strictly_increasing
+l2_normalize lbeta less less_equal lgamma log log1p log_sigmoid log_softmax logical_and
+logical_not logical_or logical_xor maximum minimum mod multiply multiply_no_nan ndtri negative
+nextafter not_equal polygamma polyval pow real reciprocal reciprocal_no_nan reduce_all
+reduce_any reduce_euclidean_norm reduce_logsumexp reduce_max reduce_mean reduce_min
+reduce_prod reduce_std reduce_sum reduce_variance rint round rsqrt scalar_mul segment_max
+segment_mean segment_min segment_prod segment_sum sigmoid sign sin sinh sobol_sample softmax
+softplus softsign sqrt square squared_difference subtract tan tanh top_k truediv
+unsorted_segment_max unsorted_segment_mean unsorted_segment_min unsorted_segment_prod
+unsorted_segment_sqrt_n unsorted_segment_sum xdivy xlog1py xlogy zero_fraction zeta""".split()
 
-from .ops.math_ops import (abs, add, add_n, argmax, argmin, ceil, cos, count_nonzero,  # noqa
-                           cumsum, divide, div_no_nan, equal, exp, expm1, floor, floordiv,
-                           floormod, greater, greater_equal, is_finite, is_inf, is_nan, less,
-                           less_equal, log, log1p, log_sigmoid, logical_and, logical_not,
-                           logical_or, logical_xor, maximum, minimum, mod, multiply, negative,
-                           not_equal, pow, realdiv, reciprocal, reduce_all, reduce_any,
-                           reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod,
-                           reduce_sum, round, rsqrt, scalar_mul, sign, sin, sqrt, square,
-                           squared_difference, subtract, truediv)
+__all__ = _export(globals(), _NAMES,
+                  ("ops.math_ops", "ops.more_math_ops", "ops.segment_ops", "ops.array_ops",
+                   "ops.nn_ops", "ops.misc_api", "ops.linalg_ops", "ops.array_extra_ops"),
+                  renames={"divide_no_nan": "div_no_nan"})
 
-__all__ = [
-    "abs", "add", "add_n", "argmax", "argmin", "ceil", "cos", "count_nonzero", "cumsum",
-    "divide", "divide_no_nan", "equal", "exp", "expm1", "floor", "floordiv", "floormod",
-    "greater", "greater_equal", "is_finite", "is_inf", "is_nan", "less", "less_equal", "log",
-    "log1p", "log_sigmoid", "logical_and", "logical_not", "logical_or", "logical_xor", "maximum",
-    "minimum", "mod", "multiply", "negative", "not_equal", "pow", "realdiv", "reciprocal",
-    "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min",
-    "reduce_prod", "reduce_sum", "round", "rsqrt", "scalar_mul", "sign", "sin", "sqrt", "square",
-    "squared_difference", "subtract", "truediv",
-]
+from ._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
 
-divide_no_nan = div_no_nan
-
-# Activations TF1 also exports as tf.math.* live with the nn ops (another module); re-export
-# the ones that exist.
-try:
-    _nn = _importlib.import_module(f"{__package__}.ops.nn_ops")
-except ModuleNotFoundError as _e:
-    if _e.name != f"{__package__}.ops.nn_ops":
-        raise
-    _nn = None
-for _name in ("sigmoid", "tanh", "softplus", "softsign", "top_k", "in_top_k", "l2_normalize"):
-    if _nn is not None and hasattr(_nn, _name):
-        globals()[_name] = getattr(_nn, _name)
-        __all__.append(_name)
-del _importlib, _name
+__getattr__ = _refusing_getattr("tf.math", __name__, _TABLES["tf.math"])

@@ -1,6 +1,4 @@
 """`tf.nn`: TF1's neural-network namespace (re-exports of the nn, conv, pool and loss ops)."""
-from __future__ import annotations
-
 from .ops.conv_ops import (atrous_conv2d, conv2d, conv2d_backprop_filter,  # noqa: F401
                            conv2d_backprop_input, conv2d_transpose, depthwise_conv2d,
                            depthwise_conv2d_native, separable_conv2d)
@@ -28,3 +26,7 @@ __all__ = [
     "softsign", "sparse_softmax_cross_entropy_with_logits", "swish", "tanh", "top_k",
     "weighted_cross_entropy_with_logits", "xw_plus_b",
 ]
+
+from ._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
+
+__getattr__ = _refusing_getattr("tf.nn", __name__, _TABLES["tf.nn"])

@@ -3,8 +3,9 @@ from .ops.random_ops import (categorical, get_seed, multinomial, random_normal a
                              random_shuffle as shuffle, random_uniform as uniform,
                              set_random_seed, truncated_normal)
 
-# `tf.random.set_seed` is the TF2 spelling; in graph mode it sets the same graph-level seed.
-set_seed = set_random_seed
-
-__all__ = ["categorical", "get_seed", "multinomial", "normal", "set_random_seed", "set_seed",
+__all__ = ["categorical", "get_seed", "multinomial", "normal", "set_random_seed",
            "shuffle", "truncated_normal", "uniform"]
+
+from ._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
+
+__getattr__ = _refusing_getattr("tf.random", __name__, _TABLES["tf.random"])

@@ -33,6 +33,7 @@ import numpy as np
 
 from .backends import Backend, default_backend_name, get_backend
 from .framework import errors
+from .framework.constant import _as_bytes_array
 from .framework.device import device_type as _device_type
 from .framework.run_context import RunContext
 from .framework.traversal import ancestors
@@ -442,21 +443,6 @@ def _feed_error(t: Tensor, value: Any, e: Exception) -> Exception:
     return e
 
 
-def _string_feed(value: Any) -> np.ndarray:
-    """A string feed as an object array of bytes (str elements are UTF-8 encoded, as TF1)."""
-    arr = np.array(value, dtype=object)
-    flat = arr.reshape(-1)
-    for k, x in enumerate(flat):
-        if isinstance(x, bytes):
-            continue
-        if isinstance(x, str):
-            flat[k] = x.encode("utf-8")
-        else:
-            raise TypeError(f"Expected a string (bytes or str), got {x!r} of type "
-                            f"'{type(x).__name__}'")
-    return arr
-
-
 def _holds_graph_element(value: Any) -> bool:
     """Whether a feed value is (or is a list of) graph tensors or variables."""
     if isinstance(value, (list, tuple)):
@@ -569,13 +555,10 @@ class _CodeGen:
         args = [f"v{i}" for i in range(len(self.feed_tensors))]
         for i, t in enumerate(self.feed_tensors):
             var = self.new_var()
-            if t.dtype.np_dtype == object:  # strings: bytes, and no Python object slips in
-                conv = self.const(_string_feed, "strfeed")
-                self.emit(f"{var} = {conv}(v{i})", [], [var], ("feed", t), f"feed '{t.name}'")
-            else:
-                dt = self.const(t.dtype.np_dtype, "dt")
-                self.emit(f"{var} = _asarray(v{i}, {dt})", [], [var], ("feed", t),
-                          f"feed '{t.name}'")
+            dt = self.const(t.dtype.np_dtype, "dt")
+            # String feeds hold bytes, as in TF1 (`str` is UTF-8 encoded).
+            conv = "_as_bytes_array" if t.dtype.np_dtype == object else "_asarray"
+            self.emit(f"{var} = {conv}(v{i}, {dt})", [], [var], ("feed", t), f"feed '{t.name}'")
             dims = t.shape.as_tuple()
             if dims is not None:
                 bad = self.const(_bad_feed_shape(t), "badshape")
@@ -590,6 +573,7 @@ class _CodeGen:
             self.var_of[(t, "numpy")] = var  # fed values arrive on the host
             self.home[t] = get_backend("numpy")
         self.ns["_asarray"] = np.asarray
+        self.ns["_as_bytes_array"] = _feed_bytes
         return args
 
     def emit_op(self, op: Operation) -> None:
@@ -813,6 +797,20 @@ def _networkx_order(needed, fed) -> List[Operation]:
         cyc = nx.find_cycle(g)
         raise errors.InvalidArgumentError(
             None, None, "Graph has a cycle through: " + " -> ".join(a.name for a, _ in cyc)) from None
+
+
+def _feed_bytes(value: Any, dtype: Any) -> np.ndarray:
+    """A fed string value as an object array of bytes (TF1's string tensors hold bytes).
+
+    Raises:
+      TypeError: For an element that is not a string (a number, a tf.Tensor).
+    """
+    arr = _as_bytes_array(np.asarray(value, dtype=object))
+    for x in arr.flat:
+        if not isinstance(x, bytes):
+            raise TypeError(f"Expected a string (bytes or str), got {x!r} of type "
+                            f"'{type(x).__name__}'")
+    return arr
 
 
 def _bad_feed_shape(t: Tensor) -> Callable:

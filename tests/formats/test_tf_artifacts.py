@@ -9,6 +9,7 @@ import pytest
 import tfgraph as tf
 from tfgraph.framework import graph_io
 from tfgraph.train import tf_checkpoint
+from tfgraph.saved_model import saved_model_io
 
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "tf-artifacts"
 MODELS = ["mlp", "cnn", "control_flow", "rnn"]
@@ -138,7 +139,7 @@ def test_init_from_checkpoint_maps_a_tf_scope_onto_new_names():
 
 @pytest.mark.parametrize("model", MODELS)
 def test_tensorflow_saved_model_loads_and_serves_the_same_outputs(model):
-    sm = tf.saved_model.saved_model_io.read_saved_model(str(ARTIFACTS / model / "saved_model"))
+    sm = saved_model_io.read_saved_model(str(ARTIFACTS / model / "saved_model"))
     _skip_unsupported(sm.meta_graphs[0].graph_def)
     with tf.Session(graph=tf.Graph()) as sess:
         mgd = tf.saved_model.loader.load(sess, [tf.saved_model.tag_constants.SERVING],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numbers
 from typing import Any, Callable, Dict, Optional, Sequence
 
-from .. import layers as _core_layers
+from ..layers import _base as _core_layers
 from ..framework import dtypes
 from ..framework.constant import convert_to_tensor, name_scope
 from ..framework.graph import Tensor

@@ -13,3 +13,9 @@ __all__ = ["Dataset", "Iterator", "TFRecordDataset", "TextLineDataset", "FixedLe
            "make_one_shot_iterator", "make_initializable_iterator", "get_output_types",
            "get_output_shapes", "get_output_classes", "experimental", "AUTOTUNE",
            "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY"]
+
+# The implementation modules stay importable (`tfgraph.data.dataset_ops`) but the namespace
+# shows TF1's names only.
+for _name in ("dataset_ops", "function", "iterator_ops", "readers", "runtime", "structure"):
+    globals().pop(_name, None)
+del _name

@@ -31,3 +31,6 @@ def parallel_interleave(map_func: Callable, cycle_length: Any, block_length: Any
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "shuffle_and_repeat",
            "map_and_batch", "unbatch", "parallel_interleave"]
+
+# The namespace shows TF1's names only (annotations are strings, never evaluated).
+del annotations, Any, Callable, Optional

@@ -31,6 +31,15 @@ class Const(OpDef):
         return lambda: v
 
 
+def _as_bytes_array(arr: np.ndarray) -> np.ndarray:
+    """An object array of `bytes` (TF1's string tensors hold bytes; `str` is UTF-8 encoded)."""
+    out = np.empty(arr.shape, dtype=object)
+    for i, v in enumerate(arr.flat):
+        out.flat[i] = v.encode("utf-8") if isinstance(v, str) else (
+            bytes(v) if isinstance(v, (bytes, np.bytes_)) else v)
+    return out
+
+
 _UNSUPPORTED = ("Failed to convert elements of {!r} to Tensor. Consider casting elements to a "
                 "supported type. See https://www.tensorflow.org/api_docs/python/tf/dtypes for "
                 "supported TF dtypes.")
@@ -68,12 +77,9 @@ def _to_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
         # NumPy's fixed-width bytes drop trailing NUL bytes (b"a\x00" -> b"a"): binary strings
         # (serialized protos, raw pixels) are kept whole in an object array.
         arr = np.array(value, dtype=object)
-    if arr.dtype.kind == "U":  # string tensors hold bytes, as TF1's (UTF-8 encoded)
-        enc = np.empty(arr.shape, object)
-        enc.reshape(-1)[:] = [x.encode("utf-8") for x in arr.reshape(-1).tolist()]
-        arr = enc
-    elif arr.dtype.kind == "S":
-        arr = arr.astype(object)
+    if arr.dtype.kind in "US" or (arr.dtype == object and arr.size
+                                  and any(isinstance(v, str) for v in arr.flat)):
+        arr = _as_bytes_array(arr)  # TF1's string tensors hold bytes (str is UTF-8 encoded)
     if dtype is None:
         if from_python:
             if arr.dtype == np.float64:

@@ -1,7 +1,5 @@
 """TF1's error classes (`tf.errors.*`): `OpError` and its subclasses, with `.op` and `.message`."""
-from __future__ import annotations
-
-from typing import Any, Optional
+import typing as _t
 
 OK = 0
 CANCELLED = 1
@@ -32,7 +30,7 @@ class OpError(Exception):
       error_code: One of the codes in this module.
     """
 
-    def __init__(self, node_def: Any, op: Any, message: str, error_code: int = UNKNOWN):
+    def __init__(self, node_def: _t.Any, op: _t.Any, message: str, error_code: int = UNKNOWN):
         super().__init__(message)
         self._node_def = node_def
         self._op = op
@@ -44,11 +42,11 @@ class OpError(Exception):
         return self._message
 
     @property
-    def op(self) -> Optional[Any]:
+    def op(self) -> _t.Optional[_t.Any]:
         return self._op
 
     @property
-    def node_def(self) -> Any:
+    def node_def(self) -> _t.Any:
         return self._node_def
 
     @property
@@ -87,4 +85,48 @@ UnavailableError = _subclass("UnavailableError", UNAVAILABLE, "A service is unav
 DataLossError = _subclass("DataLossError", DATA_LOSS, "Unrecoverable data loss or corruption.")
 UnauthenticatedError = _subclass("UnauthenticatedError", UNAUTHENTICATED, "Not authenticated.")
 
-__all__ = [n for n in list(globals()) if n.endswith("Error") or n.isupper()]
+_CODE_TO_CLASS = {code: c for code, c in (
+    (CANCELLED, CancelledError), (UNKNOWN, UnknownError), (INVALID_ARGUMENT, InvalidArgumentError),
+    (DEADLINE_EXCEEDED, DeadlineExceededError), (NOT_FOUND, NotFoundError),
+    (ALREADY_EXISTS, AlreadyExistsError), (PERMISSION_DENIED, PermissionDeniedError),
+    (RESOURCE_EXHAUSTED, ResourceExhaustedError), (FAILED_PRECONDITION, FailedPreconditionError),
+    (ABORTED, AbortedError), (OUT_OF_RANGE, OutOfRangeError), (UNIMPLEMENTED, UnimplementedError),
+    (INTERNAL, InternalError), (UNAVAILABLE, UnavailableError), (DATA_LOSS, DataLossError),
+    (UNAUTHENTICATED, UnauthenticatedError))}
+
+
+def exception_type_from_error_code(error_code: int) -> type:
+    """`tf.errors.exception_type_from_error_code`: the OpError subclass of a code.
+
+    Raises:
+      KeyError: For an unknown code (including OK, which is no error).
+    """
+    return _CODE_TO_CLASS[error_code]
+
+
+def error_code_from_exception_type(cls: type) -> int:
+    """`tf.errors.error_code_from_exception_type`: the code of an OpError subclass.
+
+    Raises:
+      KeyError: If `cls` is not one of TF1's OpError subclasses.
+    """
+    for code, c in _CODE_TO_CLASS.items():
+        if c is cls:
+            return code
+    raise KeyError(f"{getattr(cls, '__name__', cls)!r} is not one of TF1's OpError classes")
+
+
+class raise_exception_on_not_ok_status:  # noqa: N801  (TF1 spells it so)
+    """`tf.errors.raise_exception_on_not_ok_status()`: TF1's context manager around C API calls
+    with a status; tfgraph raises its errors directly, so the block runs unchanged."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc) -> bool:
+        return False
+
+
+__all__ = [n for n in list(globals()) if n.endswith("Error") or n.isupper()] + [
+    "exception_type_from_error_code", "error_code_from_exception_type",
+    "raise_exception_on_not_ok_status"]

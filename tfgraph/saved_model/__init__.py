@@ -14,3 +14,10 @@ from .signature_def_utils import (build_signature_def, build_tensor_info,  # noq
 from .tag_constants import EVAL, GPU, SERVING, TPU, TRAINING  # noqa: F401
 
 from .main_op import main_op_with_restore  # noqa: F401,E402
+
+# TF1's tf.saved_model shows these only in its submodules (tag_constants.EVAL, ...); the
+# format module is implementation.
+for _n in ("EVAL", "EXTRA_ASSETS_DIRECTORY", "INIT_OP_SIGNATURE_KEY", "TRAIN_OP_KEY",
+           "TRAIN_OP_SIGNATURE_KEY", "saved_model_io"):
+    globals().pop(_n, None)
+del _n

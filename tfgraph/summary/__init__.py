@@ -5,7 +5,8 @@ Each submodule lists its public names in `__all__`; they are all exported here.
 import importlib as _importlib
 
 __all__ = []
-for _name in ("summary_ops", "writer"):
+_SUBMODULES = ("summary_ops", "writer")
+for _name in _SUBMODULES:
     try:
         _mod = _importlib.import_module(f"{__name__}.{_name}")
     except ModuleNotFoundError as _e:  # a submodule not written yet
@@ -15,3 +16,8 @@ for _name in ("summary_ops", "writer"):
     for _n in getattr(_mod, "__all__", []):
         globals()[_n] = getattr(_mod, _n)
         __all__.append(_n)
+
+# The submodules are implementation; the namespace shows TF1's names only.
+from .._reexport import hide_submodules as _hide_submodules  # noqa: E402
+
+_hide_submodules(__name__)

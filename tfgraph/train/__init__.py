@@ -32,3 +32,26 @@ def __getattr__(name: str):
         from ..lib import example_pb2
         return getattr(example_pb2, name)
     raise AttributeError(f"module 'tfgraph.train' has no attribute {name!r}")
+
+
+# --- TF1's names only (issue 16) ---------------------------------------------------------------
+# Public in their modules for tfgraph's own use, but not names of TF1's tf.train.
+for _n in ("CheckpointReader", "CheckpointState", "meta_graph_filename"):
+    if _n in __all__:
+        __all__.remove(_n)
+        del globals()[_n]
+
+from .._reexport import hide_submodules as _hide_submodules  # noqa: E402
+from .._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
+
+_hide_submodules(__name__)
+_refuse = _refusing_getattr("tf.train", __name__, _TABLES["tf.train"])
+_proto_getattr = __getattr__
+
+
+def __getattr__(name: str):  # noqa: F811
+    """TF1's protobuf classes (above); names tfgraph does not offer raise NotImplementedError
+    saying what to use instead."""
+    if name in _EXAMPLE_PROTOS:
+        return _proto_getattr(name)
+    return _refuse(name)

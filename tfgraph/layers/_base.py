@@ -14,14 +14,14 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .framework import dtypes
-from .framework.constant import convert_to_tensor, name_scope
-from .framework.graph import Tensor
-from .framework.graph_keys import GraphKeys
-from .ops import array_ops, init_ops, math_ops, nn_ops
-from .ops.conv_ops import conv2d as _conv2d
-from .ops.pool_ops import avg_pool as _avg_pool, max_pool as _max_pool
-from .ops.variable_scope import get_variable, variable_scope
+from ..framework import dtypes
+from ..framework.constant import convert_to_tensor, name_scope
+from ..framework.graph import Tensor
+from ..framework.graph_keys import GraphKeys
+from ..ops import array_ops, init_ops, math_ops, nn_ops
+from ..ops.conv_ops import conv2d as _conv2d
+from ..ops.pool_ops import avg_pool as _avg_pool, max_pool as _max_pool
+from ..ops.variable_scope import get_variable, variable_scope
 
 
 def _tuple(value: Any, n: int, name: str) -> Tuple[int, ...]:
@@ -388,7 +388,7 @@ def _select_training(training: Tensor, inputs: Tensor, dropped: Callable[[], Ten
     Uses `tf.cond` when available; otherwise computes the dropout and selects with a 0/1
     factor (same values and gradients; the random mask is drawn either way).
     """
-    from .ops import control_flow_ops
+    from ..ops import control_flow_ops
     cond = getattr(control_flow_ops, "cond", None)
     if cond is not None:
         return cond(training, dropped, lambda: array_ops.identity(inputs))
