@@ -234,7 +234,9 @@ def _backprop(ys_l: Sequence[Tensor], seeds: Sequence[Tensor], xs_l: Sequence[Te
                 filled = []
                 for t, g in zip(outs, out_grads):
                     if g is None and _is_differentiable(t):
-                        g = array_ops.zeros_like(t)
+                        # (a cond Switch makes the zeros of its idle side itself)
+                        if n.type not in ("Switch", "RefSwitch"):
+                            g = array_ops.zeros_like(t)
                     filled.append(g)
                 with graph.name_scope(n.name + "_grad"):
                     result = grad_fn(n, *filled)

@@ -27,7 +27,8 @@ Used by `Session._compile` when a plan contains control-flow ops (built by `tf.c
    so an iteration costs the body's kernel calls plus one predicate test: no per-iteration
    planning, no dispatch.  Liveness is computed on the block tree: a value is deleted after
    the last statement of the innermost block that holds all its uses (`= None` where it may
-   be unbound, e.g. defined in one branch).  Buffer forwarding is off in such plans.
+   be unbound, e.g. defined in one branch).  Buffer forwarding applies where the input dies
+   right after the line in the same block (never to a local a loop variable also holds).
 """
 from __future__ import annotations
 
@@ -282,12 +283,26 @@ def make_codegen_class(base, plan_cls, codegen_counter):
                 expr, uses = self._lits_expr(lits)
                 dead = self.const(_dead_fetch(e), "dead")
                 v = self.new_var()
+                self._alias(var)
                 self.emit(f"{v} = {var} if {expr} else {dead}()", uses + [var], [v],
                           ("as_is", None))
                 self.var_of[(e, be.name)] = v
 
         def _maybe_inplace(self, op, be, in_vars, out_var):
-            return None  # buffer forwarding needs straight-line liveness
+            """Buffer forwarding as in straight-line plans, keyed by (block, line): used
+            when the input dies right after that line in the same block (`_render`)."""
+            saved, self.inplace = self.inplace, {}
+            try:
+                super()._maybe_inplace(op, be, in_vars, out_var)
+            finally:
+                for i, alt in self.inplace.items():
+                    saved[(id(self.lines), i)] = alt
+                self.inplace = saved
+
+        def _alias(self, *vars_: str) -> None:
+            """Locals now also held under another name (a loop variable, a cond's result):
+            no longer buffers an op may overwrite."""
+            self.fresh.difference_update(vars_)
 
         # --- units: ops of one frame, and its child frames as single nodes -----------------
         def _unit_of(self, op: Operation, frame: Frame):
@@ -545,6 +560,7 @@ def make_codegen_class(base, plan_cls, codegen_counter):
                 expr = f"{val} if {cond} else {expr}"
                 idx_expr = f"{i} if {cond} else {idx_expr}"
             out = op._outputs[0]
+            self._alias(*uses)
             if out not in self.fed:
                 v = self.new_var()
                 self.emit(f"{v} = {expr}", uses, [v], ("op", op))
@@ -607,6 +623,7 @@ def make_codegen_class(base, plan_cls, codegen_counter):
                 src = self.value_on(enter_t, be)
                 v = self.new_var()
                 self.emit(f"{v} = {src}", [src], [v], ("op", m))
+                self._alias(src)
                 out = m._outputs[0]
                 self.var_of[(out, be.name)] = v
                 self.home[out] = be
@@ -648,6 +665,7 @@ def make_codegen_class(base, plan_cls, codegen_counter):
                     rhs.append(src)
                     uses.append(src)
                 if lhs:
+                    self._alias(*rhs)
                     self.emit(f"{', '.join(lhs)}, = {', '.join(rhs)},", uses + lhs, lhs,
                               ("op", frame.merges[0]))
             self._in_block(block, self.cur_lits, loop_body)
@@ -702,6 +720,13 @@ def make_codegen_class(base, plan_cls, codegen_counter):
                             render(item.body, indent + "    ")
                     else:
                         code, uses, defines, info, comment = item
+                        alt = self.inplace.get((id(block), i))
+                        if alt is not None and any(v == alt[0] and first is not None and
+                                                   not isinstance(block[first], _Block) and
+                                                   v in block[first][2]
+                                                   for v, first in kill.get((id(block), i), ())):
+                            code = alt[1]  # the input dies here: its buffer takes the result
+                            comment = (comment or "") + " (in place)"
                         src.append(f"{indent}{code}  # {comment}" if comment else indent + code)
                         line_info[len(src)] = info
                         if code.startswith("return"):

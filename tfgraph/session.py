@@ -41,6 +41,7 @@ from .framework.graph import Graph, Operation, Tensor, get_default_graph
 # The default-session stack lives in the framework (Tensor.eval needs it); re-exported here.
 from .framework.graph import _default_session_stack, _eval_in_session, get_default_session  # noqa: F401
 from .framework.tensor_shape import shape_str
+from .kernels.memory import tune_allocator as _tune_allocator
 from .kernels.threads import CONTROLLER as _THREADS
 from .placement import is_host_input
 
@@ -129,6 +130,7 @@ class BaseSession(RunContext):
         self._lock = threading.Lock()
         self._state_lock = threading.Lock()
         _silence_kernel_fp_warnings()
+        _tune_allocator()  # reuse freed step arrays instead of page-faulting new ones
         from .placement import Placer
         self._placer = Placer(config)
 

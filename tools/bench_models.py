@@ -23,8 +23,9 @@ Peak RSS is each worker's VmHWM (imports included) after it built and ran its on
 framework's slowdown.
 
 Usage:
-    python tools/bench_models.py --peer-python /work/venvs/peer/bin/python
-    python tools/bench_models.py --models mlp32,ae --rounds 5 --busy 1
+    python tools/bench_models.py --peer-python /work/venvs/peer/bin/python --busy 1 > r.json
+    python tools/bench_models.py --models mlp32,ae --rounds 5
+    python tools/bench_models.py --table r.json       # the README's markdown table
 """
 from __future__ import annotations
 
@@ -455,23 +456,25 @@ def worker_main(framework: str) -> None:
         elif cmd["op"] == "losses":
             reply = [float(step(*batches[i % len(batches)])) for i in range(cmd["n"])]
         elif cmd["op"] == "steps":
-            times = []
+            times, cpu = [], []
             for _ in range(cmd["n"]):
                 xb, yb = batches[count % len(batches)]
                 count += 1
-                t = time.perf_counter()
+                c, t = time.process_time(), time.perf_counter()
                 step(xb, yb)
                 times.append(time.perf_counter() - t)
-            reply = times
+                cpu.append(time.process_time() - c)
+            reply = [times, cpu]
         elif cmd["op"] == "calls":
-            times = []
+            times, cpu = [], []
             for _ in range(cmd["repeats"]):
                 n = cmd["n"]
-                t = time.perf_counter()
+                c, t = time.process_time(), time.perf_counter()
                 for _ in range(n):
                     step()
                 times.append((time.perf_counter() - t) / n)
-            reply = times
+                cpu.append((time.process_time() - c) / n)
+            reply = [times, cpu]
         elif cmd["op"] == "rss":
             reply = _peak_rss_mb()
         out.write(json.dumps(reply) + "\n")
@@ -548,21 +551,29 @@ def bench_model(model: str, fws: Dict[str, str], tmp: str, rounds: int,
                 workers[fw].ask(op="calls", n=200, repeats=1)
             else:
                 workers[fw].ask(op="steps", n=max(2, n // 2))
+        cpu: Dict[str, List[float]] = {fw: [] for fw in workers}
         for r in range(rounds):
             order = names[r % len(names):] + names[:r % len(names)]
             for fw in order:
                 if model == "overhead":
-                    samples[fw] += workers[fw].ask(op="calls", n=2000, repeats=3)
+                    wall, used = workers[fw].ask(op="calls", n=2000, repeats=3)
+                    samples[fw] += wall
+                    cpu[fw] += used
                 else:
-                    samples[fw] += workers[fw].ask(op="steps", n=n)
+                    wall, used = workers[fw].ask(op="steps", n=n)
+                    samples[fw] += wall
+                    cpu[fw] += used
         for fw, ts in samples.items():
             med = statistics.median(ts)
             e = entry[fw]
             if model == "overhead":
                 e["us_per_call"] = round(med * 1e6, 3)
+                e["cpu_us_per_call"] = round(statistics.median(cpu[fw]) * 1e6, 3)
             else:
                 e["ms_per_step"] = round(med * 1e3, 3)
                 e["ms_p25_p75"] = [round(float(np.percentile(ts, q)) * 1e3, 3) for q in (25, 75)]
+                # CPU time of all the worker's threads per step (median)
+                e["cpu_ms_per_step"] = round(statistics.median(cpu[fw]) * 1e3, 3)
             e["samples"] = len(ts)
             e["peak_rss_mb"] = workers[fw].ask(op="rss")
     finally:
@@ -608,6 +619,80 @@ def machine() -> Dict[str, Any]:
     return info
 
 
+# --- the README table -----------------------------------------------------------------------------
+TITLES = {"cnn": "CNN conv32-conv64-pool-128-10, batch 64", "lenet": "LeNet-5, batch 128",
+          "mlp32": "MLP 784-512-512-10, batch 32", "mlp128": "MLP 784-512-512-10, batch 128",
+          "ae": "autoencoder 784-256-128-256-784 sigmoid, RMSProp, batch 256",
+          "hist": "MLP batch 128 + histogram of every weight, bias, activation each step"}
+GOALS = {"cnn": 1.25, "lenet": 1.25, "mlp32": 1.0, "mlp128": 1.0, "ae": 1.0}
+
+
+def _cell(e: Dict[str, Any], fw: str) -> str:
+    if fw not in e:
+        return "–"
+    f = e[fw]
+    return f"{f['ms_per_step']:.3g} ms ({f['cpu_ms_per_step']:.3g})"
+
+
+def markdown_table(r: Dict[str, Any]) -> str:
+    """The README's performance table from a result of `main` (ms per step, wall clock
+    median, with CPU ms of all the process's threads in parentheses)."""
+    fws = r["frameworks"]
+    names = {"tfgraph": "tfgraph", "tf1": "TF1 graph", "torch": "PyTorch eager",
+             "numpy": "hand NumPy"}
+    cols = [fw for fw in ("tfgraph", "tf1", "torch", "numpy") if fw in fws]
+    head = ["work"] + [names[c] for c in cols] + ["tfgraph / TF1 wall (CPU)", "goal"]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for m in ("cnn", "lenet", "mlp32", "mlp128", "ae", "hist"):
+        if m not in r:
+            continue
+        e = r[m]
+        ratio = "–"
+        goal = ""
+        if "tf1" in e:
+            w = e["tfgraph"]["ms_per_step"] / e["tf1"]["ms_per_step"]
+            c = e["tfgraph"]["cpu_ms_per_step"] / e["tf1"]["cpu_ms_per_step"]
+            ratio = f"{w:.2f} ({c:.2f})"
+            if m in GOALS:
+                g = GOALS[m]
+                goal = f"≤ {g:g}x TF1: " + "; ".join(
+                    f"{what} " + ("met" if v <= g else f"missed by {v / g:.2f}x")
+                    for what, v in (("wall", w), ("CPU", c)))
+        if m == "hist":
+            fr = {fw: e[fw].get("summary_cost_fraction_of_step") for fw in ("tfgraph", "tf1")
+                  if fw in e}
+            goal = "summaries ≤ 10% of the step: " + ", ".join(
+                f"{fw} {v:.0%}" for fw, v in fr.items() if v is not None)
+        lines.append("| " + " | ".join([TITLES[m]] + [_cell(e, fw) for fw in cols]
+                                       + [ratio, goal]) + " |")
+    if "overhead" in r:
+        e = r["overhead"]
+        cells = [f"{e[fw]['us_per_call']:.3g} µs ({e[fw]['cpu_us_per_call']:.3g})"
+                 if fw in e else "–" for fw in cols]
+        lines.append("| " + " | ".join(["`sess.run` of `c + a*b`, 3 feeds"] + cells +
+                                       ["", "≤ 3 µs"]) + " |")
+    rss = []
+    for m in ("mlp128", "cnn", "lenet", "ae"):
+        if m in r:
+            rss.append(m)
+    if rss:
+        cells = [" / ".join(f"{r[m][fw]['peak_rss_mb']:.0f}" if fw in r[m] else "–"
+                            for m in rss) + " MB" for fw in cols]
+        ratio = ", ".join(f"{r[m]['rss_tfgraph_over_numpy']:.2f}" for m in rss
+                          if "rss_tfgraph_over_numpy" in r[m])
+        lines.append("| " + " | ".join([f"peak RSS {' / '.join(rss)}"] + cells +
+                                       [f"vs NumPy {ratio}", "≤ 1.5x NumPy"]) + " |")
+    if "busy" in r:
+        for m, e in r["busy"].items():
+            if not isinstance(e, dict):
+                continue
+            cells = [f"{e[fw]['slowdown']:.2f}x" if fw in e else "–" for fw in cols]
+            lines.append("| " + " | ".join([f"{m} slowdown with {r['busy']['busy_processes']} "
+                                            "busy-loop process(es)"] + cells +
+                                           ["", "≤ TF1's factor"]) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--models", default="cnn,lenet,mlp32,mlp128,ae,hist,overhead")
@@ -620,10 +705,16 @@ def main(argv: Optional[List[str]] = None) -> None:
     p.add_argument("--busy", type=int, default=0,
                    help="also time with this many busy-loop processes running")
     p.add_argument("--busy-models", default="cnn,mlp128,ae")
+    p.add_argument("--table", metavar="RESULT_JSON",
+                   help="print the README's markdown table of a saved result and exit")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     if a.worker:
         worker_main(a.worker)
+        return
+    if a.table:
+        with open(a.table) as f:
+            print(markdown_table(json.load(f)))
         return
     want = [f.strip() for f in a.frameworks.split(",")]
     fws = {fw: py for fw, py in _frameworks_available(a.peer_python).items() if fw in want}

@@ -110,3 +110,16 @@ def test_apply_sets_the_blas_pool(monkeypatch):
         c._apply(1)
         assert c.threads == 1
         assert all(d["num_threads"] == 1 for d in threadpool_info() if d["user_api"] == "blas")
+
+
+def test_allocator_tuning_runs_once_and_can_be_turned_off(monkeypatch):
+    from tfgraph.kernels import memory
+    monkeypatch.setattr(memory, "_done", False)
+    monkeypatch.setenv("TFGRAPH_MALLOC_TUNING", "0")
+    assert memory.tune_allocator() is False
+    monkeypatch.setattr(memory, "_done", False)
+    monkeypatch.delenv("TFGRAPH_MALLOC_TUNING")
+    import sys
+    applied = memory.tune_allocator()
+    assert applied is sys.platform.startswith("linux")  # glibc's mallopt accepted both
+    assert memory.tune_allocator() is False  # once per process

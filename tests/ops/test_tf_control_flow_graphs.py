@@ -78,3 +78,36 @@ def test_imported_loop_runs_structured_and_many_times():
         src = sess._plan_source("total:0", {"x:0": x, "n:0": 1, "flag:0": True})
     assert src.count("while True:") == 1
     assert len({tuple(t) for t in totals}) == 3
+
+
+def test_graph_def_round_trip_of_conds_loops_tensor_arrays_and_their_gradients():
+    """What tfgraph builds exports as TF1 NodeDefs and imports back to the same results
+    (checked against real TensorFlow outside this suite: the exported graph gives the same
+    values there too, gradients included)."""
+    pytest.importorskip("tensorboard", reason="GraphDef protos need the tensorboard package")
+    g1 = tf.Graph()
+    with g1.as_default():
+        x = tf.placeholder(tf.float32, [3], name="x")
+        w = tf.placeholder(tf.float32, [3], name="w")
+
+        def body(i, y):
+            return i + 1, tf.cond(tf.reduce_sum(y) > 0, lambda: y * w + tf.sin(y),
+                                  lambda: tf.cos(y) * y)
+        _, y = tf.while_loop(lambda i, y: i < 4, body, [0, x])
+        s = tf.scan(lambda a, r: a * r + r, tf.reshape(x, [3, 1]))
+        outs = [y, s] + tf.gradients(tf.reduce_sum(y * y) + tf.reduce_sum(s * s), [x, w])
+        gd = g1.as_graph_def()
+    g2 = tf.Graph()
+    with g2.as_default():
+        tf.import_graph_def(gd, name="")
+    names = [t.name for t in outs]
+    for xv in ([0.3, -0.5, 0.8], [-0.3, -0.5, 0.1]):
+        feed = {"x:0": np.array(xv, np.float32), "w:0": np.array([0.9, 1.1, -0.7], np.float32)}
+        with tf.Session(graph=g1) as s1, tf.Session(graph=g2) as s2:
+            for a, b in zip(s1.run(names, feed), s2.run(names, feed)):
+                np.testing.assert_array_equal(a, b)
+    # TF1's structure, which TensorFlow's executor needs: the idle side of a cond Switch's
+    # gradient is zeros of the Switch's input switched to that side (dead with its branch).
+    zeros = [op for op in g1.get_operations() if op.type == "ZerosLike" and
+             op.inputs[0].op.type == "Switch"]
+    assert zeros

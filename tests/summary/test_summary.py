@@ -216,3 +216,34 @@ def test_merge_with_duplicate_tags_fails_at_run_time():
         tf.summary.merge([])
     with pytest.raises(TypeError, match="string"):
         tf.summary.merge([x])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_histogram_bucket_index_equals_a_binary_search_at_every_limit(dtype):
+    from tfgraph.summary.summary_ops import bucket_indices, default_bucket_limits
+    limits = default_bucket_limits()
+    inner = limits[1:-1]
+    if dtype == np.float32:
+        inner = inner[np.abs(inner) < 3e38].astype(np.float32)
+    rng = np.random.default_rng(5)
+    big = np.finfo(dtype).max
+    x = np.concatenate([
+        inner, np.nextafter(inner, dtype(np.inf)), np.nextafter(inner, dtype(-np.inf)),
+        *(rng.standard_normal(2000) * s for s in (1e-40, 1e-13, 1e-3, 1.0, 1e6, 1e30)),
+        [0.0, -0.0, np.finfo(dtype).tiny, -np.finfo(dtype).tiny, big, -big],
+    ]).astype(dtype)
+    # C++ std::upper_bound over the float64 limits, clipped to the last bucket (TF1)
+    want = np.minimum(np.searchsorted(limits, x.astype(np.float64), side="right"),
+                      len(limits) - 1)
+    np.testing.assert_array_equal(bucket_indices(x), want)
+    np.testing.assert_array_equal(bucket_indices(x[::2]), want[::2])  # a strided view
+
+
+def test_histogram_of_a_large_float32_tensor_counts_every_value():
+    rng = np.random.default_rng(6)
+    values = (rng.standard_normal((300, 200)) * 0.05).astype(F32)
+    with tf.Session() as sess:
+        histo = _parse(sess.run(tf.summary.histogram("w", tf.constant(values)))).value[0].histo
+    limits, counts = _tf1_histogram(values.astype(np.float64).ravel().tolist())
+    assert list(histo.bucket_limit) == limits and list(histo.bucket) == counts
+    assert histo.num == 60000.0

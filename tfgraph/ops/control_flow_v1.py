@@ -27,6 +27,7 @@ from ..framework.graph import Graph, Operation, Tensor
 from ..framework.graph_io import register_import, tfgraph_attrs
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape, unknown_shape
+from .array_ops import zeros_like
 
 CONTROL_FLOW_TYPES = frozenset({"Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter",
                                 "Exit", "RefExit", "NextIteration", "RefNextIteration",
@@ -363,9 +364,17 @@ def merge(inputs: Sequence[Any], name: Optional[str] = None) -> Tuple[Tensor, Te
     return op._outputs[0], op._outputs[1]
 
 
-def merge_gradients(switch_op: Operation, grad_false: Tensor, grad_true: Tensor) -> Tensor:
-    """A cond Switch's gradient: the gradient of the branch that ran."""
-    pred = switch_op._inputs[1]
+def merge_gradients(switch_op: Operation, grad_false: Optional[Tensor],
+                    grad_true: Optional[Tensor]) -> Tensor:
+    """A cond Switch's gradient: the gradient of the branch that ran. A side without one gets
+    zeros shaped like the Switch's input, switched to that side (TF1's `_SwitchGrad`): they
+    exist only when that branch runs, and have its shape inside loops too."""
+    data, pred = switch_op._inputs
+    grads = [grad_false, grad_true]
+    for k in (0, 1):
+        if grads[k] is None:
+            grads[k] = zeros_like(switch(data, pred)[k], optimize=False)
+    grad_false, grad_true = grads
     m = merge([grad_false, grad_true], name="cond_grad")[0]
     _MERGE_PRED[m.op] = pred
     return m

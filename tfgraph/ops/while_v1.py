@@ -342,6 +342,9 @@ class GradWhileContext(WhileContext):
             h = fwd.capture(stack, stack.op.name)
             push = g.create_op("StackPushV2", [h, t], {"T": t.dtype, "swap_memory": False},
                                name=stack.op.name + "/StackPushV2/")
+        # Ordered as TF1 orders them (iterations may run in parallel there): a push after
+        # its iteration's count, the next count after the pushes.
+        push._add_control_input(count_next._inputs[0].op)
         count_next._add_control_input(push)
         with in_context(g, self), g.control_dependencies(None):
             h2 = self.capture(stack, stack.op.name)
@@ -430,6 +433,9 @@ def loop_gradients(fwd: WhileContext, exit_grads: Sequence[Optional[Tensor]],
         return [subtract(b, 1)] + new_dvs + new_accs
     structure = list(range(len(init)))
     exits = build_loop(gctx, cond, body, structure, init, invs)
+    # The next backward iteration starts after this one's pops (TF1's b_sync).
+    for pop in gctx.popped.values():
+        gctx.loop_vars[0].next._add_control_input(pop.op)
     out: List[Optional[Tensor]] = [None] * n_in
     for k, i in enumerate(diff):
         out[i] = exits[1 + k]

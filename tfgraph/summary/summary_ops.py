@@ -176,14 +176,108 @@ def default_bucket_limits() -> np.ndarray:
     return _BUCKET_LIMITS
 
 
+_BUCKET_TABLES: Optional[Tuple[np.ndarray, float, float]] = None
+
+
+def _bucket_tables() -> Tuple[np.ndarray, float, float]:
+    """(positive limits with a 0 before and +inf after, log of the first limit, 1/log 1.1)."""
+    global _BUCKET_TABLES
+    if _BUCKET_TABLES is None:
+        limits = default_bucket_limits()
+        pos = limits[len(limits) // 2 + 1:]
+        ext = np.concatenate([[0.0], pos, [np.inf]])
+        _BUCKET_TABLES = (ext, float(np.log(pos[0])), float(1.0 / np.log(1.1)))
+    return _BUCKET_TABLES
+
+
+# float32 values: the bucket of every value from a table indexed by the sign, exponent and
+# top 10 mantissa bits (a "cell": values within 2**-10 of each other, far narrower than the
+# 1.1 ratio between limits, so at most one limit falls inside a cell).
+_F32_SHIFT = 13
+_F32_TABLES: Optional[Tuple[np.ndarray, np.ndarray]] = None
+
+
+def _f32_tables() -> Tuple[np.ndarray, np.ndarray]:
+    """(bucket index at each cell's lowest value, smallest float32 at or above the
+    limit inside the cell, +inf where none) for the 2**19 cells."""
+    global _F32_TABLES
+    if _F32_TABLES is None:
+        limits = default_bucket_limits()
+        cells = np.arange(1 << (32 - _F32_SHIFT), dtype=np.uint32)
+        start = (cells << np.uint32(_F32_SHIFT)).view(np.float32)
+        end = (cells << np.uint32(_F32_SHIFT) | np.uint32((1 << _F32_SHIFT) - 1)).view(np.float32)
+        with np.errstate(invalid="ignore"):
+            lo = np.where(start <= end, start, end).astype(np.float64)  # negatives: end is lower
+            hi = np.where(start <= end, end, start).astype(np.float64)
+        finite = np.isfinite(lo) & np.isfinite(hi)
+        lo, hi = np.where(finite, lo, 0.0), np.where(finite, hi, 0.0)
+        top = len(limits) - 1
+        b_lo = np.minimum(np.searchsorted(limits, lo, side="right"), top)
+        b_hi = np.minimum(np.searchsorted(limits, hi, side="right"), top)
+        assert np.all(b_hi - b_lo <= 1), "a histogram table cell spans two bucket limits"
+        crossed = limits[np.minimum(b_lo, top)]  # the first limit above the cell's low end
+        with np.errstate(over="ignore"):          # DBL_MAX -> inf: never crossed
+            split = crossed.astype(np.float32)
+        split = np.where(split.astype(np.float64) < crossed,
+                         np.nextafter(split, np.float32(np.inf)), split)
+        split = np.where(b_hi > b_lo, split, np.float32(np.inf)).astype(np.float32)
+        _F32_TABLES = (b_lo.astype(np.int32), split)
+    return _F32_TABLES
+
+
+def bucket_indices(x: np.ndarray) -> np.ndarray:
+    """`np.searchsorted(default_bucket_limits(), x, side="right")` clipped to the last bucket
+    (C++ `std::upper_bound`, as TF1's `Histogram::Add`), without a binary search per element:
+    float32 values through a table (a shift, two lookups and a comparison: ~10x faster than
+    the search on a 400k-element weight), others through `_bucket_indices_by_log`.  Values
+    must be finite.
+    """
+    if x.dtype != np.float32:
+        return _bucket_indices_by_log(x)
+    base, split = _f32_tables()
+    cell = np.ascontiguousarray(x).view(np.uint32) >> np.uint32(_F32_SHIFT)
+    idx = base.take(cell)
+    idx += x.reshape(cell.shape) >= split.take(cell)
+    return idx
+
+
+def _bucket_indices_by_log(x: np.ndarray) -> np.ndarray:
+    """`bucket_indices` of any float array.
+
+    The positive limits are 1e-12 * 1.1**k, so log(|x|) gives the bucket up to one step of
+    rounding; one comparison each way against the exact limits settles it (3-4x faster than
+    a binary search per element).
+    """
+    ext, log0, inv_step = _bucket_tables()
+    k = len(ext) - 2                          # positive limits (the last one is DBL_MAX)
+    a = np.abs(x)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        est = np.log(a)
+        est -= est.dtype.type(log0)
+        est *= est.dtype.type(inv_step)
+    np.floor(est, out=est)
+    np.clip(est, -1, k - 1, out=est)
+    j = est.astype(np.intp)                   # estimate of: largest j with pos[j] <= |x|
+    j += ext[j + 2] <= a                      # next limit too small: one up
+    j -= ext[j + 1] > a                       # this limit too large: one down (j >= 0 here)
+    # |x| in [pos[j], pos[j+1]): for x > 0, count = k (negatives) + 1 (zero) + j + 1;
+    # for x < 0 the limits <= x are -pos[m] with pos[m] >= |x|: k - (number of pos < |x|)
+    neg = x < 0
+    below = j + 1 - (ext[j + 1] == a)         # positive limits strictly below |x|
+    idx = np.where(neg, k - below, k + 2 + j)
+    idx[x == 0] = k + 1
+    np.minimum(idx, 2 * k, out=idx)
+    return idx
+
+
 def histogram_proto(values: np.ndarray):
     """A `HistogramProto` of `values` with TF1's buckets (empty-bucket runs collapsed)."""
     pb = protos().summary_pb2
     limits = default_bucket_limits()
-    x = np.asarray(values, dtype=np.float64).ravel()
-    # Bucket i holds [limits[i-1], limits[i]): C++ std::upper_bound.
-    idx = np.minimum(np.searchsorted(limits, x, side="right"), len(limits) - 1)
-    counts = np.bincount(idx, minlength=len(limits)).astype(np.float64)
+    v = np.asarray(values)
+    v = v.ravel() if v.dtype in (np.float32, np.float64) else v.astype(np.float64).ravel()
+    x = v.astype(np.float64)
+    counts = np.bincount(bucket_indices(v), minlength=len(limits)).astype(np.float64)
     # Keep every non-empty bucket and the last bucket of each run of empty ones.
     nonzero = counts > 0
     keep = nonzero | np.append(nonzero[1:], True)
