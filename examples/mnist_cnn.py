@@ -132,62 +132,38 @@ def main(argv: Optional[Sequence[str]] = None) -> float:
         with tf.name_scope("loss"):
             loss = tf.reduce_mean(
                 tf.nn.softmax_cross_entropy_with_logits_v2(labels=y_, logits=logits))
-        train_step = _common.make_optimizer(args).minimize(loss)
+        global_step = tf.train.get_or_create_global_step()
+        lr = _common.learning_rate(args)
+        train_step = _common.make_optimizer(args, lr).minimize(loss, global_step=global_step)
 
         with tf.name_scope("accuracy"):
             correct = tf.equal(tf.argmax(logits, 1), tf.argmax(y_, 1))
             accuracy = tf.reduce_mean(tf.cast(correct, tf.float32))
-
-    if args.logdir:
-        _common.require_tensorboard()
-        # Tags must not clash with the name scopes above ("loss" would become "loss_1").
-        tf.summary.scalar("batch_loss", loss)  # per training step, on the batch
-        tf.summary.scalar("batch_accuracy", accuracy)
-        for var in tf.trainable_variables():  # per epoch: how the weights evolve
-            tf.summary.histogram(var.op.name.replace("/", "_"), var, collections=["weights"])
-        step_summaries = tf.summary.merge_all()
-        weight_summaries = tf.summary.merge_all("weights")
-    saver = tf.train.Saver() if args.save else None
-    _common.graph_built(args, train_step)
+    _common.graph_built(args)
 
     # ---- the data ----
     data = _common.load_data(args)
-    train_batches = _common.batches(data.x_train, data.y_train, args.batch_size, seed=args.seed)
 
     # ---- training ----
-    history = _common.History()
+    model = _common.Model(x, y_, loss, accuracy, train_step, lr, train_feed=train_feed,
+                          global_step=global_step)
+    training = _common.Training(
+        args, model, data.x_train, data.y_train, data.x_test, data.y_test,
+        title=f"CNN ({args.model}) on {data.name}: {len(data.x_train):,} training / "
+              f"{len(data.x_test):,} test images, {_common.OPTIMIZER_NAMES[args.optimizer]} "
+              f"lr {args.lr:g}",
+        inputs=inputs)
     with tf.Session(config=_common.session_config(args)) as sess:
-        sess.run(tf.global_variables_initializer())
-        writer = tf.summary.FileWriter(args.logdir, sess.graph) if args.logdir else None
-        step = 0
-        for epoch in range(1, args.epochs + 1):
-            history.start_epoch()
-            progress = _common.Progress(len(train_batches), f"Epoch {epoch}/{args.epochs}")
-            for feed in inputs.epoch(sess, train_batches, data.x_train, data.y_train):
-                feed.update(train_feed)
-                if writer is None:
-                    _, loss_value = sess.run([train_step, loss], feed_dict=feed)
-                else:
-                    _, loss_value, summary = sess.run([train_step, loss, step_summaries],
-                                                      feed_dict=feed)
-                    writer.add_summary(summary, step)
-                progress.update(loss_value)
-                step += 1
-            progress.close()
-            # Evaluation feeds no train_feed: dropout is off (keep_prob 1, training False).
-            test = _common.evaluate(sess, {"accuracy": accuracy}, x, y_,
-                                    data.x_test, data.y_test)
-            history.end_epoch(epoch, test["accuracy"], progress.mean_loss)
-            if writer is not None:
-                writer.add_summary(sess.run(weight_summaries), step)
-        print(f"Test accuracy: {test['accuracy']:.4f}")
-        if writer is not None:
-            writer.close()
-            print(f"TensorBoard events written to {args.logdir}")
-        if saver is not None:
-            print(f"Model saved to {saver.save(sess, _common.ensure_parent(args.save))}")
-    history.plot(args.plot, f"MNIST CNN ({args.model}), {data.description}")
-    return test["accuracy"]
+        training.start(sess)
+        if args.eval_only:
+            return training.evaluate_only()["accuracy"]
+        for epoch in training.epochs():
+            # training.feed adds the model's training feed (dropout on for deep/keras)
+            for feed in training.step_feeds():
+                values = sess.run(training.fetches, feed_dict=feed)
+                training.step(values)
+            training.end_epoch()  # evaluation feeds no train_feed: dropout is off there
+        return training.finish()["accuracy"]
 
 
 if __name__ == "__main__":

@@ -108,21 +108,14 @@ def main(argv: Optional[Sequence[str]] = None) -> float:
         with tf.name_scope("loss"):
             loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y,
                                                                           logits=logits))
-        train_step = _common.make_optimizer(args).minimize(loss)
+        global_step = tf.train.get_or_create_global_step()
+        lr = _common.learning_rate(args)
+        train_step = _common.make_optimizer(args, lr).minimize(loss, global_step=global_step)
 
         with tf.name_scope("accuracy"):
             predicted = tf.cast(y_hat > 0.5, tf.float32)
             accuracy = tf.reduce_mean(tf.cast(tf.equal(predicted, y), tf.float32))
-
-    if args.logdir:
-        _common.require_tensorboard()
-        tf.summary.scalar("batch_loss", loss)
-        tf.summary.scalar("batch_accuracy", accuracy)
-        tf.summary.histogram("W", W, collections=["weights"])
-        step_summaries = tf.summary.merge_all()
-        weight_summaries = tf.summary.merge_all("weights")
-    saver = tf.train.Saver() if args.save else None
-    _common.graph_built(args, train_step)
+    _common.graph_built(args)
 
     # ---- the data: separable by construction ----
     x_all, y_all, true_line = make_separable_data(2 * args.points, args.seed)
@@ -130,49 +123,32 @@ def main(argv: Optional[Sequence[str]] = None) -> float:
     x_test, y_test = x_all[args.points:], y_all[args.points:]
     print(f"Data: {args.points} training and {len(x_test)} held-out points, separated by "
           f"the line {line_equation(*true_line)}")
-    train_batches = _common.batches(x_train, y_train, args.batch_size, seed=args.seed)
 
     # ---- training ----
-    history = _common.History()
+    model = _common.Model(x, y, loss, accuracy, train_step, lr, global_step=global_step)
+    training = _common.Training(
+        args, model, x_train, y_train, x_test, y_test,
+        title=f"Perceptron on {args.points} separable 2-D points "
+              f"({len(x_test)} held out), {_common.OPTIMIZER_NAMES[args.optimizer]} "
+              f"lr {args.lr:g}")
     with tf.Session(config=_common.session_config(args)) as sess:
-        sess.run(tf.global_variables_initializer())
-        writer = tf.summary.FileWriter(args.logdir, sess.graph) if args.logdir else None
-        step = 0
-        for epoch in range(1, args.epochs + 1):
-            history.start_epoch()
-            progress = _common.Progress(len(train_batches), f"Epoch {epoch}/{args.epochs}")
-            for batch_x, batch_y in train_batches:
-                feed = {x: batch_x, y: batch_y}
-                if writer is None:
-                    _, loss_value = sess.run([train_step, loss], feed_dict=feed)
-                else:
-                    _, loss_value, summary = sess.run([train_step, loss, step_summaries],
-                                                      feed_dict=feed)
-                    writer.add_summary(summary, step)
-                progress.update(loss_value)
-                step += 1
-            progress.close()
-            train_accuracy = sess.run(accuracy, feed_dict={x: x_train, y: y_train})
-            history.end_epoch(epoch, train_accuracy, progress.mean_loss)
-            if writer is not None:
-                writer.add_summary(sess.run(weight_summaries), step)
-        test_accuracy = sess.run(accuracy, feed_dict={x: x_test, y: y_test})
+        training.start(sess)
+        if args.eval_only:
+            return training.evaluate_only()["accuracy"]
+        for epoch in training.epochs():
+            for feed in training.step_feeds():
+                values = sess.run(training.fetches, feed_dict=feed)
+                training.step(values)
+            training.end_epoch()  # val_* on the held-out points
+        train_accuracy = sess.run(accuracy, feed_dict={x: x_train, y: y_train})
         learned_w0, learned_W = sess.run([w0, W])
-        if writer is not None:
-            writer.close()
-            print(f"TensorBoard events written to {args.logdir}")
-        if saver is not None:
-            print(f"Model saved to {saver.save(sess, _common.ensure_parent(args.save))}")
+        learned_line = [float(learned_w0[0]), float(learned_W[0, 0]), float(learned_W[1, 0])]
+        training.finish(scatter=(x_train, y_train[:, 0],
+                                 [("learned", learned_line), ("generating", list(true_line))]))
 
-    learned_line = [float(learned_w0[0]), float(learned_W[0, 0]), float(learned_W[1, 0])]
     print(f"Accuracy on the training points: {train_accuracy:.4f}")
-    print(f"Test accuracy: {test_accuracy:.4f}")
     print(f"Learned decision boundary: {line_equation(*learned_line)}")
     print(f"Generating line:           {line_equation(*true_line)}")
-    if args.plot:
-        history.plot(args.plot, "Perceptron", accuracy_label="training accuracy",
-                     scatter=(x_train, y_train[:, 0],
-                              [("learned", learned_line), ("generating", list(true_line))]))
     return float(train_accuracy)
 
 

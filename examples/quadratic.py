@@ -28,7 +28,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         help="make a, b, c placeholders fed at run time (default: constants)")
     parser.add_argument("--dtype", choices=("float32", "float64"), default="float32",
                         help="precision of the computation (default float32, as TF1)")
-    args = parser.parse_args(argv)
+    args = _common.check_args(parser, parser.parse_args(argv))
     if args.a == 0:
         parser.error("--a must not be 0 (the equation would not be quadratic)")
     return args
@@ -57,7 +57,7 @@ def main(argv: Optional[Sequence[str]] = None) -> Sequence[float]:
         with tf.name_scope("check"):
             y_at_roots = a * roots * roots + b * roots + c  # the polynomial at both roots
 
-    _common.graph_built(args, [roots, y_at_roots])
+    _common.graph_built(args, show_summary=False)
 
     # ---- running it ----
     feed = {a: args.a, b: args.b, c: args.c} if args.fed else None

@@ -27,6 +27,8 @@ from .ops.variables import *  # noqa: F401,F403
 from .ops.control_flow_ops import *  # noqa: F401,F403
 from .ops.control_flow_ops import tuple_ as tuple  # noqa: F401  (tf.tuple)
 from .ops import overloads as _overloads  # noqa: F401  (installs Tensor operators)
+from . import _display as _display_hooks  # Jupyter reprs: Graph diagram, Tensor/Operation cards
+_display_hooks.install()
 from .ops import extra_modules as _extra  # noqa: F401
 from .gradients import gradients, hessians, UnconnectedGradients
 from .framework.graph_io import import_graph_def, GRAPH_DEF_VERSION  # noqa: F401

@@ -8,7 +8,7 @@ from .ops.io_ops import matching_files, read_file, write_file  # noqa: F401
 from .framework.graph_io import write_graph  # noqa: F401
 from .ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature,  # noqa: F401
                               VarLenFeature, decode_csv, decode_raw, parse_example,
-                              parse_single_example)
+                              parse_single_example, parse_single_sequence_example)
 
 # Names that live in modules loaded on demand (image codecs need Pillow at run time only;
 # gfile is the formats module's).

@@ -104,6 +104,7 @@ class Placer:
         self._gpu_limit: Optional[int] = max_devices("GPU") if max_devices else None
         self._decided: Dict[Any, Backend] = {}
         self._soft_pending: List[Tuple[Any, str, str]] = []  # (op, requested, reason)
+        self._soft_reported: Set[str] = set()  # reasons already warned about
         self._gpu: Optional[Backend] = None
         if self.log_placement:
             self._log_device_mapping()
@@ -240,20 +241,26 @@ class Placer:
             f"\t [[node {op.name}]]")
 
     def _report_soft_placement(self) -> None:
+        """One warning line per reason and session: later plans (eval, summaries) place the
+        same ops the same way, and a list of every op helps nobody."""
         if not self._soft_pending:
             return
         pending, self._soft_pending = self._soft_pending, []
-        by_reason: Dict[str, List[str]] = {}
+        by_reason: Dict[str, List[Tuple[Any, str]]] = {}
         for op, requested, reason in pending:
-            by_reason.setdefault(reason, []).append(f"{op.name} ({requested} -> "
-                                                    f"{self._decided[op].device_name})"
-                                                    if op in self._decided else op.name)
-        for reason, names in by_reason.items():
-            shown = ", ".join(names[:10])
-            if len(names) > 10:
-                shown += f", ... ({len(names) - 10} more)"
-            logger.warning("Soft placement: %d op(s) pinned to a device that does not exist run "
-                           "elsewhere (%s): %s", len(names), reason, shown)
+            by_reason.setdefault(reason, []).append((op, requested))
+        for reason, items in by_reason.items():
+            if reason in self._soft_reported:
+                continue
+            self._soft_reported.add(reason)
+            requested = sorted({r for _, r in items})
+            ran_on = sorted({self._decided[op].device_name.rpartition("/device:")[2]
+                             for op, _ in items if op in self._decided})
+            names = [op.name for op, _ in items]
+            logger.warning("Soft placement: %d op%s pinned to %s ran on %s instead (%s), e.g. "
+                           "%s", len(names), "" if len(names) == 1 else "s",
+                           ", ".join(requested), ", ".join(ran_on) or "another device",
+                           reason, ", ".join(names[:3]) + (", ..." if len(names) > 3 else ""))
 
     def _log_device_mapping(self) -> None:
         ok, _ = self.gpu_status()

@@ -156,6 +156,21 @@ class BaseSession(RunContext):
         self._rngs.clear()
         self._clear_run_context()  # closes resources: stops prefetch / queue-runner threads
 
+    def __repr__(self) -> str:
+        # Names the graph, the devices and the state, e.g.
+        # <tf.Session: graph of 42 ops, devices CPU:0, open, 4 of 4 variables initialized>
+        if self._closed:
+            state = "closed"
+        else:
+            var_ops = {v.op for v in self._graph.get_collection("variables")}
+            ready = sum(1 for op, cell in self._cells.items()
+                        if op in var_ops and cell.value is not None)
+            state = f"open, {ready} of {len(var_ops)} variables initialized"
+        devices = ["CPU:0"] + (["GPU:0"] if self._placer.gpu_status()[0] else [])
+        target = f", target {self._target!r}" if self._target else ""
+        return (f"<tf.{type(self).__name__}: graph of {len(self._graph.get_operations())} ops "
+                f"at {id(self._graph):#x}, devices {', '.join(devices)}{target}, {state}>")
+
     def as_default(self):
         """A context manager making this the default session (does not close it)."""
         return _DefaultSessionContext(self, close_on_exit=False)

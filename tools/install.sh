@@ -20,4 +20,6 @@ if ((${#need[@]})); then
   fi
 fi
 python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-python -m pip install -q -e ".[$extras]"
+# setuptools prints a boxed "Editable installation" warning on every editable install (about
+# folders named like the package in the working directory: not a concern for this checkout).
+PYTHONWARNINGS="ignore:Editable installation" python -m pip install -q -e ".[$extras]"

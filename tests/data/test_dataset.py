@@ -342,3 +342,49 @@ def test_reinitializing_many_times_keeps_state_bounded():
         assert len(_threads() - before) <= 3  # the live pipeline's prefetch + 2 map workers
     time.sleep(0.1)
     assert not (_threads() - before)
+
+
+def test_varlen_features_as_sparse_elements_batch_and_get_next(art):
+    """VarLen features parsed in map() are SparseTensor elements: batched as TF1 does (batch
+    index prepended, largest dense shape) and returned by get_next as a SparseTensor."""
+    def parse(rec):
+        p = tf.parse_single_example(rec, {"label": tf.FixedLenFeature([], tf.int64),
+                                          "tags": tf.VarLenFeature(tf.string)})
+        return p["label"], p["tags"]
+
+    ds = tf.data.TFRecordDataset(str(art / "data.tfrecord")).map(parse)
+    assert ds.output_classes == (tf.Tensor, tf.SparseTensor)
+    assert ds.output_types == (tf.int64, tf.string) and ds.output_shapes[1].as_list() == [None]
+    ds = ds.map(lambda label, tags: (label, tags)).batch(20)  # sparse arguments pass through
+    it = ds.make_initializable_iterator()
+    label, tags = it.get_next()
+    assert isinstance(tags, tf.SparseTensor) and tags.dtype == tf.string
+    with tf.Session() as sess:
+        sess.run(it.initializer)
+        lv, tv = sess.run([label, tags])
+    exp = np.load(art / "expected.npz")
+    np.testing.assert_array_equal(lv, exp["labels"])
+    padded = np.full((20, 3), "", dtype="<U3")
+    for (r, c), v in zip(tv.indices, tv.values):
+        padded[r, c] = v.decode()
+    np.testing.assert_array_equal(padded, exp["tags"])
+    assert list(tv.dense_shape) == [20, exp["tag_counts"].max()]
+    with pytest.raises(TypeError, match="padded_batch of SparseTensor"):
+        tf.data.TFRecordDataset(str(art / "data.tfrecord")).map(parse).padded_batch(2, ([], [None]))
+
+
+def test_input_pipeline_graphs_export_as_graph_def():
+    """Iterator, parsing, queue and reader ops (Python-object attributes) serialize."""
+    pytest.importorskip("tensorboard")
+    x = tf.placeholder(tf.float32, [None, 3])
+    it = tf.data.Dataset.from_tensor_slices(x).map(lambda v: v * 2).batch(2) \
+        .make_initializable_iterator()
+    it.get_next()
+    tf.parse_single_example(tf.constant(b""), {"a": tf.FixedLenFeature([2], tf.float32, [1., 2.]),
+                                               "b": tf.VarLenFeature(tf.int64)})
+    tf.io.parse_single_sequence_example(tf.constant(b""),
+                                        sequence_features={"t": tf.VarLenFeature(tf.int64)})
+    tf.TFRecordReader().read(tf.train.string_input_producer(["a"], num_epochs=1))
+    ops = {n.op for n in tf.get_default_graph().as_graph_def().node}
+    assert {"MakeIterator", "IteratorGetNext", "ParseSingleExample", "ParseSingleSequenceExample",
+            "FIFOQueueV2", "ReaderReadV2", "CountUpTo"} <= ops

@@ -194,3 +194,33 @@ def test_limit_epochs_counts_and_needs_local_init():
         sess.run(v)
         with pytest.raises(tf.errors.OutOfRangeError, match="Reached limit of 2"):
             sess.run(v)
+
+
+def test_tfrecord_reader_with_string_input_producer_and_tf1_names(tmp_path):
+    paths = []
+    for i in range(2):
+        p = str(tmp_path / f"f{i}.tfrecord")
+        with tf.io.TFRecordWriter(p) as w:
+            for j in range(3):
+                w.write(f"r{i}{j}".encode())
+        paths.append(p)
+    (tmp_path / "t.txt").write_bytes(b"head\nl1\nl2\n")
+    q = tf.train.string_input_producer(paths, num_epochs=1, shuffle=False)
+    assert q.queue_ref.op.name == "input_producer"
+    key, value = tf.TFRecordReader().read(q)
+    tq = tf.train.string_input_producer([str(tmp_path / "t.txt")], num_epochs=1, shuffle=False)
+    tkeys, tvals = tf.TextLineReader(skip_header_lines=1).read_up_to(tq, 5)
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess, coord)
+        got = []
+        with pytest.raises(tf.errors.OutOfRangeError, match="'input_producer' is closed"):
+            while True:
+                got.append(sess.run([key, value]))
+        tk, tv = sess.run([tkeys, tvals])
+        coord.request_stop()
+        coord.join(threads)
+    assert [v for _, v in got] == [b"r00", b"r01", b"r02", b"r10", b"r11", b"r12"]
+    assert got[4][0] == f"{paths[1]}:1".encode()
+    assert list(tv) == [b"l1", b"l2"] and tk[0].endswith(b"t.txt:2")

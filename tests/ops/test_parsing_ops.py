@@ -129,3 +129,39 @@ def test_read_write_and_matching_files(tmp_path):
         assert list(sess.run(m)) == [path.encode()]
         with pytest.raises(tf.errors.NotFoundError, match="nope.txt.*'rf'"):
             sess.run(missing)
+
+
+def test_parse_single_sequence_example():
+    F = tf.train
+    seq = F.SequenceExample(
+        context=F.Features(feature={"length": F.Feature(int64_list=F.Int64List(value=[3]))}),
+        feature_lists=F.FeatureLists(feature_list={
+            "tokens": F.FeatureList(feature=[F.Feature(int64_list=F.Int64List(value=[v]))
+                                             for v in (5, 7, 9)]),
+            "vec": F.FeatureList(feature=[F.Feature(float_list=F.FloatList(value=[i, -i]))
+                                          for i in (1.0, 2.0, 3.0)]),
+            "words": F.FeatureList(feature=[F.Feature(bytes_list=F.BytesList(value=w))
+                                            for w in ([b"a", b"b"], [], [b"c"])])}))
+    ctx, sq = tf.io.parse_single_sequence_example(
+        tf.constant(seq.SerializeToString()),
+        context_features={"length": tf.FixedLenFeature([], tf.int64),
+                          "lang": tf.FixedLenFeature([], tf.string, default_value="en")},
+        sequence_features={"tokens": tf.FixedLenSequenceFeature([], tf.int64),
+                           "vec": tf.FixedLenSequenceFeature([2], tf.float32),
+                           "words": tf.VarLenFeature(tf.string),
+                           "absent": tf.FixedLenSequenceFeature([], tf.int64, allow_missing=True)})
+    assert sq["vec"].shape.as_list() == [None, 2]
+    with tf.Session() as sess:
+        c, s = sess.run([ctx, sq])
+    assert c["length"] == 3 and c["lang"] == b"en"
+    np.testing.assert_array_equal(s["tokens"], [5, 7, 9])
+    np.testing.assert_array_equal(s["vec"], np.array([[1, -1], [2, -2], [3, -3]], np.float32))
+    np.testing.assert_array_equal(s["words"].indices, [[0, 0], [0, 1], [2, 0]])
+    assert list(s["words"].values) == [b"a", b"b", b"c"] and list(s["words"].dense_shape) == [3, 2]
+    assert s["absent"].shape == (0,)
+    missing = tf.io.parse_single_sequence_example(
+        tf.constant(seq.SerializeToString()),
+        sequence_features={"nope": tf.FixedLenSequenceFeature([], tf.int64)}, name="seq")[1]
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Feature list 'nope' is required"):
+            sess.run(missing)

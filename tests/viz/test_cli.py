@@ -1,9 +1,12 @@
 """`tools/graph2svg.py` / `python -m tfgraph.viz`: running a script and drawing its graph."""
 import os
+import re
 import subprocess
 import sys
 import textwrap
 import xml.etree.ElementTree as ET
+
+import pytest
 
 from tfgraph.viz import cli
 
@@ -91,3 +94,56 @@ def test_module_entry_point_help():
     proc = subprocess.run([sys.executable, "-m", "tfgraph.viz", "--help"], capture_output=True,
                           text=True, cwd=REPO, timeout=120)
     assert proc.returncode == 0 and "--fetch" in proc.stdout and "TFGRAPH_GRAPH_ONLY" in proc.stdout
+    assert proc.stdout.startswith("usage: python -m tfgraph.viz ")
+
+
+def test_script_errors_show_only_the_scripts_frames(tmp_path, capsys):
+    script = _script(tmp_path, """
+        def build_more():
+            raise KeyError("no such layer: conv9")
+        build_more()
+    """)
+    assert cli.main([script, "-o", str(tmp_path / "g.dot")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):\n")
+    assert "model.py" in err and "build_more" in err and "KeyError: 'no such layer: conv9'" in err
+    assert "runpy" not in err and "cli.py" not in err
+    assert "error: " + script + " raised the exception above" in err
+
+
+def test_stop_at_first_run_hints_at_run_and_fetch_counts_drawn_ops(tmp_path, capsys):
+    script = _script(tmp_path, """
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+        more = tf.exp(loss, name="built_after_the_run")
+    """)
+    out = tmp_path / "g.dot"
+    assert cli.main([script, "-o", str(out), "--fetch", "loss"]) == 0
+    err = capsys.readouterr().err
+    import tfgraph as tf
+    # x, W (VariableV2, Assign, read, its initial value), MatMul, loss's axes and Sum.
+    drawn = len(cli.run_script(script).get_operations())
+    assert re.search(r"wrote .*g\.dot: (\d+) of (\d+) ops", err)
+    n, total = map(int, re.search(r": (\d+) of (\d+) ops", err).groups())
+    assert n < total == drawn and n == len(tf.viz.prune(cli.run_script(script), ["loss"]))
+    assert "stopped at its first Session.run (model.py, line 14)" in err
+    assert "pass --run" in err and "built_after_the_run" not in out.read_text()
+
+
+def test_output_extension_and_format_must_agree(tmp_path, capsys):
+    script = _script(tmp_path, "")
+    for args, message in [(["-o", str(tmp_path / "g.png"), "--format", "svg"],
+                           "ends in .png but --format is svg"),
+                          (["-o", str(tmp_path / "g.txt")], "unknown extension .txt")]:
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main([script, *args])
+        assert exit_info.value.code == 2 and message in capsys.readouterr().err
+    assert not list(tmp_path.glob("g.*"))
+    assert cli.main([script, "-o", str(tmp_path / "g"), "--format", "dot"]) == 0
+    assert (tmp_path / "g").read_text().startswith("digraph")
+
+
+def test_help_names_the_program_and_every_option():
+    text = cli.make_parser("python -m tfgraph.viz").format_help()
+    assert text.startswith("usage: python -m tfgraph.viz ")
+    assert "--color-by {structure,device,none}\n" in text and "by the device" in text

@@ -220,6 +220,7 @@ class _Unary(Dataset):
         self._input = input_dataset
         self._types = input_dataset._types
         self._shapes = input_dataset._shapes
+        self._classes = input_dataset._classes
         self._scalar_inputs = []
         for name, value in scalars.items():
             t = _int64_input(value, name)
@@ -231,8 +232,15 @@ class _Unary(Dataset):
 
 
 # --- sources ------------------------------------------------------------------------------------
+def _refuse_sparse(tensors: Any, what: str) -> None:
+    if any(type(x).__name__ == "SparseTensor" for x in nest.flatten(tensors)):
+        raise TypeError(f"{what} of a SparseTensor is not supported by tfgraph; parse sparse "
+                        "features inside map() instead")
+
+
 class TensorDataset(Dataset):
     def __init__(self, tensors: Any):
+        _refuse_sparse(tensors, "Dataset.from_tensors")
         with get_default_graph().name_scope("tensors"):
             flat = [convert_to_tensor(x, name=f"component_{i}")
                     for i, x in enumerate(nest.flatten(tensors))]
@@ -249,6 +257,7 @@ class TensorDataset(Dataset):
 
 class TensorSliceDataset(Dataset):
     def __init__(self, tensors: Any):
+        _refuse_sparse(tensors, "Dataset.from_tensor_slices")
         with get_default_graph().name_scope("tensors"):
             flat = [convert_to_tensor(x, name=f"component_{i}")
                     for i, x in enumerate(nest.flatten(tensors))]
@@ -389,6 +398,7 @@ class ZipDataset(Dataset):
         self._datasets = flat
         self._types = nest.pack_as(datasets, [d._types for d in flat])
         self._shapes = nest.pack_as(datasets, [d._shapes for d in flat])
+        self._classes = nest.classes_or_none(nest.pack_as(datasets, [d.output_classes for d in flat]))
 
     def _inputs(self):
         return self._unique([t for d in self._datasets for t in d._inputs()])
@@ -405,8 +415,12 @@ class ConcatenateDataset(Dataset):
                 nest.flatten(a._types) != nest.flatten(b._types):
             raise TypeError(f"Two datasets to concatenate have different types "
                             f"{a._types} and {b._types}")
+        if nest.flatten(a.output_classes) != nest.flatten(b.output_classes):
+            raise TypeError(f"Two datasets to concatenate have different classes "
+                            f"{a.output_classes} and {b.output_classes}")
         self._a, self._b = a, b
         self._types = a._types
+        self._classes = a._classes
         self._shapes = nest.map_structure(_most_specific, a._shapes, b._shapes)
 
     def _inputs(self):
@@ -444,9 +458,11 @@ class _ListFilesDataset(Dataset):
 class MapDataset(_Unary):
     def __init__(self, input_dataset, map_func, num_parallel_calls=None):
         super().__init__(input_dataset)
-        self._func = Function(map_func, input_dataset._types, input_dataset._shapes, "map")
+        self._func = Function(map_func, input_dataset._types, input_dataset._shapes, "map",
+                              classes=input_dataset._classes)
         self._types = self._func.output_types
         self._shapes = self._func.output_shapes
+        self._classes = self._func.output_classes
         if num_parallel_calls is not None and not isinstance(num_parallel_calls, Tensor):
             n = int(num_parallel_calls)
             if n == AUTOTUNE:
@@ -469,9 +485,11 @@ class MapDataset(_Unary):
         runner = rt.runner(func)
         outs = func.outputs
 
+        sparse = func.output_sparse
+
         def apply(x):
             vals = runner(x, caps)
-            return [nest.as_array(v, t.dtype) for v, t in zip(vals, outs)]
+            return [v if sp else nest.as_array(v, t.dtype) for v, t, sp in zip(vals, outs, sparse)]
 
         n = self._parallel
         if isinstance(n, Tensor):
@@ -488,7 +506,8 @@ class MapDataset(_Unary):
 class FilterDataset(_Unary):
     def __init__(self, input_dataset, predicate):
         super().__init__(input_dataset)
-        self._func = Function(predicate, input_dataset._types, input_dataset._shapes, "filter")
+        self._func = Function(predicate, input_dataset._types, input_dataset._shapes, "filter",
+                              classes=input_dataset._classes)
         out = self._func.outputs
         if len(out) != 1 or out[0].dtype is not dtypes.bool or out[0].shape.ndims not in (None, 0):
             raise ValueError("`predicate` return type must be convertible to a scalar boolean "
@@ -510,10 +529,11 @@ class FlatMapDataset(_Unary):
     def __init__(self, input_dataset, map_func, name="flat_map"):
         super().__init__(input_dataset)
         self._func = Function(map_func, input_dataset._types, input_dataset._shapes, name,
-                              dataset_class=Dataset)
+                              dataset_class=Dataset, classes=input_dataset._classes)
         inner = self._func.output
         self._types = inner._types
         self._shapes = inner._shapes
+        self._classes = inner._classes
 
     def _inputs(self):
         return self._unique(self._input._inputs() + self._func.outer_tensors())
@@ -521,7 +541,8 @@ class FlatMapDataset(_Unary):
     def _inner_iter(self, rt, runner, caps, x):
         func = self._func
         vals = runner(x, caps) if func.outputs else []
-        child = rt.child(dict(zip(func.outputs, vals)) | dict(zip(func.args, x))
+        args = nest.expand_slots(x, func.arg_sparse)
+        child = rt.child(dict(zip(func.outputs, vals)) | dict(zip(func.args, args))
                          | dict(zip(func.capture_placeholders, caps)))
         return func.output._iter(child)
 
@@ -587,10 +608,24 @@ def _batch_shape(s: TensorShape, n: Optional[int]) -> TensorShape:
     return TensorShape([n]).concatenate(s) if s.ndims is not None else unknown_shape()
 
 
-def _stack(items: List[List[Any]], types: List[dtypes.DType]) -> List[Any]:
+def _stack_sparse(comps: List[Any]) -> Any:
+    """Sparse components batched: a batch index prepended to the indices, the dense shape
+    the largest along each dimension (TF1's batching of SparseTensors)."""
+    from ..framework.sparse_tensor import SparseTensorValue
+    idx = [np.concatenate([np.full((len(c.indices), 1), b, np.int64),
+                           np.asarray(c.indices, np.int64)], axis=1) for b, c in enumerate(comps)]
+    shape = np.max(np.stack([np.asarray(c.dense_shape, np.int64) for c in comps]), axis=0)
+    return SparseTensorValue(np.concatenate(idx), np.concatenate([np.asarray(c.values) for c in comps]),
+                             np.concatenate([[len(comps)], shape]).astype(np.int64))
+
+
+def _stack(items: List[List[Any]], types: List[dtypes.DType], sparse: List[bool]) -> List[Any]:
     out = []
     for j, dt in enumerate(types):
         comps = [x[j] for x in items]
+        if sparse[j]:
+            out.append(_stack_sparse(comps))
+            continue
         if dt is not dtypes.string:
             try:  # np.stack checks that the shapes agree
                 out.append(np.stack(comps).astype(dt.np_dtype, copy=False))
@@ -631,6 +666,7 @@ class BatchDataset(_Unary):
             raise errors.InvalidArgumentError(None, None, f"Batch size must be greater than zero, "
                                                           f"got {n}")
         types = self._input._flat_types()
+        sparse = self._input._flat_sparse()
         indexed = self._input._indexed(rt)
         if indexed is not None:  # rows of arrays: one gather per component and batch
             vals, rows = indexed
@@ -644,7 +680,7 @@ class BatchDataset(_Unary):
             items = list(itertools.islice(it, n))
             if not items or (self._drop and len(items) < n):
                 return
-            yield _stack(items, types)
+            yield _stack(items, types, sparse)
 
 
 class PaddedBatchDataset(_Unary):
@@ -653,6 +689,9 @@ class PaddedBatchDataset(_Unary):
         super().__init__(input_dataset)
         self._size = _int64_input(batch_size, "batch_size")
         self._drop = bool(drop_remainder)
+        if any(input_dataset._flat_sparse()):
+            raise TypeError("padded_batch of SparseTensor components is not supported; "
+                            "use batch()")
         in_shapes = input_dataset._flat_shapes()
         if padded_shapes is None:
             padded = in_shapes
@@ -726,6 +765,8 @@ def _const(t: Tensor) -> Any:
 class UnbatchDataset(_Unary):
     def __init__(self, input_dataset):
         super().__init__(input_dataset)
+        if any(input_dataset._flat_sparse()):
+            raise TypeError("unbatch of SparseTensor components is not supported")
         for s in input_dataset._flat_shapes():
             if s.ndims == 0:
                 raise ValueError("Cannot unbatch an input with scalar components.")

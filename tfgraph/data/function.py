@@ -70,18 +70,22 @@ class Function:
     """
 
     def __init__(self, fn: Callable, types: Any, shapes: Any, name: str,
-                 dataset_class: Optional[type] = None):
+                 dataset_class: Optional[type] = None, classes: Any = None):
         from ..framework.constant import convert_to_tensor
+        from ..framework.sparse_tensor import SparseTensor
         from ..ops import array_ops
         outer = get_default_graph()
         g = FunctionGraph(outer, name)
         self.graph = g
         flat_types = nest.flatten(types)
         flat_shapes = nest.flatten(shapes)
+        self.arg_sparse = [nest.is_sparse(c) for c in nest.flatten(classes)] if classes is not None \
+            else [False] * len(flat_types)
         with g.as_default():
+            specs = nest.graph_specs(flat_types, flat_shapes, self.arg_sparse)
             self.args = [array_ops.placeholder(dt, sh, name=f"arg{i}")
-                         for i, (dt, sh) in enumerate(zip(flat_types, flat_shapes))]
-            packed = nest.pack_as(types, self.args)
+                         for i, (dt, sh) in enumerate(specs)]
+            packed = nest.pack_as(types, nest.pack_graph_tensors(self.args, self.arg_sparse))
             if isinstance(packed, tuple) and not hasattr(packed, "_fields"):
                 ret = fn(*packed)
             else:
@@ -99,16 +103,18 @@ class Function:
                 if ret is None:
                     raise ValueError(f"The function of '{name}' returned None; it must return "
                                      "tensors")
-                if any(type(x).__name__ == "SparseTensor" for x in nest.flatten(ret)):
-                    raise TypeError(f"The function of '{name}' returned a SparseTensor: sparse "
-                                    "dataset elements are not supported by tfgraph")
-                flat = [convert_to_tensor(x, name=f"output{i}")
+                flat = [x if isinstance(x, SparseTensor) else convert_to_tensor(x, name=f"output{i}")
                         for i, x in enumerate(nest.flatten(ret))]
-                flat = [t if t.graph is g else array_ops.identity(g.capture(t)) for t in flat]
+                flat = [t if isinstance(t, SparseTensor) or t.graph is g
+                        else array_ops.identity(g.capture(t)) for t in flat]
                 self.output = nest.pack_as(ret, flat)
-                self.outputs = flat
+                self.outputs = flat  # a SparseTensor is fetched as a SparseTensorValue
+                self.output_sparse = [isinstance(t, SparseTensor) for t in flat]
                 self.output_types = nest.pack_as(ret, [t.dtype for t in flat])
                 self.output_shapes = nest.pack_as(ret, [t.shape for t in flat])
+                self.output_classes = nest.classes_or_none(
+                    nest.pack_as(ret, [type(t) if isinstance(t, SparseTensor) else Tensor
+                                       for t in flat]))
         g.finalize()  # like TF1's function graphs: nothing is added after tracing
         # Outer tensors whose values feed the captured placeholders, in a fixed order.
         self.capture_sources = list(g.captures)
@@ -146,7 +152,10 @@ class FunctionRunner:
         return call
 
     def __call__(self, flat_args: Sequence[Any], capture_values: Sequence[Any]) -> List[Any]:
-        return self._callable()(*flat_args, *capture_values)
+        """Runs the function on one element's slot values (a sparse slot's SparseTensorValue
+        feeds its three placeholders)."""
+        args = nest.expand_slots(flat_args, self.func.arg_sparse)
+        return self._callable()(*args, *capture_values)
 
     def close(self) -> None:
         with self._lock:

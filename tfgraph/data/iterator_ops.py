@@ -34,12 +34,14 @@ class _IteratorResource:
         self.runtime: Optional[Runtime] = None
         self.it = None
         self.types: List[dtypes.DType] = []
+        self.sparse: List[bool] = []
         self.started = False  # one-shot iterators initialize once
 
     def reset(self, dataset: Any, values: dict) -> None:
         old = self.runtime
         self.runtime = rt = Runtime(values)
         self.types = dataset._flat_types()
+        self.sparse = dataset._flat_sparse()
         self.it = None
         self.started = True
         if old is not None:
@@ -136,13 +138,17 @@ class IteratorGetNext(OpDef):
     host_only = True
     stateful = True
 
-    def infer(self, handle, *, output_types, output_shapes):
-        return [spec(t, s) for t, s in zip(output_types, output_shapes)]
+    def infer(self, handle, *, output_types, output_shapes, sparse=()):
+        specs = nest.graph_specs(output_types, output_shapes, list(sparse) or
+                                 [False] * len(output_types))
+        return [spec(t, s) for t, s in specs]
 
     def kernel(self, be, op, ctx):
         types = list(op.attrs["output_types"])
-        shapes = list(op.attrs["output_shapes"])
-        npdts = [object if t is dtypes.string else t.np_dtype for t in types]
+        sparse = list(op.attrs.get("sparse", ())) or [False] * len(types)
+        specs = nest.graph_specs(types, list(op.attrs["output_shapes"]), sparse)
+        npdts = [object if t is dtypes.string else t.np_dtype for t, _ in specs]
+        shapes = [s for _, s in specs]
 
         def get_next(handle):
             res = _resource(ctx, handle)
@@ -154,11 +160,11 @@ class IteratorGetNext(OpDef):
                                   "initialized. Ensure that you have run the initializer "
                                   f"operation for this iterator before getting the next element. "
                                   f"(iterator '{res.name}', op '{op.name}')")
-                if res.types != types:
+                if res.types != types or res.sparse != sparse:
                     raise errors.InvalidArgumentError(
                         None, op, f"Iterator '{res.name}' produces elements of types "
-                                  f"{[t.name for t in res.types]}, but op '{op.name}' expects "
-                                  f"{[t.name for t in types]}")
+                                  f"{[t.name for t in res.types]} (sparse {res.sparse}), but op "
+                                  f"'{op.name}' expects {[t.name for t in types]} (sparse {sparse})")
                 try:
                     x = next(it)
                 except StopIteration:
@@ -166,7 +172,7 @@ class IteratorGetNext(OpDef):
                 except errors.OpError as e:
                     raise type(e)(None, op, f"{e.message}\n\t [[node {op.name}]]") from e
             out = []
-            for v, dt, s in zip(x, npdts, shapes):
+            for v, dt, s in zip(nest.expand_slots(x, sparse), npdts, shapes):
                 if not isinstance(v, np.ndarray) or v.dtype != dt:
                     v = np.asarray(v, dtype=dt)
                 if s.ndims is not None and not s.is_compatible_with(v.shape):
@@ -224,11 +230,12 @@ class Iterator(nest.HasStructure):
     """
 
     def __init__(self, handle: Tensor, initializer: Optional[Operation], output_types: Any,
-                 output_shapes: Any):
+                 output_shapes: Any, output_classes: Any = None):
         self._handle = handle
         self._initializer = initializer
         self._types = output_types
         self._shapes = output_shapes
+        self._classes = nest.classes_or_none(output_classes) if output_classes is not None else None
         self._string_handle: Optional[Tensor] = None
 
     @staticmethod
@@ -240,7 +247,7 @@ class Iterator(nest.HasStructure):
             "IteratorV2", [], {"shared_name": shared_name or "",
                                "output_types": nest.flatten(types),
                                "output_shapes": nest.flatten(shapes)}, name="Iterator")
-        return Iterator(op.outputs[0], None, types, shapes)
+        return Iterator(op.outputs[0], None, types, shapes, output_classes)
 
     @staticmethod
     def from_string_handle(string_handle: Any, output_types: Any, output_shapes: Any = None,
@@ -252,7 +259,7 @@ class Iterator(nest.HasStructure):
             "IteratorFromStringHandleV2", [h],
             {"output_types": nest.flatten(types), "output_shapes": nest.flatten(shapes)},
             name="IteratorFromStringHandleV2")
-        return Iterator(op.outputs[0], None, types, shapes)
+        return Iterator(op.outputs[0], None, types, shapes, output_classes)
 
     @property
     def initializer(self) -> Operation:
@@ -271,6 +278,9 @@ class Iterator(nest.HasStructure):
                 nest.flatten(self._types) != nest.flatten(dataset._types):
             raise TypeError(f"Expected output types {self._types} but got dataset with output "
                             f"types {dataset._types}.")
+        if self._flat_sparse() != dataset._flat_sparse():
+            raise TypeError(f"Expected output classes {self.output_classes} but got dataset with "
+                            f"output classes {dataset.output_classes}.")
         for a, b in zip(nest.flatten(self._shapes), nest.flatten(dataset._shapes)):
             if not a.is_compatible_with(b):
                 raise TypeError(f"Expected output shapes compatible with {self._shapes} but got "
@@ -285,9 +295,10 @@ class Iterator(nest.HasStructure):
         `tf.errors.OutOfRangeError`."""
         op = get_default_graph().create_op(
             "IteratorGetNext", [self._handle],
-            {"output_types": nest.flatten(self._types), "output_shapes": nest.flatten(self._shapes)},
+            {"output_types": nest.flatten(self._types), "output_shapes": nest.flatten(self._shapes),
+             "sparse": self._flat_sparse()},
             name=name or "IteratorGetNext")
-        return nest.pack_as(self._types, op.outputs)
+        return nest.pack_as(self._types, nest.pack_graph_tensors(op.outputs, self._flat_sparse()))
 
     def string_handle(self, name: Optional[str] = None) -> Tensor:
         """A string tensor naming this iterator, to feed to a `from_string_handle` iterator."""
@@ -314,13 +325,13 @@ def make_one_shot_iterator(dataset: Any) -> Iterator:
         "OneShotIterator", inputs,
         {"dataset": dataset, "output_types": dataset._flat_types(),
          "output_shapes": dataset._flat_shapes()}, name="OneShotIterator")
-    return Iterator(op.outputs[0], None, dataset._types, dataset._shapes)
+    return Iterator(op.outputs[0], None, dataset._types, dataset._shapes, dataset._classes)
 
 
 def make_initializable_iterator(dataset: Any, shared_name: Optional[str] = None) -> Iterator:
     """`tf.data.make_initializable_iterator(dataset)`: run `iterator.initializer` first (and
     again to restart); placeholders the dataset uses are fed then."""
-    it = Iterator.from_structure(dataset._types, dataset._shapes, shared_name)
+    it = Iterator.from_structure(dataset._types, dataset._shapes, shared_name, dataset._classes)
     g = get_default_graph()
     it._initializer = g.create_op("MakeIterator", [it._handle] + dataset._inputs(),
                                   {"dataset": dataset}, name="MakeIterator")

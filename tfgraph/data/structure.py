@@ -133,10 +133,17 @@ def is_dims(x: Any) -> bool:
 
 class HasStructure:
     """`output_types`, `output_shapes`, `output_classes` of datasets and iterators (from
-    their `_types` and `_shapes` nests)."""
+    their `_types`, `_shapes` and `_classes` nests; `_classes` None: all `tf.Tensor`).
+
+    A `tf.SparseTensor` component (class `SparseTensor`; its type is the values' dtype, its
+    shape the dense shape) occupies one slot of a run-time element, holding a
+    `SparseTensorValue`, and three op outputs (indices, values, dense_shape) where it crosses
+    a graph boundary (iterator outputs, function arguments).
+    """
 
     _types: Any
     _shapes: Any
+    _classes: Any = None
 
     @property
     def output_types(self) -> Any:
@@ -148,8 +155,66 @@ class HasStructure:
 
     @property
     def output_classes(self) -> Any:
+        if self._classes is not None:
+            return self._classes
         from ..framework.graph import Tensor
         return map_structure(lambda _: Tensor, self._types)
+
+    def _flat_sparse(self) -> List[bool]:
+        """Per slot: is the component a SparseTensor?"""
+        if self._classes is None:
+            return [False] * len(flatten(self._types))
+        return [is_sparse(c) for c in flatten(self._classes)]
+
+
+def is_sparse(cls: Any) -> bool:
+    from ..framework.sparse_tensor import SparseTensor
+    return isinstance(cls, type) and issubclass(cls, SparseTensor)
+
+
+def classes_or_none(classes: Any) -> Any:
+    """`classes` when some component is sparse, else None (the all-Tensor default)."""
+    return classes if any(is_sparse(c) for c in flatten(classes)) else None
+
+
+def graph_specs(types: List[Any], shapes: List[TensorShape], sparse: List[bool]) -> List[tuple]:
+    """(dtype, shape) of each graph tensor of flat slots: three for a sparse slot."""
+    out: List[tuple] = []
+    for t, s, sp in zip(types, shapes, sparse):
+        if sp:
+            rank = s.ndims
+            out += [(dtypes.int64, TensorShape([None, rank])), (t, TensorShape([None])),
+                    (dtypes.int64, TensorShape([rank]))]
+        else:
+            out.append((t, s))
+    return out
+
+
+def pack_graph_tensors(tensors: List[Any], sparse: List[bool]) -> List[Any]:
+    """Graph tensors (three per sparse slot) -> one value per slot (a `SparseTensor`)."""
+    from ..framework.sparse_tensor import SparseTensor
+    out, i = [], 0
+    for sp in sparse:
+        if sp:
+            out.append(SparseTensor(tensors[i], tensors[i + 1], tensors[i + 2]))
+            i += 3
+        else:
+            out.append(tensors[i])
+            i += 1
+    return out
+
+
+def expand_slots(values: List[Any], sparse: List[bool]) -> List[Any]:
+    """Run-time slot values -> arrays (a SparseTensorValue gives its three arrays)."""
+    if not any(sparse):
+        return values
+    out: List[Any] = []
+    for v, sp in zip(values, sparse):
+        if sp:
+            out += [v.indices, v.values, v.dense_shape]
+        else:
+            out.append(v)
+    return out
 
 
 def normalize_structure(output_types: Any, output_shapes: Any):

@@ -378,7 +378,7 @@ class QueueBase:
         attrs.update(extra)
         op = get_default_graph().create_op(self._op_type, [], attrs, name=name or self._default_name)
         self._queue_ref = op.outputs[0]
-        self._name = op.name
+        self._name = op.name.split("/")[-1]  # as TF1: its ops are named "<name>_enqueue", ...
 
     def _check_shapes(self) -> None:
         pass

@@ -109,14 +109,10 @@ def _parse_batch(op: Operation, cfg: _Spec, serialized: np.ndarray, single: bool
                           f"(index {i}, op '{op.name}')") from None
     idx_out, val_out, shape_out = [], [], []
     for key, dt in cfg.sparse:
-        rows, vals = [], []
-        for i, fm in enumerate(protos):
-            feat = fm.get(key) if key in fm else None
-            v = _feature_values(op, feat, key, dt, i) if feat is not None else \
-                np.zeros(0, object if dt is dtypes.string else dt.np_dtype)
-            rows.append(v)
-            vals.append(v)
-        counts = [len(v) for v in rows]
+        empty = np.zeros(0, object if dt is dtypes.string else dt.np_dtype)
+        vals = [_feature_values(op, fm[key], key, dt, i) if key in fm else empty
+                for i, fm in enumerate(protos)]
+        counts = [len(v) for v in vals]
         n = sum(counts)
         maxc = max(counts) if counts else 0
         if single:
@@ -128,10 +124,7 @@ def _parse_batch(op: Operation, cfg: _Spec, serialized: np.ndarray, single: bool
                 np.zeros(0, np.int64)
             idx = np.stack([r, c], axis=1) if n else np.zeros((0, 2), np.int64)
             shape = np.array([batch, maxc], np.int64)
-        if vals and n:
-            v = np.concatenate(vals)
-        else:
-            v = np.zeros(0, object if dt is dtypes.string else dt.np_dtype)
+        v = np.concatenate(vals) if n else empty
         idx_out.append(idx)
         val_out.append(v)
         shape_out.append(shape)
@@ -288,18 +281,23 @@ def _features_attrs(features: Dict[str, Any]) -> Dict[str, Any]:
     return a
 
 
-def _parse(op_type: str, serialized: Any, features: Dict[str, Any], name: Optional[str]):
-    attrs = _features_attrs(features)
-    with name_scope(name, op_type, [serialized]):
-        s = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
-        op = get_default_graph().create_op(op_type, [s], attrs, name=op_type)
-    outs = op.outputs
+def _unpack(outs, attrs) -> Dict[str, Any]:
+    """Parse op outputs (sparse indices, values, shapes, then dense) by feature key."""
     ns = len(attrs["sparse_keys"])
     result: Dict[str, Any] = {}
     for i, key in enumerate(attrs["sparse_keys"]):
         result[key] = SparseTensor(outs[i], outs[ns + i], outs[2 * ns + i])
     for j, key in enumerate(attrs["dense_keys"]):
         result[key] = outs[3 * ns + j]
+    return result
+
+
+def _parse(op_type: str, serialized: Any, features: Dict[str, Any], name: Optional[str]):
+    attrs = _features_attrs(features)
+    with name_scope(name, op_type, [serialized]):
+        s = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
+        op = get_default_graph().create_op(op_type, [s], attrs, name=op_type)
+    result = _unpack(op.outputs, attrs)
     return {k: result[k] for k in features}
 
 
@@ -330,6 +328,140 @@ def parse_single_example(serialized: Any, features: Dict[str, Any], name: Option
     """Parses one serialized `tf.train.Example` (`tf.io.parse_single_example`): like
     `parse_example` without the batch dimension."""
     return _parse("ParseSingleExample", serialized, features, name)
+
+
+# --- ParseSingleSequenceExample -----------------------------------------------------------------
+def _parse_sequence(op: Operation, ctx_cfg: _Spec, seq_cfg: _Spec, serialized) -> tuple:
+    from ..lib.example_pb2 import SequenceExample
+    data = np.asarray(serialized).reshape(())[()]
+    try:
+        ex = SequenceExample.FromString(data)
+    except Exception:  # noqa: BLE001 - protobuf's DecodeError and friends
+        raise errors.InvalidArgumentError(
+            None, op, f"Could not parse example input, value: '{bytes(data)[:40]!r}...' "
+                      f"(op '{op.name}')") from None
+    # The context is an Example's features: reuse the Example parser on its bytes.
+    from ..lib.example_pb2 import Example
+    ctx_bytes = np.empty(1, object)
+    ctx_bytes[0] = Example(features=ex.context).SerializeToString()
+    ctx_out = _parse_batch(op, ctx_cfg, ctx_bytes, True)
+    lists = ex.feature_lists.feature_list
+    idx_out, val_out, shape_out, dense_out = [], [], [], []
+    for key, dt in seq_cfg.sparse:
+        steps = [_feature_values(op, f, key, dt, t) for t, f in
+                 enumerate(lists[key].feature)] if key in lists else []
+        counts = [len(v) for v in steps]
+        r = np.repeat(np.arange(len(steps), dtype=np.int64), counts)
+        c = np.concatenate([np.arange(k, dtype=np.int64) for k in counts]) if counts else \
+            np.zeros(0, np.int64)
+        idx_out.append(np.stack([r, c], 1) if len(r) else np.zeros((0, 2), np.int64))
+        empty = np.zeros(0, object if dt is dtypes.string else dt.np_dtype)
+        val_out.append(np.concatenate(steps) if sum(counts) else empty)
+        shape_out.append(np.array([len(steps), max(counts, default=0)], np.int64))
+    for key, dt, shape, default, is_seq in seq_cfg.dense:
+        shape = tuple(shape)
+        per = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        if key not in lists:
+            if not is_seq[0]:
+                raise errors.InvalidArgumentError(
+                    None, op, f"Name: <unknown>, Feature list '{key}' is required but could not "
+                              f"be found.  Did you mean to include it in "
+                              f"feature_list_dense_missing_assumed_empty or "
+                              f"feature_list_dense_defaults? (op '{op.name}')")
+            steps = []
+        else:
+            steps = [_feature_values(op, f, key, dt, t) for t, f in enumerate(lists[key].feature)]
+        for t, v in enumerate(steps):
+            if len(v) != per:
+                raise errors.InvalidArgumentError(
+                    None, op, f"Name: <unknown>, Key: {key}, Index: {t}.  Number of values "
+                              f"{len(v)} != expected {per} (shape {list(shape)}) (op '{op.name}')")
+        out = np.empty((len(steps),) + shape, object if dt is dtypes.string else dt.np_dtype)
+        for t, v in enumerate(steps):
+            out[t, ...] = v.reshape(shape)
+        dense_out.append(out)
+    return tuple(ctx_out) + tuple(idx_out + val_out + shape_out + dense_out)
+
+
+@register_op("ParseSingleSequenceExample")
+class ParseSingleSequenceExample(OpDef):
+    """Parses one serialized `SequenceExample`: context outputs (as ParseSingleExample), then
+    feature-list outputs (sparse indices/values/shapes, then dense [time] + shape)."""
+
+    host_only = True
+
+    def infer(self, serialized, **attrs):
+        if serialized.dtype is not dtypes.string or serialized.shape.ndims not in (None, 0):
+            raise ValueError(f"serialized must be a string scalar, got {serialized.shape}")
+        context, sequence = _split_attrs(attrs)
+        out = ParseSingleExample().infer(serialized, **context)
+        n = len(sequence["sparse_keys"])
+        out += [spec(dtypes.int64, [None, 2]) for _ in range(n)]
+        out += [spec(t, [None]) for t in sequence["sparse_types"]]
+        out += [spec(dtypes.int64, [2]) for _ in range(n)]
+        out += [spec(t, [None] + list(s)) for t, s in zip(sequence["dense_types"],
+                                                           sequence["dense_shapes"])]
+        return out
+
+    def kernel(self, be, op, ctx):
+        def cfg(a):
+            return _Spec(a["sparse_keys"], a["sparse_types"], a["dense_keys"], a["dense_types"],
+                         a["dense_shapes"], a["dense_defaults"], a["dense_is_seq"])
+        context, sequence = _split_attrs(op.attrs)
+        c, q = cfg(context), cfg(sequence)
+        return lambda serialized: _parse_sequence(op, c, q, serialized)
+
+
+NotDifferentiable("ParseSingleSequenceExample")
+
+
+def _split_attrs(attrs) -> tuple:
+    """The op's flat attrs ("context_dense_keys", "feature_list_sparse_types", ...) as the
+    two feature configurations."""
+    def part(prefix):
+        return {k[len(prefix):]: v for k, v in attrs.items() if k.startswith(prefix)}
+    return part("context_"), part("feature_list_")
+
+
+def parse_single_sequence_example(serialized: Any, context_features: Optional[Dict[str, Any]] = None,
+                                  sequence_features: Optional[Dict[str, Any]] = None,
+                                  example_name: Any = None, name: Optional[str] = None):
+    """Parses one serialized `tf.train.SequenceExample` (`tf.io.parse_single_sequence_example`).
+
+    Args:
+      serialized: A string scalar.
+      context_features: Features of the context (`FixedLenFeature`, `VarLenFeature`).
+      sequence_features: Features of the feature lists: `FixedLenSequenceFeature` (a dense
+        [time] + shape tensor; `allow_missing` gives 0 steps) or `VarLenFeature` (a
+        SparseTensor with indices [time, i]).
+      example_name, name: Accepted for compatibility / the name scope.
+
+    Returns:
+      `(context dict, sequence dict)`.
+    """
+    context_features = dict(context_features or {})
+    sequence_features = dict(sequence_features or {})
+    if not context_features and not sequence_features:
+        raise ValueError("Missing features.")
+    for k, f in sequence_features.items():
+        if isinstance(f, FixedLenFeature):
+            raise ValueError(f"Sequence feature '{k}' must be a FixedLenSequenceFeature or "
+                             "VarLenFeature")
+    empty = {k: [] for k in ("sparse_keys", "sparse_types", "dense_keys", "dense_types",
+                             "dense_shapes", "dense_defaults", "dense_is_seq")}
+    ctx_attrs = _features_attrs(context_features) if context_features else dict(empty)
+    seq_attrs = _features_attrs(sequence_features) if sequence_features else dict(empty)
+    with name_scope(name, "ParseSingleSequenceExample", [serialized]):
+        s = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
+        attrs = {f"context_{k}": v for k, v in ctx_attrs.items()}
+        attrs.update({f"feature_list_{k}": v for k, v in seq_attrs.items()})
+        op = get_default_graph().create_op("ParseSingleSequenceExample", [s], attrs,
+                                           name="ParseSingleSequenceExample")
+    outs = op.outputs
+    nc = 3 * len(ctx_attrs["sparse_keys"]) + len(ctx_attrs["dense_keys"])
+    ctx = _unpack(outs[:nc], ctx_attrs)
+    seq = _unpack(outs[nc:], seq_attrs)
+    return ({k: ctx[k] for k in context_features}, {k: seq[k] for k in sequence_features})
 
 
 # --- DecodeRaw ---------------------------------------------------------------------------------
@@ -525,4 +657,4 @@ def decode_csv(records: Any, record_defaults: Sequence[Any], field_delim: str = 
 
 
 __all__ = ["FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature", "parse_example",
-           "parse_single_example", "decode_raw", "decode_csv"]
+           "parse_single_example", "parse_single_sequence_example", "decode_raw", "decode_csv"]

@@ -208,8 +208,9 @@ class Variable:
         self._snapshot.set_shape(shape)
 
     def __repr__(self) -> str:
-        return (f"<tf.Variable '{self.name}' shape={self.shape} "
-                f"dtype={self.dtype.name}_ref>")
+        # TF1 prints dtype=float32_ref, its reference dtype; here `dtype` is plain float32
+        # (README, known differences), and the repr says what `v.dtype` says.
+        return f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}>"
 
     # Operators are installed by tfgraph.ops.overloads, delegating to the snapshot tensor.
     __array_priority__ = 100

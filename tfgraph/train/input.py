@@ -45,7 +45,7 @@ def input_producer(input_tensor: Any, element_shape: Any = None, num_epochs: Opt
     Returns:
       The `FIFOQueue`.
     """
-    with name_scope(name, "input_producer", [input_tensor]):
+    with name_scope(name, "input_producer", [input_tensor]) as scope:
         t = convert_to_tensor(input_tensor, name="input_tensor")
         if element_shape is None:
             if t.shape.ndims is None:
@@ -55,8 +55,9 @@ def input_producer(input_tensor: Any, element_shape: Any = None, num_epochs: Opt
         t = limit_epochs(t, num_epochs)
         if shuffle:
             t = random_ops.random_shuffle(t, seed=seed)
+        # TF1 names the queue after the scope itself ("input_producer").
         q = data_flow_ops.FIFOQueue(capacity=capacity, dtypes=[t.dtype], shapes=[element_shape],
-                                    shared_name=shared_name, name="fifo_queue")
+                                    shared_name=shared_name, name=scope)
         enq = q.enqueue_many([t])
         add_queue_runner(QueueRunner(q, [enq], cancel_op=cancel_op))
         return q
@@ -74,19 +75,19 @@ def string_input_producer(string_tensor: Any, num_epochs: Optional[int] = None, 
     not_empty = "string_input_producer requires a non-null input tensor"
     if not isinstance(string_tensor, Tensor) and not string_tensor:
         raise ValueError(not_empty)
-    with name_scope(name, "input_producer", [string_tensor]):
+    with name_scope(name, "input_producer", [string_tensor]) as scope:
         t = convert_to_tensor(string_tensor, dtype=dtypes.string)
         return input_producer(t, [], num_epochs, shuffle, seed, capacity, shared_name,
-                              "fraction_of_%d_full" % capacity, name=None, cancel_op=cancel_op)
+                              "fraction_of_%d_full" % capacity, name=scope, cancel_op=cancel_op)
 
 
 def range_input_producer(limit: Any, num_epochs: Optional[int] = None, shuffle: bool = True,
                          seed: Optional[int] = None, capacity: int = 32,
                          shared_name: Optional[str] = None, name: Optional[str] = None):
     """A queue of the integers `0 .. limit-1` (int32), per epoch."""
-    with name_scope(name, "input_producer", [limit]):
+    with name_scope(name, "input_producer", [limit]) as scope:
         r = array_ops.range(limit)
-        return input_producer(r, [], num_epochs, shuffle, seed, capacity, shared_name, name=None)
+        return input_producer(r, [], num_epochs, shuffle, seed, capacity, shared_name, name=scope)
 
 
 def slice_input_producer(tensor_list: List[Any], num_epochs: Optional[int] = None, shuffle: bool = True,

@@ -22,18 +22,33 @@ import os
 import runpy
 import sys
 import time
+import traceback
 from typing import List, Optional, Sequence, Tuple
 
 GRAPH_ONLY_ENV = "TFGRAPH_GRAPH_ONLY"
+FORMATS = ("svg", "png", "pdf", "dot")
 
 
 class _StopScript(BaseException):
     """Raised inside the script at its first session run; a BaseException so that a script's
     `except Exception:` does not swallow it."""
 
-    def __init__(self, graph):
+    def __init__(self, graph, where: str = ""):
         super().__init__("graph captured at the first Session.run")
         self.graph = graph
+        self.where = where  # "model.py, line 12": the script's line that ran the session
+
+
+class ScriptError(Exception):
+    """The script raised an exception; `text` is its traceback without this tool's frames."""
+
+    def __init__(self, script: str, text: str):
+        super().__init__(f"{script} failed")
+        self.text = text
+
+
+#: Set by `run_script`: where the last script was stopped ("" when it ran to its end).
+last_stop = ""
 
 
 def run_script(script: str, args: Sequence[str] = (), graph_only: bool = True):
@@ -50,7 +65,8 @@ def run_script(script: str, args: Sequence[str] = (), graph_only: bool = True):
     Raises:
       FileNotFoundError: If `script` does not exist.
       RuntimeError: If the script exited with an error before building any op.
-      Exception: Whatever the script raised (other than at a session run it was stopped at).
+      ScriptError: If the script raised an exception (its traceback, from the script's own
+        frames on, is in `.text`).
     """
     if not os.path.isfile(script):
         raise FileNotFoundError(f"no such script: {script}")
@@ -67,9 +83,18 @@ def run_script(script: str, args: Sequence[str] = (), graph_only: bool = True):
             seen.append(self)
         return original_create_op(self, *a, **k)
 
-    def stop_at_run(self, *a, **k):
-        raise _StopScript(self.graph)
+    script_path = os.path.abspath(script)
 
+    def stop_at_run(self, *a, **k):
+        where = ""
+        for frame in traceback.extract_stack()[::-1]:
+            if os.path.abspath(frame.filename) == script_path:
+                where = f"{os.path.basename(script)}, line {frame.lineno}"
+                break
+        raise _StopScript(self.graph, where)
+
+    global last_stop
+    last_stop = ""
     saved_argv, saved_path = sys.argv[:], sys.path[:]
     saved_env = os.environ.get(GRAPH_ONLY_ENV)
     captured = None
@@ -85,8 +110,16 @@ def run_script(script: str, args: Sequence[str] = (), graph_only: bool = True):
         runpy.run_path(script, run_name="__main__")
     except _StopScript as stop:
         captured = stop.graph
+        last_stop = stop.where or os.path.basename(script)
     except SystemExit as e:
         exit_code = e.code
+    except Exception as e:  # the script's own error: show its frames, not runpy's and ours
+        tb = traceback.TracebackException.from_exception(e)
+        frames = list(tb.stack)
+        mine = [i for i, f in enumerate(frames) if os.path.abspath(f.filename) == script_path]
+        if mine:
+            tb.stack = traceback.StackSummary.from_list(frames[mine[0]:])
+        raise ScriptError(script, "".join(tb.format())) from None
     finally:
         graph_mod.Graph.create_op = original_create_op
         session_mod.BaseSession.run = original_run
@@ -122,9 +155,12 @@ def make_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
         epilog="Arguments after `--` are passed to the script. The script runs with "
                f"{GRAPH_ONLY_ENV}=1 and is stopped at its first Session.run.")
     p.add_argument("script", help="the graph-building Python script")
-    p.add_argument("-o", "--output", help="output file (default: SCRIPT_NAME.FORMAT)")
-    p.add_argument("--format", choices=("svg", "png", "pdf", "dot"),
-                   help="output format (default: from --output's extension, else svg)")
+    p.add_argument("-o", "--output",
+                   help="output file ending in .svg, .png, .pdf or .dot (default: "
+                        "SCRIPT_NAME.FORMAT)")
+    p.add_argument("--format", choices=FORMATS,
+                   help="output format (default: from --output's extension, else svg); must "
+                        "agree with --output's extension")
     p.add_argument("--expand", nargs="?", const="all", action="append", metavar="SCOPE",
                    help="open a name scope (glob patterns allowed; repeatable); "
                         "alone: open every scope")
@@ -138,7 +174,9 @@ def make_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
                    help="a fed tensor: pruning for --fetch stops there (repeatable)")
     p.add_argument("--rankdir", choices=("BT", "TB", "LR", "RL"), default="BT",
                    help="direction data flows (default BT, as TensorBoard)")
-    p.add_argument("--color-by", choices=("structure", "device", "none"), default="structure")
+    p.add_argument("--color-by", choices=("structure", "device", "none"), default="structure",
+                   help="fill colours: scopes of the same structure share a colour (structure, "
+                        "the default), by the device ops are pinned to (device), or none")
     p.add_argument("--no-legend", action="store_true", help="leave the legend out")
     p.add_argument("--title", help="a title above the diagram")
     p.add_argument("--run", action="store_true",
@@ -148,26 +186,42 @@ def make_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
 
 def main(argv: Optional[Sequence[str]] = None, prog: Optional[str] = None) -> int:
     """Entry point of `python -m tfgraph.viz` and `tools/graph2svg.py`; returns the exit status."""
-    from .export import GraphvizNotFoundError, render
+    from .export import GraphTooLargeError, GraphvizNotFoundError, render
+    from .grouping import prune
 
     own, script_args = _split_argv(sys.argv[1:] if argv is None else argv)
-    opts = make_parser(prog).parse_args(own)
+    parser = make_parser(prog)
+    opts = parser.parse_args(own)
     fmt = opts.format
     out = opts.output
     if out is None:
         stem = os.path.splitext(os.path.basename(opts.script))[0]
         out = f"{stem}.{fmt or 'svg'}"
+    ext = os.path.splitext(out)[1].lstrip(".").lower()
+    if ext and ext not in FORMATS:
+        parser.error(f"--output {out}: unknown extension .{ext}; use .svg, .png, .pdf or .dot "
+                     "(or name the format with --format)")
+    if fmt and ext and ext != fmt:
+        parser.error(f"--output {out} ends in .{ext} but --format is {fmt}: make them agree")
+    fmt = fmt or ext or "svg"
     expand = None
     if opts.expand:
         expand = "all" if "all" in opts.expand else opts.expand
     t0 = time.perf_counter()
     try:
         graph = run_script(opts.script, script_args, graph_only=not opts.run)
+    except ScriptError as e:
+        print(e.text, end="", file=sys.stderr)
+        print(f"error: {opts.script} raised the exception above while building its graph",
+              file=sys.stderr)
+        return 1
     except (FileNotFoundError, RuntimeError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     t1 = time.perf_counter()
     try:
+        num_ops = len(prune(graph, opts.fetch, opts.feed or ())) if opts.fetch else \
+            len(graph.get_operations())
         render(graph, out, format=fmt, fetches=opts.fetch, feeds=opts.feed, expand=expand,
                collapse=opts.collapse, collapse_threshold=opts.threshold,
                rankdir=opts.rankdir, legend=not opts.no_legend, title=opts.title,
@@ -175,10 +229,19 @@ def main(argv: Optional[Sequence[str]] = None, prog: Optional[str] = None) -> in
     except GraphvizNotFoundError as e:
         print(f"error: {e}", file=sys.stderr)
         return 3
+    except GraphTooLargeError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 4
     except (KeyError, ValueError, TypeError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     t2 = time.perf_counter()
-    print(f"wrote {out}: {len(graph.get_operations())} ops (script {t1 - t0:.2f} s, "
-          f"drawing {t2 - t1:.2f} s)", file=sys.stderr)
+    of_all = f" of {len(graph.get_operations())}" if opts.fetch else ""
+    print(f"wrote {out}: {num_ops}{of_all} ops (script {t1 - t0:.2f} s, drawing {t2 - t1:.2f} s)",
+          file=sys.stderr)
+    if last_stop:
+        print(f"note: the script was stopped at its first Session.run ({last_stop}), so the "
+              "diagram shows the graph built up to there; if the script adds ops after that "
+              "run, pass --run to run it to the end (training included) and draw the final "
+              "graph.", file=sys.stderr)
     return 0

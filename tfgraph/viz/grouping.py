@@ -12,7 +12,10 @@ in it (`export.py` draws it). The rules are TensorBoard's graph dashboard rules:
 - five or more sibling ops `prefix_N` of one type become one series node `prefix_[1-5]`;
 - a constant with a single consumer is drawn as a small circle next to that consumer;
 - sink NoOps (`init`, `train`) and very high-degree ops lose their edges ("set aside") so
-  they do not tangle the picture.
+  they do not tangle the picture;
+- beyond TensorBoard: a straight run of `chain_min` or more ops in one scope (each feeding
+  only the next) becomes one chain node, so a 10,000-op chain is one box and Graphviz lays
+  it out in a second instead of minutes.
 """
 from __future__ import annotations
 
@@ -34,6 +37,10 @@ OPTIMIZER_NAMES = ("GradientDescent", "Momentum", "Adam", "RMSProp", "Adagrad", 
                    "Ftrl", "ProximalGradientDescent", "ProximalAdagrad")
 
 _GRADIENTS_SCOPE = re.compile(r"^gradients(_\d+)?$")
+# Internals drawn collapsed by default (TensorBoard shows them closed too): dropout's random
+# mask, and the samplers that make initial values.
+_INTERNAL_SCOPE = re.compile(r"^(dropout\w*|random_uniform|random_normal|truncated_normal|"
+                             r"Initializer)(_\d+)?$")
 _OPTIMIZER_SCOPE = re.compile(r"^(%s)(_\d+)?$" % "|".join(OPTIMIZER_NAMES))
 _SERIES_NAME = re.compile(r"^(.*?)_(\d+)$")
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
@@ -132,7 +139,8 @@ class Node:
 
     Attributes:
       id: The DOT node ID (letters, digits, underscores: never a colon).
-      kind: "op", "placeholder", "const", "variable", "group" (a collapsed scope) or "series".
+      kind: "op", "placeholder", "const", "variable", "group" (a collapsed scope), "series"
+        or "chain" (a folded straight run of ops).
       label: The text shown (lines separated by "\\n").
       scope: The expanded scope whose cluster holds the node ("" for the top level).
       ops: The graph ops the node stands for.
@@ -268,7 +276,7 @@ def build_view(graph_or_fetches: Any = None, *, fetches: Any = None, feeds: Any 
                expand: ExpandArg = None, collapse: Union[None, str, Sequence[str]] = None,
                collapse_threshold: int = 40, fold_variables: bool = True, series_min: int = 5,
                attach_constants: bool = True, set_aside: bool = True, high_degree: int = 16,
-               color_by: Optional[str] = "structure") -> View:
+               color_by: Optional[str] = "structure", chain_min: int = 10) -> View:
     """Groups a graph for drawing (see the module docstring and `export.to_graphviz`).
 
     Returns:
@@ -338,7 +346,28 @@ def build_view(graph_or_fetches: Any = None, *, fetches: Any = None, feeds: Any 
             return True
         return counts[s] > collapse_threshold
 
-    collapsed = {s: is_collapsed(s) for s in scopes}
+    # Initializer subgraphs (`tf.truncated_normal(...)` feeding `tf.Variable`): scopes whose
+    # results go only into folded Variables.
+    initializer_scopes: Set[str] = set()
+    if fold_variables:
+        members: Dict[str, Set[Operation]] = defaultdict(set)
+        for op in ops:
+            for p in _prefixes(home[op]):
+                members[p].add(op)
+        for s, inside in members.items():
+            if s in variable_scopes or s in opened:
+                continue
+            outside = {c for op in inside for t in op.outputs for c in t.consumers()
+                       if c in selected and c not in inside}
+            if outside and outside <= folded_away:
+                initializer_scopes.add(s)
+
+    def is_collapsed_by_default(s: str) -> bool:
+        if s in opened or expand_all:
+            return is_collapsed(s)
+        return is_collapsed(s) or s in initializer_scopes or bool(_INTERNAL_SCOPE.match(_leaf(s)))
+
+    collapsed = {s: is_collapsed_by_default(s) for s in scopes}
 
     def collapsed_ancestor(op: Operation) -> Optional[str]:
         for p in _prefixes(home[op]):
@@ -450,6 +479,8 @@ def build_view(graph_or_fetches: Any = None, *, fetches: Any = None, feeds: Any 
             entry = data.setdefault((vis[c], dst, "control"), [[], 0])
             entry[1] += 1
     edges = [Edge(s, d, k, ts, n) for (s, d, k), (ts, n) in data.items()]
+    if chain_min and chain_min > 1:
+        edges = _fold_chains(nodes, edges, chain_min, ids)
 
     # 5. Labels and tooltips; edges into collapsed scopes merged per scope; sink NoOps
     #    (init, train) and very high-degree nodes set aside.
@@ -457,6 +488,7 @@ def build_view(graph_or_fetches: Any = None, *, fetches: Any = None, feeds: Any 
     if set_aside:
         edges = _set_aside(nodes, edges, high_degree, ("op",))
     edges = _lift_group_edges(nodes, edges)
+    edges = _drop_updates_into_groups(nodes, edges)
     if set_aside:
         edges = _set_aside(nodes, edges, high_degree, ("group",))
 
@@ -468,29 +500,98 @@ def build_view(graph_or_fetches: Any = None, *, fetches: Any = None, feeds: Any 
     return View(graph, nodes, clusters, edges, devices, len(ops))
 
 
+def _fold_chains(nodes: Dict[str, Node], edges: List[Edge], chain_min: int,
+                 ids: _Ids) -> List[Edge]:
+    """Replaces each straight run of at least `chain_min` plain op nodes in one scope by one
+    "chain" node and returns the edges between what is left.
+
+    A link u -> v of a run: u's only edge is a data edge to v, and v's only edge in (besides
+    constants that feed nothing else) comes from u. The constants hanging on a run fold into
+    it too. Fetched, fed and set-aside ops never fold.
+    """
+    ins: Dict[str, List[Edge]] = defaultdict(list)
+    outs: Dict[str, List[Edge]] = defaultdict(list)
+    for e in edges:
+        outs[e.src].append(e)
+        ins[e.dst].append(e)
+
+    def foldable(nid: str) -> bool:
+        n = nodes[nid]
+        return n.kind == "op" and not (n.fetched or n.fed or n.aside)
+
+    def hanging_const(nid: str) -> bool:
+        return nodes[nid].kind == "const" and not ins[nid] and len(outs[nid]) == 1
+
+    nxt: Dict[str, str] = {}
+    for u in nodes:
+        if not foldable(u) or len(outs[u]) != 1 or outs[u][0].kind != "data":
+            continue
+        v = outs[u][0].dst
+        if not foldable(v) or nodes[v].scope != nodes[u].scope:
+            continue
+        if sum(1 for e in ins[v] if not hanging_const(e.src)) == 1:
+            nxt[u] = v
+    hanging = {nid for nid in nodes if hanging_const(nid)}
+    linked = set(nxt.values())
+    heads = [u for u in nxt if u not in linked]
+    remap: Dict[str, str] = {}
+    for head in heads:
+        run = [head]
+        while run[-1] in nxt:
+            run.append(nxt[run[-1]])
+        if len(run) < chain_min:
+            continue
+        first = nodes[head]
+        cid = ids.make("chain_", first.path)
+        chain = Node(cid, "chain", "", first.scope, [], first.path)
+        for nid in run:
+            for member in [*(e.src for e in ins[nid] if e.src in hanging), nid]:
+                chain.ops.extend(nodes.pop(member).ops)
+                remap[member] = cid
+        nodes[cid] = chain
+    if not remap:
+        return edges
+    merged: Dict[Tuple[str, str, str], Edge] = {}
+    for e in edges:
+        src, dst = remap.get(e.src, e.src), remap.get(e.dst, e.dst)
+        if src == dst:
+            continue
+        m = merged.get((src, dst, e.kind))
+        if m is None:
+            merged[(src, dst, e.kind)] = Edge(src, dst, e.kind, list(e.tensors), e.count)
+        else:
+            m.tensors.extend(t for t in e.tensors if t not in m.tensors)
+            m.count += e.count
+    return list(merged.values())
+
+
 def _unwrap_trivial_scopes(nodes: Dict[str, Node], owner: Dict[str, Operation]) -> None:
     """Draws an op that is alone in its own scope with its constants ("ArgMax" with
     "ArgMax/dimension", "zeros" with "zeros/Const") in the parent scope, without a box."""
     by_scope: Dict[str, List[Node]] = defaultdict(list)
     for node in nodes.values():
         by_scope[node.scope].append(node)
+    content_below: Set[str] = set()  # scopes holding a non-empty scope (filled deepest first)
+
+    def mark(scope: str) -> None:
+        content_below.update(_prefixes(_parent(scope)) if scope else ())
+
     for scope in sorted(by_scope, key=lambda s: s.count("/"), reverse=True):
         members = by_scope[scope]
+        if not members:
+            continue
         op = owner.get(scope)
-        if not scope or op is None or not members:
-            continue
-        if not any(n.ops == [op] for n in members):
-            continue
-        if any(n.kind != "const" and n.ops != [op] for n in members):
-            continue
-        prefix = scope + "/"
-        if any(s.startswith(prefix) and by_scope[s] for s in by_scope):
+        if (not scope or op is None or scope in content_below
+                or not any(n.ops == [op] for n in members)
+                or any(n.kind != "const" and n.ops != [op] for n in members)):
+            mark(scope)
             continue
         parent = _parent(scope)
         for n in members:
             n.scope = parent
         by_scope[parent].extend(members)
         by_scope[scope] = []
+        mark(parent)
 
 
 def _set_aside(nodes: Dict[str, Node], edges: List[Edge], high_degree: int,
@@ -543,6 +644,27 @@ def _set_aside(nodes: Dict[str, Node], edges: List[Edge], high_degree: int,
     return [e for e in edges if head(e) not in aside and tail(e) not in aside]
 
 
+def _drop_updates_into_groups(nodes: Dict[str, Node], edges: List[Edge]) -> List[Edge]:
+    """Drops the reference edges from Variables into a collapsed scope (an optimizer's
+    updates, a saver's restores) and says in the scope's label how many Variables it
+    updates: drawn, they loop across the whole diagram to every Variable."""
+    updated: Dict[str, List[str]] = defaultdict(list)
+    kept: List[Edge] = []
+    # A Variable node also holds its slots (W/Adam): count the Variables drawn.
+    drawn_as = {op: n.path for n in nodes.values() if n.kind == "variable" for op in n.ops}
+    for e in edges:
+        if (e.kind == "ref" and nodes[e.src].kind == "variable"
+                and nodes[e.dst].kind == "group" and e.head_scope is None):
+            updated[e.dst].extend(drawn_as.get(t.op, t.op.name) for t in e.tensors)
+        else:
+            kept.append(e)
+    for nid, names in updated.items():
+        node, names = nodes[nid], sorted(set(names))
+        node.label += f"\nupdates {len(names)} variable{'s' if len(names) != 1 else ''}"
+        node.tooltip += "; updates " + ", ".join(names)
+    return kept
+
+
 def _lift_group_edges(nodes: Dict[str, Node], edges: List[Edge]) -> List[Edge]:
     """Merges the edges between a collapsed scope and the ops of another scope into one edge
     per scope (drawn to that scope's border).
@@ -592,6 +714,15 @@ def _describe(nodes: Dict[str, Node], owner: Dict[str, Operation]) -> None:
             node.tooltip = (f"Variable {node.path} {dims} ({len(node.ops)} ops: "
                             + ", ".join(_leaf(op.name) if op is not var else op.type
                                         for op in node.ops[:8]) + ")")
+        elif node.kind == "chain":
+            chain_ops = [op for op in node.ops if op.type not in CONSTANT_TYPES]
+            first, last = chain_ops[0], chain_ops[-1]
+            types = Counter(op.type for op in chain_ops).most_common(4)
+            node.label = (f"{style.escape(_leaf(first.name))} … {style.escape(_leaf(last.name))}"
+                          f"\n{len(chain_ops)} ops in a chain")
+            node.tooltip = (f"chain of {len(chain_ops)} ops from {first.name} to {last.name}: "
+                            + ", ".join(f"{t}×{c}" for t, c in types)
+                            + (", ..." if len(types) == 4 else ""))
         elif node.kind == "series":
             ids = [int(_SERIES_NAME.match(_leaf(op.name)).group(2)) for op in node.ops]
             prefix = _leaf(node.path)[:-3]

@@ -33,7 +33,13 @@ NODE_STYLES: Dict[str, Dict[str, str]] = {
               "color": SCOPE_OUTLINE},
     "series": {"shape": "box", "style": "rounded,filled", "fillcolor": "white",
                "color": OP_OUTLINE, "peripheries": "2"},
+    "chain": {"shape": "box3d", "style": "filled", "fillcolor": "white", "color": OP_OUTLINE},
 }
+
+# Graphviz refuses quoted strings over 16,384 characters (a 10,000-op series' tooltip was
+# 90,000); labels longer than a line or two are unreadable anyway.
+MAX_TOOLTIP = 2000
+MAX_LABEL = 200
 
 # Shared-structure palette: scopes with the same internal structure (conv1, conv2, ...) get
 # the same colour, as in TensorBoard; muted tones so black labels stay readable.
@@ -153,6 +159,13 @@ def format_ids(ids: List[int]) -> str:
         if i is not None:
             start = prev = i
     return ",".join(parts)
+
+
+def truncate(text: str, limit: int) -> str:
+    """`text` cut to about `limit` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
 
 
 def escape(text: str) -> str:
