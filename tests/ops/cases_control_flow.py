@@ -2,8 +2,6 @@
 pass-through ops (CheckNumerics, IdentityN, Print); see gradcheck.py for the format."""
 from __future__ import annotations
 
-import numpy as np
-
 import tfgraph as tf
 from gradcheck import Case
 

@@ -111,6 +111,8 @@ def test_cond_bad_input_errors():
         tf.cond(p, lambda: tf.constant(1.0), lambda: tf.constant(1), name="dtypes")
     with pytest.raises(TypeError, match="true_fn must be callable"):
         tf.cond(p, 1.0, lambda: 1.0)
+    with pytest.raises(TypeError, match="pred must not be a Python bool"):
+        tf.cond(True, lambda: 1.0, lambda: 2.0)
     with pytest.raises(TypeError, match="pred must be a bool"):
         tf.cond(tf.constant(1), lambda: 1.0, lambda: 2.0)
     with pytest.raises(TypeError, match="pred_fn_pairs"):
@@ -338,3 +340,31 @@ def test_variable_assigned_then_read_in_a_branch():
         sess.run(tf.global_variables_initializer())
         assert sess.run(c, {p: False}) == 0.0 and sess.run(v) == 1.0
         assert sess.run(c, {p: True}) == 7.0
+
+
+def test_py_func_gradient_through_gradient_override_map():
+    @tf.RegisterGradient("CflowTestSquareGrad")
+    def _square_grad(op, grad):
+        return [grad * 2.0 * op.inputs[0]]
+    x = tf.placeholder(tf.float32, [2])
+    with tf.get_default_graph().gradient_override_map({"PyFunc": "CflowTestSquareGrad"}):
+        y = tf.py_func(lambda a: a * a, [x], tf.float32)
+    g = tf.gradients(tf.reduce_sum(y), x)[0]
+    with tf.Session() as sess:
+        yv, gv = sess.run([y, g], {x: [3.0, -1.0]})
+    np.testing.assert_allclose(yv, [9.0, 1.0])
+    np.testing.assert_allclose(gv, [6.0, -2.0])
+
+
+def test_smart_cond_builds_a_cond_only_for_a_run_time_predicate():
+    from tfgraph.ops.cond_v1 import smart_cond
+    x = tf.constant(2.0)
+    assert smart_cond(True, lambda: x * 3.0, lambda: x).op.type == "Mul"
+    assert smart_cond(tf.constant(False), lambda: x * 3.0, lambda: x) is x
+    p = tf.placeholder(tf.bool, [])
+    y = smart_cond(p, lambda: x * 3.0, lambda: x)
+    assert y.op.type == "Merge"
+    with tf.Session() as sess:
+        assert sess.run(y, {p: True}) == 6.0 and sess.run(y, {p: False}) == 2.0
+    with pytest.raises(TypeError, match="pred must be a bool"):
+        smart_cond("yes", lambda: x, lambda: x)

@@ -254,3 +254,25 @@ def test_gradients_of_nested_loops_cond_in_loop_and_loop_in_cond():
                                        rtol=1e-5, atol=1e-8)
             np.testing.assert_allclose(sess.run(g_in, feed), 4 * xv ** 3, rtol=1e-10)
             np.testing.assert_allclose(sess.run(g_in, {x: xv, p: False}), [2.0] * 3)
+
+
+def test_stop_gradient_and_growing_tensor_array_in_loops():
+    x = tf.placeholder(tf.float64, [2])
+    _, y = tf.while_loop(lambda i, y: i < 3,
+                         lambda i, y: (i + 1, y * tf.stop_gradient(y) + y), [0, x])
+    g = tf.gradients(tf.reduce_sum(y), x)[0]
+    ta = tf.TensorArray(tf.float64, size=0, dynamic_size=True)
+    _, ta = tf.while_loop(lambda i, t: i < 4,
+                          lambda i, t: (i + 1, t.write(i, x * tf.cast(i, tf.float64))), (0, ta))
+    st = ta.stack()
+    g2 = tf.gradients(tf.reduce_sum(st * st), x)[0]
+    xv = np.array([0.5, -0.2])
+    want_y, want_g = xv.copy(), np.ones(2)
+    for _ in range(3):  # stop_gradient: d(y*y+y)/dy counts y + 1 only
+        want_g, want_y = want_g * (want_y + 1), want_y * want_y + want_y
+    with tf.Session() as sess:
+        yv, gv, sv, g2v = sess.run([y, g, st, g2], {x: xv})
+    np.testing.assert_allclose(yv, want_y)
+    np.testing.assert_allclose(gv, want_g)
+    np.testing.assert_allclose(sv, [xv * k for k in range(4)])
+    np.testing.assert_allclose(g2v, sum(2 * xv * k * k for k in range(4)))

@@ -13,12 +13,16 @@ outside the branch functions run whatever the predicate.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional
 
 from ..framework import dtypes
 from ..framework.constant import convert_to_tensor, name_scope
 from ..framework.graph import Operation, Tensor, get_default_graph
+from ..framework.tensor_util import constant_value
 from ..util import nest
+from . import array_ops, math_ops
+from .array_ops import identity
+from .logging_ops import Assert
 from .control_flow_v1 import (_MERGE_PRED, ControlFlowContext, in_context, merge,
                               switch)
 
@@ -50,13 +54,10 @@ def _branch_outputs(ctx: CondContext, fn: Callable, which: str, scope: str):
                 raise ValueError(f"{which} of cond '{scope}' returned None (a branch must "
                                  f"return tensors or operations)")
             if isinstance(v, Operation):
-                from .array_ops import identity
                 with graph.control_dependencies([v]):
                     out.append(identity(ctx.pivot._outputs[0]))
                 continue
             t = v if isinstance(v, Tensor) else convert_to_tensor(v)
-            if getattr(t, "dtype", None) is not None and t.dtype.name.endswith("_ref"):
-                t = t.value()
             out.append(ctx.capture(t, t.op.name))
     return res, out
 
@@ -95,6 +96,8 @@ def cond(pred: Any, true_fn: Optional[Callable] = None, false_fn: Optional[Calla
         raise TypeError("true_fn must be callable.")
     if not callable(false_fn):
         raise TypeError("false_fn must be callable.")
+    if isinstance(pred, bool):
+        raise TypeError("pred must not be a Python bool")
     graph = pred.graph if isinstance(pred, Tensor) else get_default_graph()
     with graph.as_default(), name_scope(name, "cond", [pred]) as scope:
         pred = convert_to_tensor(pred)
@@ -103,7 +106,6 @@ def cond(pred: Any, true_fn: Optional[Callable] = None, false_fn: Optional[Calla
         if pred.shape.ndims not in (None, 0):
             raise ValueError(f"pred must be a scalar, got shape {pred.shape} ({pred.name})")
         p_false, p_true = switch(pred, pred)
-        from .array_ops import identity
         switch_t = identity(p_true, name="switch_t")
         switch_f = identity(p_false, name="switch_f")
         pred_id = identity(pred, name="pred_id")
@@ -136,6 +138,27 @@ def cond(pred: Any, true_fn: Optional[Callable] = None, false_fn: Optional[Calla
                 and len(result) == 1:
             result = result[0]
         return result
+
+
+def smart_cond(pred: Any, true_fn: Callable, false_fn: Callable,
+               name: Optional[str] = None) -> Any:
+    """`true_fn()` / `false_fn()` called directly when `pred` is known when the graph is built
+    (a Python bool, or a tensor with a constant value), else `tf.cond` (TF1's `smart_cond`,
+    as `tf.layers.dropout(training=...)` uses it).
+
+    Raises:
+      TypeError: If a function is not callable or `pred` is neither bool nor a bool tensor.
+    """
+    if not callable(true_fn) or not callable(false_fn):
+        raise TypeError("true_fn and false_fn must be callable.")
+    if isinstance(pred, (bool, int)) and not isinstance(pred, Tensor):
+        return true_fn() if pred else false_fn()
+    if not isinstance(pred, Tensor):
+        raise TypeError(f"pred must be a bool or a bool Tensor, got {pred!r}")
+    value = constant_value(pred)
+    if value is not None:
+        return true_fn() if bool(value) else false_fn()
+    return cond(pred, true_fn, false_fn, name=name)
 
 
 def case(pred_fn_pairs: Any, default: Optional[Callable] = None, exclusive: bool = False,
@@ -171,8 +194,6 @@ def case(pred_fn_pairs: Any, default: Optional[Callable] = None, exclusive: bool
             raise TypeError(f"Each entry in pred_fn_pairs must be a 2-tuple, got {p!r}")
         if not callable(p[1]):
             raise TypeError(f"fn for pred {p[0]!r} must be callable.")
-    from .logging_ops import Assert
-    from . import math_ops, array_ops
     values = [p for p, _ in pairs]
     with name_scope(name, "case", values):
         preds = [convert_to_tensor(p) for p, _ in pairs]

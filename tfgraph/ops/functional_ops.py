@@ -9,12 +9,12 @@ from ..framework import dtypes
 from ..framework.constant import constant, convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape, dimension_value
 from ..util import nest
+from .array_ops import shape
 from .tensor_array_ops import TensorArray
 from .while_v1 import while_loop
 
 
 def _elems_setup(elems: Any, name: str):
-    from .array_ops import shape
     flat = [convert_to_tensor(e, name="elem") for e in nest.flatten(elems)]
     if not flat:
         raise ValueError(f"{name}: elems must hold at least one tensor")

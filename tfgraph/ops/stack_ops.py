@@ -11,6 +11,8 @@ from typing import Any, Optional
 import numpy as np
 
 from ..framework import dtypes, errors
+from ..framework.constant import convert_to_tensor
+from ..framework.graph import get_default_graph
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import unknown_shape
 
@@ -129,8 +131,6 @@ for _t in ("StackV2", "StackPushV2", "StackPopV2", "StackCloseV2"):
 
 
 def stack_v2(max_size: Any, elem_type: Any, stack_name: str = "", name: Optional[str] = None):
-    from ..framework.constant import convert_to_tensor
-    from ..framework.graph import get_default_graph
     m = convert_to_tensor(max_size, dtype=dtypes.int32)
     return get_default_graph().create_op(
         "StackV2", [m], {"elem_type": dtypes.as_dtype(elem_type), "stack_name": stack_name},

@@ -13,7 +13,7 @@ index nothing wrote reads as zeros).
 """
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence
+from typing import Any, List, Optional
 
 import numpy as np
 

@@ -23,6 +23,8 @@ from ..framework.constant import constant, convert_to_tensor, name_scope
 from ..framework.graph import Graph, Operation, Tensor, get_default_graph
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..util import nest
+from .array_ops import zeros_like
+from .math_ops import add, greater, less, logical_and, subtract
 from .control_flow_v1 import ControlFlowContext, context_of, in_context, merge, switch
 from .stack_ops import stack_v2
 
@@ -247,7 +249,6 @@ def while_loop(cond: Callable, body: Callable, loop_vars: Any, shape_invariants:
             loop_vars = (constant(0, dtype=mi.dtype, name="iteration_counter"), loop_vars)
             if shape_invariants is not None:
                 shape_invariants = (TensorShape([]), shape_invariants)
-            from .math_ops import less, logical_and
 
             def cond(i, lv):
                 return logical_and(less(i, mi), orig_cond(*_as_args(lv)))
@@ -336,7 +337,10 @@ class GradWhileContext(WhileContext):
                 pair = [other, t] if branch else [t, other]
                 t = merge(pair)[0]
             shape = None
-        with in_context(g, fwd.outer), g.control_dependencies(None):
+        # One stack per run, at the top level (TF1 makes it where tf.gradients was called):
+        # a loop nested in another one pushes all its iterations of all outer iterations
+        # there, and the backward loops pop them in exactly the reverse order.
+        with in_context(g, None), g.control_dependencies(None):
             stack = stack_v2(-1, t.dtype, name="f_acc")
         with in_context(g, fwd), g.control_dependencies(None):
             h = fwd.capture(stack, stack.op.name)
@@ -405,8 +409,6 @@ def loop_gradients(fwd: WhileContext, exit_grads: Sequence[Optional[Tensor]],
     dcaps = [j for j, (o, _) in enumerate(caps) if o.dtype.is_differentiable]
     if not diff or all(exit_grads[i] is None for i in diff):
         return [None] * n_in
-    from .array_ops import zeros_like
-    from .math_ops import add, greater, subtract
     _, count = forward_counter(fwd)
     outer = g._cf_context
     init = [count if outer is None else outer.capture(count, count.op.name)]
