@@ -192,7 +192,10 @@ def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> arg
             parser.error("--resume continues from the checkpoints of --save: give --save PATH")
         if args.restore:
             parser.error("--resume and --restore both say where to start: give one of them")
-        args.restore = tf.train.latest_checkpoint(os.path.dirname(os.path.abspath(args.save)))
+        folder = os.path.dirname(os.path.abspath(args.save))
+        args.restore = tf.train.latest_checkpoint(folder)
+        if args.restore is None and not getattr(args, "eval_only", False):
+            print(f"--resume: no checkpoint in {folder} yet; starting from the beginning")
     elif getattr(args, "restore", None):
         args.restore = _checkpoint(parser, args.restore)
     if getattr(args, "eval_only", False) and not args.restore:

@@ -1,4 +1,5 @@
 """`tf.nn`: TF1's neural-network namespace (re-exports of the nn, conv, pool and loss ops)."""
+from .ops.batch_norm_ops import fused_batch_norm  # noqa: F401
 from .ops.conv_ops import (atrous_conv2d, conv2d, conv2d_backprop_filter,  # noqa: F401
                            conv2d_backprop_input, conv2d_transpose, depthwise_conv2d,
                            depthwise_conv2d_native, separable_conv2d)
@@ -24,7 +25,7 @@ __all__ = [
     "relu_layer", "selu", "sigmoid", "sigmoid_cross_entropy_with_logits", "softmax",
     "softmax_cross_entropy_with_logits", "softmax_cross_entropy_with_logits_v2", "softplus",
     "softsign", "sparse_softmax_cross_entropy_with_logits", "swish", "tanh", "top_k",
-    "weighted_cross_entropy_with_logits", "xw_plus_b",
+    "weighted_cross_entropy_with_logits", "xw_plus_b", "fused_batch_norm",
 ]
 
 from ._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402

@@ -275,6 +275,11 @@ def make_codegen_class(base, plan_cls, codegen_counter):
             for e in self.flat:
                 if not isinstance(e, Tensor) or e in self.fed:
                     continue
+                frame = self.cf.out_frame(e)
+                if frame is not self.cf.root:
+                    raise ValueError(f"Operation '{e.op.name}' has been marked as not fetchable: "
+                                     f"it runs inside while loop frame '{frame.name}' (fetch "
+                                     f"the loop's outputs instead)")
                 lits = self.cf.out_guard.get(e, _EMPTY)
                 if not lits:
                     continue
@@ -622,7 +627,13 @@ def make_codegen_class(base, plan_cls, codegen_counter):
                 be = self._loop_value_home(m, enter_t)
                 src = self.value_on(enter_t, be)
                 v = self.new_var()
-                self.emit(f"{v} = {src}", [src], [v], ("op", m))
+                out = m._outputs[0]
+                if be.is_host and out.shape.ndims == 0 and out.dtype.np_dtype.kind in "iufb":
+                    # A host scalar (a loop counter) is carried as a NumPy scalar: its
+                    # arithmetic and comparisons cost a fraction of 0-d array ufunc calls.
+                    self.emit(f"{v} = {src}[()]", [src], [v], ("op", m))
+                else:
+                    self.emit(f"{v} = {src}", [src], [v], ("op", m))
                 self._alias(src)
                 out = m._outputs[0]
                 self.var_of[(out, be.name)] = v

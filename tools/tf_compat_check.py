@@ -5,9 +5,11 @@
 
 `write` builds small models with tfgraph (an MLP trained a few Adam steps, a small CNN, string
 and int64 variables) and writes a checkpoint with its `.meta`, a text and a frozen binary
-GraphDef and a SavedModel, plus `expected.npz` (inputs, outputs and variable values tfgraph
+GraphDef, a SavedModel and TFRecord files of `tf.train.Example`s (plain, GZIP), plus
+`expected.npz` (inputs, outputs and variable values tfgraph
 computed). `read` loads each file with TensorFlow's own APIs (`NewCheckpointReader`,
-`import_meta_graph` + `restore`, `import_graph_def`, `saved_model.loader.load`), runs the
+`import_meta_graph` + `restore`, `import_graph_def`, `saved_model.loader.load`,
+`tf_record_iterator` + `parse_example`), runs the
 graphs on the same inputs and compares (rtol 1e-5); it also runs one training step of the
 imported meta graph. It prints one JSON line per check and exits 1 if any failed.
 `tools/tf_compat_check.sh` makes the TensorFlow virtual environment and runs both halves.
@@ -74,6 +76,20 @@ def write(out):
             frozen = tf.graph_util.convert_variables_to_constants(
                 sess, g2.as_graph_def(), ["cnn_probs"])
             tf.train.write_graph(frozen, out, "cnn_frozen.pb", as_text=False)
+    # 4. TFRecord files of tf.train.Example (plain and GZIP), written by tfgraph.
+    recs_rng = np.random.RandomState(1)
+    images = recs_rng.randint(0, 256, (5, 6), dtype=np.uint8)
+    weights = recs_rng.rand(5, 2).astype(np.float32)
+    for fname, options in (("examples.tfrecord", None), ("examples.tfrecord.gz", "GZIP")):
+        with tf.io.TFRecordWriter(os.path.join(out, fname), options) as w:
+            for i in range(5):
+                feature = {
+                    "image_raw": tf.train.Feature(bytes_list=tf.train.BytesList(value=[images[i].tobytes()])),
+                    "label": tf.train.Feature(int64_list=tf.train.Int64List(value=[i * 10**10])),
+                    "weights": tf.train.Feature(float_list=tf.train.FloatList(value=weights[i]))}
+                w.write(tf.train.Example(features=tf.train.Features(feature=feature))
+                        .SerializeToString())
+    expected.update({"rec_images": images, "rec_weights": weights})
     np.savez(os.path.join(out, "expected.npz"), **expected)
     print(json.dumps({"written": sorted(os.listdir(out))}))
 
@@ -152,6 +168,20 @@ def read(out):
         np.testing.assert_allclose(got, exp["probs"], rtol=RTOL, atol=ATOL)
         return "signature serving_default gives tfgraph's outputs"
 
+    def tfrecords():
+        feats = {"image_raw": tf.FixedLenFeature([], tf.string),
+                 "label": tf.FixedLenFeature([], tf.int64),
+                 "weights": tf.FixedLenFeature([2], tf.float32)}
+        for fname, options in (("examples.tfrecord", None), ("examples.tfrecord.gz", "GZIP")):
+            recs = list(tf.io.tf_record_iterator(os.path.join(out, fname), options))
+            with tf.Graph().as_default(), tf.Session() as sess:
+                p = sess.run(tf.parse_example(recs, feats))
+            got = np.stack([np.frombuffer(b, np.uint8) for b in p["image_raw"]])
+            np.testing.assert_array_equal(got, exp["rec_images"])
+            np.testing.assert_array_equal(p["label"], np.arange(5, dtype=np.int64) * 10**10)
+            np.testing.assert_array_equal(p["weights"], exp["rec_weights"])
+        return "plain and GZIP: 5 records each, CRCs accepted, features equal"
+
     check("checkpoint_reader", checkpoint_reader)
     check("import_meta_graph_restore_train", meta_graph_restore)
     check("frozen_mlp", frozen("mlp_frozen.pb", "probs:0", "x:0", ("x_mlp", "probs")))
@@ -159,6 +189,7 @@ def read(out):
                                ("x_cnn", "cnn_probs")))
     check("text_graph", text_graph)
     check("saved_model", saved_model)
+    check("tfrecord_examples", tfrecords)
     failed = [r["check"] for r in results if not r["ok"]]
     print(json.dumps({"tensorflow": tf.__version__, "checks": len(results), "failed": failed}))
     return 1 if failed else 0

@@ -164,8 +164,9 @@ def test_download_writes_temp_file_then_renames(tmp_path, isolated_env):
     def fetch(url, out):
         calls.append(url)
         name = url.rsplit("/", 1)[1]
-        tmp = Path(out.name)
-        assert tmp.parent == cache and tmp.name != name and tmp.name.endswith(".part")
+        # The only new file while writing: a hidden temporary one beside the real name.
+        temps = [p.name for p in cache.iterdir() if p.name not in data or p.name == name]
+        assert len(temps) == 1 and temps[0].startswith(f".{name}.") and temps[0].endswith(".tmp")
         assert not (cache / name).exists()  # nothing under the real name while writing
         out.write(data[name])
 
@@ -174,6 +175,9 @@ def test_download_writes_temp_file_then_renames(tmp_path, isolated_env):
     assert got == {"a.gz": cache / "a.gz", "b.gz": cache / "b.gz"}
     assert sorted(p.name for p in cache.iterdir()) == ["a.gz", "b.gz"]
     assert (cache / "a.gz").read_bytes() == data["a.gz"]
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert (cache / "a.gz").stat().st_mode & 0o777 == 0o666 & ~umask  # as open() makes files
     # Second call: served from the cache, no fetch.
     again = _files.resolve_files(spec, ["a.gz"], fetch=lambda url, out: pytest.fail(url))
     assert again == {"a.gz": cache / "a.gz"}

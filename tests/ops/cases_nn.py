@@ -110,6 +110,21 @@ def _sparse_xent(labels):
     return build
 
 
+def _fused_bn(op_type, is_training, data_format="NHWC"):
+    def build(x, scale, offset):
+        c = scale.shape.as_list()[0]
+        if is_training:
+            mean = variance = tf.constant(np.zeros(0), tf.float64)
+        else:
+            mean = tf.constant(np.linspace(-0.3, 0.2, c), tf.float64)
+            variance = tf.constant(np.linspace(0.5, 1.5, c), tf.float64)
+        op = tf.get_default_graph().create_op(
+            op_type, [x, scale, offset, mean, variance],
+            {"epsilon": 1e-3, "data_format": data_format, "is_training": is_training})
+        return op.outputs[0]
+    return build
+
+
 CASES = {
     # --- activations and their gradient ops ---------------------------------------------------
     "Relu": [Case(tf.nn.relu, [(3, 4)], values=_vals(_away_from((3, 4))), second_order=True)],
@@ -234,5 +249,16 @@ CASES = {
     "SparseSoftmaxCrossEntropyWithLogits": [
         Case(_sparse_xent([0, 3, 2]), [(3, 4)], low=-3, high=3, second_order=True),
         Case(_sparse_xent([[0, 1], [2, 2]]), [(2, 2, 3)], label="rank3"),
+    ],
+    # --- fused batch normalization (gradients of y through x, scale and offset) -----------
+    "FusedBatchNorm": [Case(_fused_bn("FusedBatchNorm", True), [(2, 3, 2, 3), (3,), (3,)])],
+    "FusedBatchNormV2": [Case(_fused_bn("FusedBatchNormV2", False, "NCHW"),
+                              [(2, 3, 2, 2), (3,), (3,)], label="inference-nchw")],
+    "FusedBatchNormV3": [
+        Case(_fused_bn("FusedBatchNormV3", True), [(2, 3, 2, 3), (3,), (3,)], label="training"),
+        Case(_fused_bn("FusedBatchNormV3", False), [(2, 2, 2, 3), (3,), (3,)],
+             label="inference"),
+        Case(_fused_bn("FusedBatchNormV3", True, "NCHW"), [(2, 3, 2, 2), (3,), (3,)],
+             label="training-nchw"),
     ],
 }

@@ -276,3 +276,12 @@ def test_stop_gradient_and_growing_tensor_array_in_loops():
     np.testing.assert_allclose(gv, want_g)
     np.testing.assert_allclose(sv, [xv * k for k in range(4)])
     np.testing.assert_allclose(g2v, sum(2 * xv * k * k for k in range(4)))
+
+
+def test_a_value_inside_a_loop_is_not_fetchable():
+    _, y = tf.while_loop(lambda i, y: i < 2, lambda i, y: (i + 1, y * 2.0), [0, 1.0])
+    inner = tf.get_default_graph().get_tensor_by_name("while/mul:0")
+    with tf.Session() as sess:
+        with pytest.raises(ValueError, match="'while/mul' has been marked as not fetchable"):
+            sess.run(inner)
+        assert sess.run(y) == 4.0

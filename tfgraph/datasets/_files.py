@@ -37,12 +37,13 @@ import http.client
 import logging
 import os
 import shutil
-import tempfile
 import urllib.request
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+from ..framework.file_io import atomic_write
 
 __all__ = [
     "CACHE_DIR_ENV",
@@ -330,32 +331,23 @@ def _download(
     mismatch: Optional[ChecksumMismatchError] = None
     for base in spec.mirrors:
         url = base if base.endswith(filename) else base.rstrip("/") + "/" + filename
-        out = tempfile.NamedTemporaryFile(
-            mode="wb", prefix=f".{filename}.", suffix=".part", dir=dest_dir, delete=False
-        )
-        tmp: Optional[Path] = Path(out.name)
+
+        def verify(tmp: str) -> None:
+            actual = sha256_file(Path(tmp))
+            if actual not in expected:
+                raise ChecksumMismatchError(filename, url, expected, actual)
+
         try:
             logger.info("Downloading %s", url)
-            with out:
-                fetch(url, out)
-                out.flush()
-                os.fsync(out.fileno())
-            actual = sha256_file(tmp)  # type: ignore[arg-type]
-            if actual not in expected:
-                mismatch = ChecksumMismatchError(filename, url, expected, actual)
-                errors.append(str(mismatch))
-                continue
-            os.replace(tmp, final)  # type: ignore[arg-type]
-            tmp = None
+            # Written beside `final`, checked, then renamed into place (nothing is left behind
+            # by a failure or an interruption; the file's mode follows the umask).
+            atomic_write(str(final), lambda out: fetch(url, out), check=verify)
             return final
+        except ChecksumMismatchError as e:
+            mismatch = e
+            errors.append(str(e))
         except _TRANSIENT_ERRORS as e:
             errors.append(f"{url}: {type(e).__name__}: {e}")
-        finally:
-            if tmp is not None:
-                try:
-                    tmp.unlink()
-                except FileNotFoundError:
-                    pass
     if mismatch is not None:
         raise mismatch
     return None

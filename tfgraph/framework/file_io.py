@@ -362,19 +362,29 @@ def _remove_quietly(path: str) -> None:
         pass
 
 
-def atomic_write(path: str, write: Callable[[Any], None]) -> None:
+def atomic_write(path: str, write: Callable[[Any], None],
+                 check: Optional[Callable[[str], None]] = None) -> None:
     """Writes `path` through `write(fileobj)` into a temporary file, then renames it into place.
 
-    The temporary file lives in the same directory (so the rename is atomic), is fsync'ed
-    before the rename, gets the permissions the umask gives new files, and is removed if
-    `write` raises: `path` is either its old content or the complete new content.
+    The one atomic write of tfgraph (checkpoints, graphs, state files, diagrams, downloaded
+    datasets). The temporary file lives in the same directory (so the rename is atomic), is
+    fsync'ed before the rename, gets the permissions the umask gives new files (0644 under
+    umask 022, as TF writes them), and is removed if `write` or `check` raises: `path` is
+    either its old content or the complete new content. The folder must exist.
 
     Args:
       path: The destination file.
       write: Called with a binary file object open for writing.
+      check: Optional; called with the complete temporary file's name before the rename (a
+        checksum): raising keeps `path` as it was.
+
+    Raises:
+      FileNotFoundError: If the folder of `path` does not exist.
     """
     tmp = _write_temp(path, write)
     try:
+        if check is not None:
+            check(tmp)
         os.replace(tmp, path)
     except BaseException:
         _remove_quietly(tmp)

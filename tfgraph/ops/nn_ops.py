@@ -18,6 +18,7 @@ from ..framework.graph import Tensor
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape, as_shape
 from . import array_ops, math_ops
+from .op_families import activation_op
 
 # SELU constants (Klambauer et al. 2017), as in TF1's kernel.
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -70,227 +71,242 @@ def _where_negative(y: Tensor, v: Tensor) -> Tensor:
     return math_ops.where(math_ops.less(y, _scalar(0, y)), v, _zeros(y))
 
 
-# --- ReLU family --------------------------------------------------------------------------------
-@register_op("Relu")
-class Relu(_Unary):
-    """max(x, 0)."""
-
-    floating_only = False
-    fresh_outputs = True
-
-    def kernel(self, be, op, ctx):
-        xp, zero = be.xp, op.inputs[0].dtype.np_dtype.type(0)
-        return lambda x: xp.maximum(x, zero)
-
-    def inplace_kernel(self, be, op, ctx):
-        xp, zero = be.xp, op.inputs[0].dtype.np_dtype.type(0)
-        return lambda x: xp.maximum(x, zero, out=x)
-
-    def gradient(self, op, grad):
-        return [relu_grad(grad, op.outputs[0])]
+# --- activations and their gradient ops: one row each (op_families.activation_op) ---------------
+_GRAD_ARGS = ("gradients", "features")
 
 
-@register_op("ReluGrad")
-class ReluGrad(_Binary):
-    """`gradients * (features > 0)`; `features` may be the Relu's input or output."""
-
-    fresh_outputs = True
-
-    def kernel(self, be, op, ctx):
-        xp, zero = be.xp, op.inputs[1].dtype.np_dtype.type(0)
-        # multiply by a bool array: one pass, float32 result, no float temporaries
-        return lambda g, f: xp.multiply(g, f > zero)
-
-    def inplace_kernel(self, be, op, ctx):
-        xp, zero = be.xp, op.inputs[1].dtype.np_dtype.type(0)
-        return lambda g, f: xp.multiply(g, f > zero, out=g)
-
-    def gradient(self, op, grad):
-        return [relu_grad(grad, op.inputs[1]), _zeros(op.inputs[1])]
+# ReLU
+def _relu_kernel(be, op):
+    xp, zero = be.xp, op.inputs[0].dtype.np_dtype.type(0)
+    return lambda x: xp.maximum(x, zero)
 
 
-@register_op("Relu6")
-class Relu6(_Unary):
-    """min(max(x, 0), 6)."""
-
-    floating_only = False
-
-    def kernel(self, be, op, ctx):
-        xp, t = be.xp, op.inputs[0].dtype.np_dtype.type
-        zero, six = t(0), t(6)
-        return lambda x: xp.minimum(xp.maximum(x, zero), six)
-
-    def gradient(self, op, grad):
-        return [relu6_grad(grad, op.outputs[0])]
+def _relu_inplace(be, op):
+    xp, zero = be.xp, op.inputs[0].dtype.np_dtype.type(0)
+    return lambda x: xp.maximum(x, zero, out=x)
 
 
-@register_op("Relu6Grad")
-class Relu6Grad(_Binary):
-    """`gradients * (0 < features < 6)`."""
-
-    def kernel(self, be, op, ctx):
-        xp, t = be.xp, op.inputs[1].dtype.np_dtype.type
-        zero, six = t(0), t(6)
-        return lambda g, f: xp.multiply(g, (f > zero) & (f < six))
-
-    def gradient(self, op, grad):
-        return [relu6_grad(grad, op.inputs[1]), _zeros(op.inputs[1])]
+def _relu_grad_kernel(be, op):
+    xp, zero = be.xp, op.inputs[1].dtype.np_dtype.type(0)
+    # multiply by a bool array: one pass, float32 result, no float temporaries
+    return lambda g, f: xp.multiply(g, f > zero)
 
 
-@register_op("LeakyRelu")
-class LeakyRelu(_Unary):
-    """x if x > 0 else alpha * x."""
+def _relu_grad_inplace(be, op):
+    xp, zero = be.xp, op.inputs[1].dtype.np_dtype.type(0)
+    return lambda g, f: xp.multiply(g, f > zero, out=g)
 
+
+relu = activation_op(
+    "Relu", "relu", base=_Unary, floating_only=False, fresh_outputs=True,
+    kernel=_relu_kernel, inplace_kernel=_relu_inplace,
+    grad=lambda op, grad: [relu_grad(grad, op.outputs[0])],
+    doc='Rectified linear unit `max(features, 0)` (`tf.nn.relu`, op type "Relu").')
+relu_grad = activation_op(
+    "ReluGrad", "relu_grad", base=_Binary, params=_GRAD_ARGS, fresh_outputs=True,
+    kernel=_relu_grad_kernel, inplace_kernel=_relu_grad_inplace,
+    grad=lambda op, grad: [relu_grad(grad, op.inputs[1]), _zeros(op.inputs[1])],
+    doc="`gradients * (features > 0)`; `features` may be the Relu's input or output.")
+
+
+# ReLU6
+def _relu6_kernel(be, op):
+    xp, t = be.xp, op.inputs[0].dtype.np_dtype.type
+    zero, six = t(0), t(6)
+    return lambda x: xp.minimum(xp.maximum(x, zero), six)
+
+
+def _relu6_grad_kernel(be, op):
+    xp, t = be.xp, op.inputs[1].dtype.np_dtype.type
+    zero, six = t(0), t(6)
+    return lambda g, f: xp.multiply(g, (f > zero) & (f < six))
+
+
+relu6 = activation_op(
+    "Relu6", "relu6", base=_Unary, floating_only=False, scoped=True, kernel=_relu6_kernel,
+    grad=lambda op, grad: [relu6_grad(grad, op.outputs[0])],
+    doc="`min(max(features, 0), 6)` (`tf.nn.relu6`).")
+relu6_grad = activation_op(
+    "Relu6Grad", "relu6_grad", base=_Binary, params=_GRAD_ARGS, kernel=_relu6_grad_kernel,
+    grad=lambda op, grad: [relu6_grad(grad, op.inputs[1]), _zeros(op.inputs[1])],
+    doc="`gradients * (0 < features < 6)`.")
+
+
+# Leaky ReLU (an `alpha` attribute: irregular builders, below)
+class _LeakyRelu(_Unary):
     def infer(self, x, *, alpha=0.2):
         return super().infer(x)
 
-    def kernel(self, be, op, ctx):
-        xp = be.xp
-        t = op.inputs[0].dtype.np_dtype.type
-        alpha, zero = t(op.attrs.get("alpha", 0.2)), t(0)
-        return lambda x: xp.where(x > zero, x, x * alpha)
 
-    def gradient(self, op, grad):
-        return [leaky_relu_grad(grad, op.inputs[0], op.attrs.get("alpha", 0.2))]
+def _leaky_relu_kernel(be, op):
+    xp = be.xp
+    t = op.inputs[0].dtype.np_dtype.type
+    alpha, zero = t(op.attrs.get("alpha", 0.2)), t(0)
+    return lambda x: xp.where(x > zero, x, x * alpha)
 
 
-@register_op("LeakyReluGrad")
-class LeakyReluGrad(_Binary):
-    """`gradients` where features > 0, else `alpha * gradients`."""
-
-    def kernel(self, be, op, ctx):
-        xp = be.xp
-        t = op.inputs[1].dtype.np_dtype.type
-        alpha, zero = t(op.attrs.get("alpha", 0.2)), t(0)
-        return lambda g, f: xp.where(f > zero, g, g * alpha)
-
-    def gradient(self, op, grad):
-        x = op.inputs[1]
-        return [leaky_relu_grad(grad, x, op.attrs.get("alpha", 0.2)), _zeros(x)]
+def _leaky_relu_grad_kernel(be, op):
+    xp = be.xp
+    t = op.inputs[1].dtype.np_dtype.type
+    alpha, zero = t(op.attrs.get("alpha", 0.2)), t(0)
+    return lambda g, f: xp.where(f > zero, g, g * alpha)
 
 
-@register_op("Elu")
-class Elu(_Unary):
-    """x if x > 0 else exp(x) - 1."""
-
-    def kernel(self, be, op, ctx):
-        xp, zero = be.xp, op.inputs[0].dtype.np_dtype.type(0)
-        # expm1 of min(x, 0): the branch not taken never overflows
-        return lambda x: xp.where(x > zero, x, xp.expm1(xp.minimum(x, zero)))
-
-    def gradient(self, op, grad):
-        return [elu_grad(grad, op.outputs[0])]
+def _leaky_relu_grad_grad(op, grad):
+    x = op.inputs[1]
+    return [leaky_relu_grad(grad, x, op.attrs.get("alpha", 0.2)), _zeros(x)]
 
 
-@register_op("EluGrad")
-class EluGrad(_Binary):
-    """`gradients * (outputs + 1)` where outputs < 0, else `gradients` (inputs: gradients,
-    outputs of Elu)."""
-
-    def kernel(self, be, op, ctx):
-        xp, t = be.xp, op.inputs[1].dtype.np_dtype.type
-        zero, one = t(0), t(1)
-        return lambda g, y: xp.where(y < zero, g * (y + one), g)
-
-    def gradient(self, op, grad):
-        g, y = op.inputs
-        return [elu_grad(grad, y), _where_negative(y, math_ops.multiply(grad, g))]
+activation_op("LeakyRelu", None, base=_LeakyRelu, kernel=_leaky_relu_kernel,
+              grad=lambda op, grad: [leaky_relu_grad(grad, op.inputs[0],
+                                                     op.attrs.get("alpha", 0.2))],
+              doc="x if x > 0 else alpha * x.")
+activation_op("LeakyReluGrad", None, base=_Binary, kernel=_leaky_relu_grad_kernel,
+              grad=_leaky_relu_grad_grad,
+              doc="`gradients` where features > 0, else `alpha * gradients`.")
 
 
-@register_op("Selu")
-class Selu(_Unary):
-    """scale * (x if x > 0 else alpha * (exp(x) - 1))."""
+def leaky_relu(features: Any, alpha: float = 0.2, name: Optional[str] = None) -> Tensor:
+    """`features` where positive, else `alpha * features` (`tf.nn.leaky_relu`).
 
-    def kernel(self, be, op, ctx):
-        xp, t = be.xp, op.inputs[0].dtype.np_dtype.type
-        zero, scale, sa = t(0), t(_SELU_SCALE), t(_SELU_SCALE * _SELU_ALPHA)
-        return lambda x: xp.where(x > zero, x * scale, xp.expm1(xp.minimum(x, zero)) * sa)
-
-    def gradient(self, op, grad):
-        return [selu_grad(grad, op.outputs[0])]
-
-
-@register_op("SeluGrad")
-class SeluGrad(_Binary):
-    """The SELU gradient from its outputs (inputs: gradients, outputs of Selu)."""
-
-    def kernel(self, be, op, ctx):
-        xp, t = be.xp, op.inputs[1].dtype.np_dtype.type
-        zero, scale, sa = t(0), t(_SELU_SCALE), t(_SELU_SCALE * _SELU_ALPHA)
-        return lambda g, y: xp.where(y < zero, g * (y + sa), g * scale)
-
-    def gradient(self, op, grad):
-        g, y = op.inputs
-        return [selu_grad(grad, y), _where_negative(y, math_ops.multiply(grad, g))]
+    Args:
+      features: A float tensor (integer tensors are cast to float32, as in TF1).
+      alpha: Slope for x < 0.
+      name: Op name (default "LeakyRelu").
+    """
+    with name_scope(name, "LeakyRelu", [features]) as name:
+        features = convert_to_tensor(features, name="features")
+        if features.dtype.is_integer:
+            features = math_ops.cast(features, dtypes.float32)
+        if isinstance(alpha, Tensor):
+            raise TypeError("leaky_relu: alpha must be a Python number in tfgraph")
+        return make_tensor("LeakyRelu", [features], {"alpha": float(alpha)}, name=name)
 
 
-@register_op("Softplus")
-class Softplus(_Unary):
-    """log(1 + exp(x)), computed as logaddexp(x, 0) (no overflow)."""
-
-    def kernel(self, be, op, ctx):
-        xp, zero = be.xp, op.inputs[0].dtype.np_dtype.type(0)
-        return lambda x: xp.logaddexp(x, zero)
-
-    def gradient(self, op, grad):
-        return [softplus_grad(grad, op.inputs[0])]
+def leaky_relu_grad(gradients: Tensor, features: Tensor, alpha: float = 0.2,
+                    name: Optional[str] = None) -> Tensor:
+    return make_tensor("LeakyReluGrad", [gradients, features], {"alpha": float(alpha)},
+                       name=name or "LeakyReluGrad")
 
 
-@register_op("SoftplusGrad")
-class SoftplusGrad(_Binary):
-    """`gradients * sigmoid(features)`."""
-
-    def kernel(self, be, op, ctx):
-        sig = _sigmoid_kernel(be, op.inputs[1].dtype)
-        return lambda g, x: g * sig(x)
-
-    def gradient(self, op, grad):
-        dy, x = op.inputs
-        with op.graph.control_dependencies([grad]):
-            ddy = softplus_grad(grad, x)
-            # d/dx (dy * sigmoid(x)) = dy * s * (1 - s): SigmoidGrad, stable for any x
-            d2x = sigmoid_grad(sigmoid(x), math_ops.multiply(grad, dy))
-        return [ddy, d2x]
+# ELU, SELU (gradients from the outputs)
+def _elu_kernel(be, op):
+    xp, zero = be.xp, op.inputs[0].dtype.np_dtype.type(0)
+    # expm1 of min(x, 0): the branch not taken never overflows
+    return lambda x: xp.where(x > zero, x, xp.expm1(xp.minimum(x, zero)))
 
 
-@register_op("Softsign")
-class Softsign(_Unary):
-    """x / (1 + |x|)."""
-
-    def kernel(self, be, op, ctx):
-        xp, one = be.xp, op.inputs[0].dtype.np_dtype.type(1)
-        return lambda x: x / (xp.abs(x) + one)
-
-    def gradient(self, op, grad):
-        return [softsign_grad(grad, op.inputs[0])]
+def _elu_grad_kernel(be, op):
+    xp, t = be.xp, op.inputs[1].dtype.np_dtype.type
+    zero, one = t(0), t(1)
+    return lambda g, y: xp.where(y < zero, g * (y + one), g)
 
 
-@register_op("SoftsignGrad")
-class SoftsignGrad(_Binary):
-    """`gradients / (1 + |features|)**2`."""
-
-    def kernel(self, be, op, ctx):
-        xp, one = be.xp, op.inputs[1].dtype.np_dtype.type(1)
-
-        def softsign_grad_kernel(g, x):
-            d = xp.abs(x) + one
-            d *= d
-            return g / d
-        return softsign_grad_kernel
-
-    def gradient(self, op, grad):
-        g, x = op.inputs
-        # d/dx [g / (1 + |x|)^2] = -2 g sign(x) / (1 + |x|)^3
-        one = _scalar(1, x)
-        d = math_ops.add(math_ops.abs(x), one)
-        d3 = math_ops.multiply(math_ops.multiply(d, d), d)
-        two = _scalar(-2, x)
-        d2x = math_ops.realdiv(math_ops.multiply(math_ops.multiply(grad, g),
-                                                 math_ops.multiply(two, math_ops.sign(x))), d3)
-        return [softsign_grad(grad, x), d2x]
+def _elu_grad_grad(op, grad):
+    g, y = op.inputs
+    return [elu_grad(grad, y), _where_negative(y, math_ops.multiply(grad, g))]
 
 
-# --- sigmoid / tanh -------------------------------------------------------------------------------
+elu = activation_op("Elu", "elu", base=_Unary, kernel=_elu_kernel,
+                    grad=lambda op, grad: [elu_grad(grad, op.outputs[0])],
+                    doc="Exponential linear unit (`tf.nn.elu`).")
+elu_grad = activation_op(
+    "EluGrad", "elu_grad", base=_Binary, params=("gradients", "outputs"),
+    kernel=_elu_grad_kernel, grad=_elu_grad_grad,
+    doc="`gradients * (outputs + 1)` where outputs < 0, else `gradients` (inputs: gradients, "
+        "outputs of Elu).")
+
+
+def _selu_kernel(be, op):
+    xp, t = be.xp, op.inputs[0].dtype.np_dtype.type
+    zero, scale, sa = t(0), t(_SELU_SCALE), t(_SELU_SCALE * _SELU_ALPHA)
+    return lambda x: xp.where(x > zero, x * scale, xp.expm1(xp.minimum(x, zero)) * sa)
+
+
+def _selu_grad_kernel(be, op):
+    xp, t = be.xp, op.inputs[1].dtype.np_dtype.type
+    zero, scale, sa = t(0), t(_SELU_SCALE), t(_SELU_SCALE * _SELU_ALPHA)
+    return lambda g, y: xp.where(y < zero, g * (y + sa), g * scale)
+
+
+def _selu_grad_grad(op, grad):
+    g, y = op.inputs
+    return [selu_grad(grad, y), _where_negative(y, math_ops.multiply(grad, g))]
+
+
+selu = activation_op("Selu", "selu", base=_Unary, kernel=_selu_kernel,
+                     grad=lambda op, grad: [selu_grad(grad, op.outputs[0])],
+                     doc="Scaled exponential linear unit (`tf.nn.selu`).")
+selu_grad = activation_op(
+    "SeluGrad", "selu_grad", base=_Binary, params=("gradients", "outputs"),
+    kernel=_selu_grad_kernel, grad=_selu_grad_grad,
+    doc="The SELU gradient from its outputs (inputs: gradients, outputs of Selu).")
+
+
+# Softplus, softsign
+def _softplus_kernel(be, op):
+    xp, zero = be.xp, op.inputs[0].dtype.np_dtype.type(0)
+    return lambda x: xp.logaddexp(x, zero)  # log(1 + exp(x)) without overflow
+
+
+def _softplus_grad_kernel(be, op):
+    sig = _sigmoid_kernel(be, op.inputs[1].dtype)
+    return lambda g, x: g * sig(x)
+
+
+def _softplus_grad_grad(op, grad):
+    dy, x = op.inputs
+    with op.graph.control_dependencies([grad]):
+        ddy = softplus_grad(grad, x)
+        # d/dx (dy * sigmoid(x)) = dy * s * (1 - s): SigmoidGrad, stable for any x
+        d2x = sigmoid_grad(sigmoid(x), math_ops.multiply(grad, dy))
+    return [ddy, d2x]
+
+
+softplus = activation_op("Softplus", "softplus", base=_Unary, kernel=_softplus_kernel,
+                         grad=lambda op, grad: [softplus_grad(grad, op.inputs[0])],
+                         doc="`log(exp(features) + 1)` (`tf.nn.softplus`).")
+softplus_grad = activation_op("SoftplusGrad", "softplus_grad", base=_Binary, params=_GRAD_ARGS,
+                              kernel=_softplus_grad_kernel, grad=_softplus_grad_grad,
+                              doc="`gradients * sigmoid(features)`.")
+
+
+def _softsign_kernel(be, op):
+    xp, one = be.xp, op.inputs[0].dtype.np_dtype.type(1)
+    return lambda x: x / (xp.abs(x) + one)
+
+
+def _softsign_grad_kernel(be, op):
+    xp, one = be.xp, op.inputs[1].dtype.np_dtype.type(1)
+
+    def softsign_grad_kernel(g, x):
+        d = xp.abs(x) + one
+        d *= d
+        return g / d
+    return softsign_grad_kernel
+
+
+def _softsign_grad_grad(op, grad):
+    g, x = op.inputs
+    # d/dx [g / (1 + |x|)^2] = -2 g sign(x) / (1 + |x|)^3
+    one = _scalar(1, x)
+    d = math_ops.add(math_ops.abs(x), one)
+    d3 = math_ops.multiply(math_ops.multiply(d, d), d)
+    two = _scalar(-2, x)
+    d2x = math_ops.realdiv(math_ops.multiply(math_ops.multiply(grad, g),
+                                             math_ops.multiply(two, math_ops.sign(x))), d3)
+    return [softsign_grad(grad, x), d2x]
+
+
+softsign = activation_op("Softsign", "softsign", base=_Unary, kernel=_softsign_kernel,
+                         grad=lambda op, grad: [softsign_grad(grad, op.inputs[0])],
+                         doc="`features / (abs(features) + 1)` (`tf.nn.softsign`).")
+softsign_grad = activation_op("SoftsignGrad", "softsign_grad", base=_Binary, params=_GRAD_ARGS,
+                              kernel=_softsign_grad_kernel, grad=_softsign_grad_grad,
+                              doc="`gradients / (1 + |features|)**2`.")
+
+
+# Sigmoid, tanh (gradient ops take the output y and the incoming gradient dy)
 def _sigmoid_kernel(be, dtype):
     """1 / (1 + exp(-x)) in four passes over one output buffer.  exp(-x) overflows to inf for
     very negative x, and 1 / (1 + inf) is the correct limit 0 (the overflow is silent in
@@ -306,77 +322,67 @@ def _sigmoid_kernel(be, dtype):
     return sigmoid_kernel
 
 
-@register_op("Sigmoid")
-class Sigmoid(_Unary):
-    """The logistic function 1 / (1 + exp(-x))."""
-
-    fresh_outputs = True
-
-    def kernel(self, be, op, ctx):
-        return _sigmoid_kernel(be, op.inputs[0].dtype)
-
-    def inplace_kernel(self, be, op, ctx):
-        sig = _sigmoid_kernel(be, op.inputs[0].dtype)
-        return lambda x: sig(x, out=x)
-
-    def gradient(self, op, grad):
-        return [sigmoid_grad(op.outputs[0], grad)]
+def _sigmoid_inplace(be, op):
+    sig = _sigmoid_kernel(be, op.inputs[0].dtype)
+    return lambda x: sig(x, out=x)
 
 
-@register_op("SigmoidGrad")
-class SigmoidGrad(_Binary):
-    """`dy * y * (1 - y)` (inputs: y = sigmoid(x), dy)."""
+def _sigmoid_grad_kernel(be, op):
+    one = op.inputs[0].dtype.np_dtype.type(1)
 
-    def kernel(self, be, op, ctx):
-        one = op.inputs[0].dtype.np_dtype.type(1)
-
-        def sigmoid_grad_kernel(y, dy):
-            t = one - y
-            t *= y
-            t *= dy
-            return t
-        return sigmoid_grad_kernel
-
-    def gradient(self, op, grad):
-        with op.graph.control_dependencies([grad]):
-            y, dy = op.inputs
-            gb = math_ops.multiply(grad, dy)
-            two = _scalar(2, y)
-            return [math_ops.subtract(gb, math_ops.multiply(math_ops.multiply(two, gb), y)),
-                    sigmoid_grad(y, grad)]
+    def sigmoid_grad_kernel(y, dy):
+        t = one - y
+        t *= y
+        t *= dy
+        return t
+    return sigmoid_grad_kernel
 
 
-@register_op("Tanh")
-class Tanh(_Unary):
-    """Hyperbolic tangent."""
-
-    def kernel(self, be, op, ctx):
-        return be.xp.tanh
-
-    def gradient(self, op, grad):
-        return [tanh_grad(op.outputs[0], grad)]
+def _sigmoid_grad_grad(op, grad):
+    with op.graph.control_dependencies([grad]):
+        y, dy = op.inputs
+        gb = math_ops.multiply(grad, dy)
+        two = _scalar(2, y)
+        return [math_ops.subtract(gb, math_ops.multiply(math_ops.multiply(two, gb), y)),
+                sigmoid_grad(y, grad)]
 
 
-@register_op("TanhGrad")
-class TanhGrad(_Binary):
-    """`dy * (1 - y * y)` (inputs: y = tanh(x), dy)."""
+sigmoid = activation_op(
+    "Sigmoid", "sigmoid", base=_Unary, params=("x",), scoped=True, fresh_outputs=True,
+    kernel=lambda be, op: _sigmoid_kernel(be, op.inputs[0].dtype),
+    inplace_kernel=_sigmoid_inplace, grad=lambda op, grad: [sigmoid_grad(op.outputs[0], grad)],
+    doc="The logistic function `1 / (1 + exp(-x))` (`tf.sigmoid`, `tf.nn.sigmoid`).")
+sigmoid_grad = activation_op("SigmoidGrad", "sigmoid_grad", base=_Binary, params=("y", "dy"),
+                             kernel=_sigmoid_grad_kernel, grad=_sigmoid_grad_grad,
+                             doc="`dy * y * (1 - y)` (inputs: y = sigmoid(x), dy).")
 
-    def kernel(self, be, op, ctx):
-        xp, one = be.xp, op.inputs[0].dtype.np_dtype.type(1)
 
-        def tanh_grad_kernel(y, dy):
-            t = y * y
-            xp.subtract(one, t, out=t)
-            t *= dy
-            return t
-        return tanh_grad_kernel
+def _tanh_grad_kernel(be, op):
+    xp, one = be.xp, op.inputs[0].dtype.np_dtype.type(1)
 
-    def gradient(self, op, grad):
-        with op.graph.control_dependencies([grad]):
-            y, dy = op.inputs
-            m2 = _scalar(-2, y)
-            return [math_ops.multiply(math_ops.multiply(math_ops.multiply(grad, m2), dy), y),
-                    tanh_grad(y, grad)]
+    def tanh_grad_kernel(y, dy):
+        t = y * y
+        xp.subtract(one, t, out=t)
+        t *= dy
+        return t
+    return tanh_grad_kernel
+
+
+def _tanh_grad_grad(op, grad):
+    with op.graph.control_dependencies([grad]):
+        y, dy = op.inputs
+        m2 = _scalar(-2, y)
+        return [math_ops.multiply(math_ops.multiply(math_ops.multiply(grad, m2), dy), y),
+                tanh_grad(y, grad)]
+
+
+tanh = activation_op("Tanh", "tanh", base=_Unary, params=("x",), scoped=True,
+                     kernel=lambda be, op: be.xp.tanh,
+                     grad=lambda op, grad: [tanh_grad(op.outputs[0], grad)],
+                     doc="Hyperbolic tangent (`tf.tanh`, `tf.nn.tanh`).")
+tanh_grad = activation_op("TanhGrad", "tanh_grad", base=_Binary, params=("y", "dy"),
+                          kernel=_tanh_grad_kernel, grad=_tanh_grad_grad,
+                          doc="`dy * (1 - y * y)` (inputs: y = tanh(x), dy).")
 
 
 def _scalar(v: float, like: Tensor) -> Tensor:
@@ -644,74 +650,7 @@ class TopKV2(OpDef):
         return [math_ops.reduce_sum(math_ops.multiply(onehot, g), axis=-2), None]
 
 
-# --- builders: activations ---------------------------------------------------------------------
-def _activation(op_type: str, x: Any, name: Optional[str], **attrs) -> Tensor:
-    return make_tensor(op_type, [x], attrs or None, name=name or op_type)
-
-
-def relu(features: Any, name: Optional[str] = None) -> Tensor:
-    """Rectified linear unit `max(features, 0)` (`tf.nn.relu`, op type "Relu")."""
-    return _activation("Relu", features, name)
-
-
-def relu6(features: Any, name: Optional[str] = None) -> Tensor:
-    """`min(max(features, 0), 6)` (`tf.nn.relu6`)."""
-    with name_scope(name, "Relu6", [features]) as name:
-        features = convert_to_tensor(features, name="features")
-        return make_tensor("Relu6", [features], name=name)
-
-
-def leaky_relu(features: Any, alpha: float = 0.2, name: Optional[str] = None) -> Tensor:
-    """`features` where positive, else `alpha * features` (`tf.nn.leaky_relu`).
-
-    Args:
-      features: A float tensor (integer tensors are cast to float32, as in TF1).
-      alpha: Slope for x < 0.
-      name: Op name (default "LeakyRelu").
-    """
-    with name_scope(name, "LeakyRelu", [features]) as name:
-        features = convert_to_tensor(features, name="features")
-        if features.dtype.is_integer:
-            features = math_ops.cast(features, dtypes.float32)
-        if isinstance(alpha, Tensor):
-            raise TypeError("leaky_relu: alpha must be a Python number in tfgraph")
-        return make_tensor("LeakyRelu", [features], {"alpha": float(alpha)}, name=name)
-
-
-def elu(features: Any, name: Optional[str] = None) -> Tensor:
-    """Exponential linear unit (`tf.nn.elu`)."""
-    return _activation("Elu", features, name)
-
-
-def selu(features: Any, name: Optional[str] = None) -> Tensor:
-    """Scaled exponential linear unit (`tf.nn.selu`)."""
-    return _activation("Selu", features, name)
-
-
-def softplus(features: Any, name: Optional[str] = None) -> Tensor:
-    """`log(exp(features) + 1)` (`tf.nn.softplus`)."""
-    return _activation("Softplus", features, name)
-
-
-def softsign(features: Any, name: Optional[str] = None) -> Tensor:
-    """`features / (abs(features) + 1)` (`tf.nn.softsign`)."""
-    return _activation("Softsign", features, name)
-
-
-def sigmoid(x: Any, name: Optional[str] = None) -> Tensor:
-    """The logistic function `1 / (1 + exp(-x))` (`tf.sigmoid`, `tf.nn.sigmoid`)."""
-    with name_scope(name, "Sigmoid", [x]) as name:
-        x = convert_to_tensor(x, name="x")
-        return make_tensor("Sigmoid", [x], name=name)
-
-
-def tanh(x: Any, name: Optional[str] = None) -> Tensor:
-    """Hyperbolic tangent (`tf.tanh`, `tf.nn.tanh`)."""
-    with name_scope(name, "Tanh", [x]) as name:
-        x = convert_to_tensor(x, name="x")
-        return make_tensor("Tanh", [x], name=name)
-
-
+# --- composite activations ----------------------------------------------------------------------
 def crelu(features: Any, name: Optional[str] = None, axis: int = -1) -> Tensor:
     """`relu(concat([features, -features], axis))` (`tf.nn.crelu`)."""
     with name_scope(name, "CRelu", [features]) as name:
@@ -733,46 +672,6 @@ def swish(features: Any, name: Optional[str] = None) -> Tensor:
     with name_scope(name, "swish", [features]) as name:
         features = convert_to_tensor(features, name="features")
         return math_ops.multiply(features, sigmoid(features), name=name)
-
-
-# Gradient-op builders (public so gradients of gradients can be built; TF1 exposes them in
-# gen_nn_ops / gen_math_ops).
-def relu_grad(gradients: Tensor, features: Tensor, name: Optional[str] = None) -> Tensor:
-    return make_tensor("ReluGrad", [gradients, features], name=name or "ReluGrad")
-
-
-def relu6_grad(gradients: Tensor, features: Tensor, name: Optional[str] = None) -> Tensor:
-    return make_tensor("Relu6Grad", [gradients, features], name=name or "Relu6Grad")
-
-
-def leaky_relu_grad(gradients: Tensor, features: Tensor, alpha: float = 0.2,
-                    name: Optional[str] = None) -> Tensor:
-    return make_tensor("LeakyReluGrad", [gradients, features], {"alpha": float(alpha)},
-                       name=name or "LeakyReluGrad")
-
-
-def elu_grad(gradients: Tensor, outputs: Tensor, name: Optional[str] = None) -> Tensor:
-    return make_tensor("EluGrad", [gradients, outputs], name=name or "EluGrad")
-
-
-def selu_grad(gradients: Tensor, outputs: Tensor, name: Optional[str] = None) -> Tensor:
-    return make_tensor("SeluGrad", [gradients, outputs], name=name or "SeluGrad")
-
-
-def softplus_grad(gradients: Tensor, features: Tensor, name: Optional[str] = None) -> Tensor:
-    return make_tensor("SoftplusGrad", [gradients, features], name=name or "SoftplusGrad")
-
-
-def softsign_grad(gradients: Tensor, features: Tensor, name: Optional[str] = None) -> Tensor:
-    return make_tensor("SoftsignGrad", [gradients, features], name=name or "SoftsignGrad")
-
-
-def sigmoid_grad(y: Tensor, dy: Tensor, name: Optional[str] = None) -> Tensor:
-    return make_tensor("SigmoidGrad", [y, dy], name=name or "SigmoidGrad")
-
-
-def tanh_grad(y: Tensor, dy: Tensor, name: Optional[str] = None) -> Tensor:
-    return make_tensor("TanhGrad", [y, dy], name=name or "TanhGrad")
 
 
 # --- builders: softmax --------------------------------------------------------------------------

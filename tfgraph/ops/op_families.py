@@ -1,4 +1,4 @@
-"""Regular ops declared as one row each: elementwise unary/binary ops and reductions.
+"""Regular ops declared as one row each: elementwise unary/binary ops, reductions, activations.
 
 Most math ops differ only in a NumPy ufunc, the dtypes they accept, a few OpDef flags and
 their gradient. For them one call creates the `OpDef` subclass, registers it and its
@@ -15,17 +15,21 @@ gradient, and returns the documented public builder::
 - `kernel=f(be, op) -> callable` replaces the ufunc kernel (no in-place variant then).
 - `base=` picks another base class (e.g. a family base with a checked kernel).
 - `builder=None` registers the op only (the family writes an irregular builder by hand).
+- `activation_op` (nn_ops) declares an activation or its gradient op on the family's base,
+  with `kernel=` / `inplace_kernel=` and the builder's parameter names (`params=`).
 
 Irregular ops (several outputs, attributes, special shape rules) keep a full `OpDef` class
 (see docs/DESIGN.md, "Declaring an op").
 """
 from __future__ import annotations
 
+import inspect
 import sys
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Sequence
 
 from ..framework import dtypes
 from ..framework.graph import Tensor
+from ..framework.ops import gen_tensor, make_tensor
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from . import gen_math_ops
 from ._helpers import NUMERIC, broadcast_spec, check_dtype
@@ -85,8 +89,8 @@ class UnaryElementwise(OpDef):
 
 
 def declare_op(type_name: str, base: type, *, grad: Optional[Callable],
-               kernel: Optional[Callable] = None, doc: Optional[str] = None,
-               module: Optional[str] = None, **attrs: Any) -> type:
+               kernel: Optional[Callable] = None, inplace_kernel: Optional[Callable] = None,
+               doc: Optional[str] = None, module: Optional[str] = None, **attrs: Any) -> type:
     """Creates, registers and returns the OpDef subclass `type_name` of `base`.
 
     Args:
@@ -94,6 +98,7 @@ def declare_op(type_name: str, base: type, *, grad: Optional[Callable],
       base: The OpDef base class (e.g. `UnaryElementwise`).
       grad: `grad(op, *grads)` -> one gradient per input; None: not differentiable.
       kernel: Optional `kernel(be, op)` returning the run-time callable.
+      inplace_kernel: Optional `inplace_kernel(be, op)` (buffer forwarding; see registry.py).
       doc: The class docstring.
       module: The module the class is reported in (default: the caller's).
       **attrs: Class attributes (`ufunc`, `allowed`, OpDef flags, ...).
@@ -106,6 +111,8 @@ def declare_op(type_name: str, base: type, *, grad: Optional[Callable],
     body["__module__"] = module or sys._getframe(1).f_globals.get("__name__", __name__)
     if kernel is not None:
         body["kernel"] = lambda self, be, op, ctx: kernel(be, op)
+    if inplace_kernel is not None:
+        body["inplace_kernel"] = lambda self, be, op, ctx: inplace_kernel(be, op)
     if grad is not None:
         body["gradient"] = lambda self, op, *grads: grad(op, *grads)
     cls = register_op(type_name)(type(type_name, (base,), body))
@@ -149,6 +156,44 @@ def reduction_builder(type_name: str, builder: str, doc: str,
         return gen_math_ops.reduce(type_name, input_tensor, axis, keepdims, name,
                                    reduction_indices, keep_dims)
     return _finish(build, builder, doc, module or sys._getframe(1).f_globals["__name__"])
+
+
+def activation_builder(type_name: str, builder: str, doc: str, params: Sequence[str],
+                       scoped: bool, module: Optional[str] = None) -> Callable[..., Tensor]:
+    """The builder `builder(*params, name=None)` adding one `type_name` op of the inputs.
+
+    `scoped=False` adds the op directly (`make_tensor`, op named `name or type`); `scoped=True`
+    opens the op's name scope first and converts Python inputs inside it, named after the
+    parameter (`gen_tensor`: TF1's generated wrappers). tfgraph keeps each builder's form.
+    """
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    sig = inspect.Signature(
+        [inspect.Parameter(p, kind, annotation="Any") for p in params]
+        + [inspect.Parameter("name", kind, default=None, annotation="Optional[str]")],
+        return_annotation="Tensor")
+
+    def build(*args: Any, **kwargs: Any) -> Tensor:
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        values = [bound.arguments[p] for p in params]
+        name = bound.arguments["name"]
+        if scoped:
+            return gen_tensor(type_name, name, [(p, v, None, None) for p, v in zip(params, values)])
+        return make_tensor(type_name, values, None, name=name or type_name)
+    build.__signature__ = sig  # type: ignore[attr-defined]
+    return _finish(build, builder, doc, module or sys._getframe(1).f_globals["__name__"])
+
+
+def activation_op(type_name: str, builder: Optional[str], *, base: type,
+                  grad: Optional[Callable], doc: str, params: Sequence[str] = ("features",),
+                  scoped: bool = False, **attrs: Any) -> Optional[Callable]:
+    """One row: declares an activation (or its gradient op, `params=("gradients",
+    "features")`) on the family's `base` and returns its builder (see `activation_builder`)."""
+    module = sys._getframe(1).f_globals["__name__"]
+    declare_op(type_name, base, grad=grad, module=module, doc=doc, **attrs)
+    if builder is None:
+        return None
+    return activation_builder(type_name, builder, doc, params, scoped, module)
 
 
 def unary_op(type_name: str, builder: Optional[str], *, grad: Optional[Callable],

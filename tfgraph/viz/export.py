@@ -11,12 +11,12 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import warnings
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import graphviz
 
+from ..framework import file_io
 from . import style
 from .grouping import ExpandArg, Node, View, build_view
 
@@ -451,27 +451,9 @@ def run_dot(source: str, fmt: str, timeout: Optional[float] = None) -> bytes:
     return proc.stdout
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def atomic_write(path: Union[str, os.PathLike], data: bytes) -> None:
-    """Writes `data` to `path` through a temporary file renamed into place."""
+    """Writes `data` to `path` atomically (framework.file_io.atomic_write: mode per umask,
+    fsync'ed), creating missing folders first."""
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".",
-                               suffix=".tmp")
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a plain open() would not
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    file_io.atomic_write(path, lambda f: f.write(data))
