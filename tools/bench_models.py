@@ -627,11 +627,15 @@ TITLES = {"cnn": "CNN conv32-conv64-pool-128-10, batch 64", "lenet": "LeNet-5, b
 GOALS = {"cnn": 1.25, "lenet": 1.25, "mlp32": 1.0, "mlp128": 1.0, "ae": 1.0}
 
 
+def _num(v: float) -> str:
+    return f"{v:.3g}" if v < 1000 else f"{v:.0f}"
+
+
 def _cell(e: Dict[str, Any], fw: str) -> str:
     if fw not in e:
         return "–"
     f = e[fw]
-    return f"{f['ms_per_step']:.3g} ms ({f['cpu_ms_per_step']:.3g})"
+    return f"{_num(f['ms_per_step'])} ms ({_num(f['cpu_ms_per_step'])})"
 
 
 def markdown_table(r: Dict[str, Any]) -> str:

@@ -5,7 +5,8 @@
 
 `write` builds small models with tfgraph (an MLP trained a few Adam steps, a small CNN, string
 and int64 variables) and writes a checkpoint with its `.meta`, a text and a frozen binary
-GraphDef, a SavedModel and TFRecord files of `tf.train.Example`s (plain, GZIP), plus
+GraphDef, a SavedModel, TFRecord files of `tf.train.Example`s (plain, GZIP), a
+control-flow graph (while loop with a cond, scan, their gradients: stacks), plus
 `expected.npz` (inputs, outputs and variable values tfgraph
 computed). `read` loads each file with TensorFlow's own APIs (`NewCheckpointReader`,
 `import_meta_graph` + `restore`, `import_graph_def`, `saved_model.loader.load`,
@@ -90,6 +91,27 @@ def write(out):
                 w.write(tf.train.Example(features=tf.train.Features(feature=feature))
                         .SerializeToString())
     expected.update({"rec_images": images, "rec_weights": weights})
+    # 5. Control flow (TF1's Switch/Merge/Enter/Exit/... and stacks): a while loop with a cond
+    #    in its body, a scan over a TensorArray, and the gradients of both.
+    with tf.Graph().as_default() as g3:
+        cx = tf.placeholder(tf.float32, [3], name="cf_x")
+        cw = tf.placeholder(tf.float32, [3], name="cf_w")
+
+        def body(i, v):
+            return i + 1, tf.cond(tf.reduce_sum(v) > 0, lambda: v * cw + tf.sin(v),
+                                  lambda: tf.cos(v) * v)
+        _, cy = tf.while_loop(lambda i, v: i < 4, body, [0, cx])
+        cs = tf.scan(lambda a, r: a * r + r, tf.reshape(cx, [3, 1]))
+        cg = tf.gradients(tf.reduce_sum(cy * cy) + tf.reduce_sum(cs * cs), [cx, cw])
+        cf_out = [tf.identity(t, name=n) for t, n in
+                  ((cy, "cf_y"), (cs, "cf_scan"), (cg[0], "cf_dx"), (cg[1], "cf_dw"))]
+        cf_feed = {cx: np.array([0.3, -0.5, 0.8], np.float32),
+                   cw: np.array([0.9, 1.1, -0.7], np.float32)}
+        with tf.Session() as sess:
+            for t, v in zip(cf_out, sess.run(cf_out, cf_feed)):
+                expected[t.op.name] = v
+        expected.update({"cf_x": cf_feed[cx], "cf_w": cf_feed[cw]})
+        tf.train.write_graph(g3.as_graph_def(), out, "control_flow.pb", as_text=False)
     np.savez(os.path.join(out, "expected.npz"), **expected)
     print(json.dumps({"written": sorted(os.listdir(out))}))
 
@@ -182,6 +204,20 @@ def read(out):
             np.testing.assert_array_equal(p["weights"], exp["rec_weights"])
         return "plain and GZIP: 5 records each, CRCs accepted, features equal"
 
+    def control_flow():
+        gd = tf.GraphDef()
+        with open(os.path.join(out, "control_flow.pb"), "rb") as f:
+            gd.ParseFromString(f.read())
+        names = ["cf_y", "cf_scan", "cf_dx", "cf_dw"]
+        with tf.Graph().as_default():
+            tf.import_graph_def(gd, name="")
+            with tf.Session() as sess:
+                got = sess.run([n + ":0" for n in names],
+                               {"cf_x:0": exp["cf_x"], "cf_w:0": exp["cf_w"]})
+        for n, v in zip(names, got):
+            np.testing.assert_allclose(v, exp[n], rtol=RTOL, atol=ATOL, err_msg=n)
+        return f"{len(gd.node)} nodes; loop, cond, scan and their gradients equal"
+
     check("checkpoint_reader", checkpoint_reader)
     check("import_meta_graph_restore_train", meta_graph_restore)
     check("frozen_mlp", frozen("mlp_frozen.pb", "probs:0", "x:0", ("x_mlp", "probs")))
@@ -190,6 +226,7 @@ def read(out):
     check("text_graph", text_graph)
     check("saved_model", saved_model)
     check("tfrecord_examples", tfrecords)
+    check("control_flow_graph", control_flow)
     failed = [r["check"] for r in results if not r["ok"]]
     print(json.dumps({"tensorflow": tf.__version__, "checks": len(results), "failed": failed}))
     return 1 if failed else 0

@@ -224,6 +224,7 @@ class ApplyCenteredRMSProp(_ApplyOp):
     arg_names = ("var", "mg", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad")
     num_refs = 4
     scalar_args = ("lr", "rho", "momentum", "epsilon")
+    scratch = 0  # rarely used: plain temporaries
 
     def update(self, xp, one, refs, lr, rho, momentum, epsilon, grad, tmp):
         var, mg, ms, mom = refs
