@@ -602,8 +602,10 @@ class Training:
         self.saver = tf.train.Saver(max_to_keep=3) if (args.save or args.restore) else None
         # --restore loads the model's weights only (another optimizer may follow);
         # --resume everything, optimizer state and global step included.
-        self.restorer = (tf.train.Saver(var_list=tf.trainable_variables())
-                         if args.restore and not args.resume else self.saver)
+        # (The model's variables: trainable ones and e.g. batch norm's moving statistics,
+        # not optimizer slots or the global step; see tf.viz.summary.)
+        self.restorer = (tf.train.Saver(var_list=tf.viz.table.model_variables(
+            tf.get_default_graph())) if args.restore and not args.resume else self.saver)
         self.sess: Any = None
         self.epoch = 0
         self.first_epoch = 1

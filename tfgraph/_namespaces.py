@@ -31,7 +31,7 @@ for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math",
             "graph_util"):
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
-for _ns in ("dtypes", "debugging", "linalg"):  # API-surface namespaces (issue 16)
+for _ns in ("dtypes", "debugging", "linalg", "metrics"):  # API-surface namespaces (issue 16)
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 

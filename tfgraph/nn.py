@@ -28,6 +28,10 @@ __all__ = [
     "weighted_cross_entropy_with_logits", "xw_plus_b", "fused_batch_norm",
 ]
 
+from .ops.conv1d_ops import avg_pool1d, conv1d, max_pool1d  # noqa: E402,F401
+
+__all__ += ["avg_pool1d", "conv1d", "max_pool1d"]
+
 from ._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
 
 __getattr__ = _refusing_getattr("tf.nn", __name__, _TABLES["tf.nn"])

@@ -6,15 +6,16 @@ Variables are named as contrib names them ("fully_connected/weights", "fully_con
 """
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any, Callable, Dict, Optional, Sequence
 
-from ..layers import _base as _core_layers
+from ..layers import _base as _core_layers, _normalization
 from ..framework import dtypes
 from ..framework.constant import convert_to_tensor, name_scope
 from ..framework.graph import Tensor
 from ..framework.graph_keys import GraphKeys
-from ..ops import init_ops, math_ops, nn_ops
+from ..ops import array_ops, init_ops, math_ops, nn_ops
 from ..ops.conv_ops import conv2d as _conv2d
 from ..ops.pool_ops import avg_pool as _avg_pool, max_pool as _max_pool
 from ..ops.variable_scope import get_variable, variable_scope
@@ -218,6 +219,169 @@ def xavier_initializer(uniform: bool = True, seed: Optional[int] = None,
 
 xavier_initializer_conv2d = xavier_initializer
 
+
+class _ContribVarianceScaling(init_ops.Initializer):
+    """contrib's variance scaling: uniform in +-sqrt(3 * factor / n), or a normal truncated at
+    two standard deviations with stddev sqrt(1.3 * factor / n); n from FAN_IN, FAN_OUT or
+    FAN_AVG."""
+
+    def __init__(self, factor: float, mode: str, uniform: bool, seed: Optional[int], dtype: Any):
+        self.factor, self.mode, self.uniform, self.seed = float(factor), mode, uniform, seed
+        self.dtype = dtypes.as_dtype(dtype)
+
+    def __call__(self, shape: Any, dtype: Any = None, partition_info: Any = None) -> Tensor:
+
+        dtype = dtypes.as_dtype(dtype or self.dtype)
+        fan_in, fan_out = init_ops._compute_fans(list(shape))
+        n = {"FAN_IN": fan_in, "FAN_OUT": fan_out, "FAN_AVG": (fan_in + fan_out) / 2.0}[self.mode]
+        if self.uniform:
+            limit = math.sqrt(3.0 * self.factor / n)
+            return init_ops.RandomUniform(-limit, limit, seed=self.seed, dtype=dtype)(shape, dtype)
+        stddev = math.sqrt(1.3 * self.factor / n)
+        return init_ops.TruncatedNormal(0.0, stddev, seed=self.seed, dtype=dtype)(shape, dtype)
+
+    def get_config(self):
+        return {"factor": self.factor, "mode": self.mode, "uniform": self.uniform,
+                "seed": self.seed, "dtype": self.dtype.name}
+
+
+def variance_scaling_initializer(factor: float = 2.0, mode: str = "FAN_IN",
+                                 uniform: bool = False, seed: Optional[int] = None,
+                                 dtype: Any = dtypes.float32) -> Any:
+    """He-style initializer (`tf.contrib.layers.variance_scaling_initializer`): the default
+    (factor 2, FAN_IN, truncated normal) is He et al.'s.
+
+    Raises:
+      TypeError: For a non-floating dtype.
+      ValueError: For an unknown mode.
+    """
+    if not dtypes.as_dtype(dtype).is_floating:
+        raise TypeError("Cannot create initializer for non-floating point type.")
+    if mode not in ("FAN_IN", "FAN_OUT", "FAN_AVG"):
+        raise TypeError(f"Unknown mode {mode} [FAN_IN, FAN_OUT, FAN_AVG]")
+    return _ContribVarianceScaling(factor, mode, uniform, seed, dtype)
+
+
+class _ContribBatchNorm(_normalization.BatchNormalization):
+    _base_name = "BatchNorm"
+
+
+def batch_norm(inputs: Any, decay: float = 0.999, center: bool = True, scale: bool = False,
+               epsilon: float = 0.001, activation_fn: Optional[Callable] = None,
+               param_initializers: Optional[Dict[str, Any]] = None,
+               param_regularizers: Optional[Dict[str, Any]] = None,
+               updates_collections: Any = GraphKeys.UPDATE_OPS, is_training: Any = True,
+               reuse: Any = None, variables_collections: Any = None,
+               outputs_collections: Optional[Sequence[str]] = None, trainable: bool = True,
+               batch_weights: Any = None, fused: Any = None, data_format: str = "NHWC",
+               zero_debias_moving_mean: bool = False, scope: Optional[str] = None,
+               renorm: bool = False, renorm_clipping: Any = None, renorm_decay: float = 0.99,
+               adjustment: Any = None) -> Tensor:
+    """Batch normalization (`tf.contrib.layers.batch_norm`): variables "BatchNorm/beta",
+    "BatchNorm/gamma" (only with `scale=True`, contrib's default is False),
+    "BatchNorm/moving_mean" and "BatchNorm/moving_variance" (also in MOVING_AVERAGE_VARIABLES);
+    the statistics are taken over every axis but the channels (last for NHWC, 1 for NCHW).
+
+    Args:
+      decay: Momentum of the moving averages.
+      updates_collections: Where the two update ops go (default UPDATE_OPS); None runs them
+        with the output (control dependencies), as contrib does.
+      is_training: Python bool or bool tensor.
+      param_initializers / param_regularizers: dicts keyed "beta", "gamma", "moving_mean",
+        "moving_variance".
+      Others: as `tf.layers.batch_normalization`.
+
+    Raises:
+      NotImplementedError: For batch_weights, zero_debias_moving_mean, renorm or adjustment.
+      ValueError: For an unknown data_format.
+    """
+    if batch_weights is not None or zero_debias_moving_mean:
+        raise NotImplementedError("contrib batch_norm with batch_weights or "
+                                  "zero_debias_moving_mean is not offered by tfgraph")
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError(f"data_format has to be either NCHW or NHWC, got {data_format!r}")
+    inputs = convert_to_tensor(inputs)
+    init = dict(param_initializers or {})
+    regs = dict(param_regularizers or {})
+    layer = _ContribBatchNorm(
+        axis=1 if data_format == "NCHW" and (inputs.shape.ndims or 0) > 2 else -1,
+        momentum=decay, epsilon=epsilon, center=center, scale=scale,
+        beta_initializer=init.get("beta"), gamma_initializer=init.get("gamma"),
+        moving_mean_initializer=init.get("moving_mean"),
+        moving_variance_initializer=init.get("moving_variance"),
+        beta_regularizer=regs.get("beta"), gamma_regularizer=regs.get("gamma"), renorm=renorm,
+        fused=fused, trainable=trainable, adjustment=adjustment, name=scope, _reuse=reuse)
+    layer._updates_collections = [] if updates_collections is None else (
+        [updates_collections] if isinstance(updates_collections, str)
+        else list(updates_collections))
+    out = layer(inputs, training=is_training)
+    g = out.graph
+    for v in (layer.beta, layer.gamma, layer.moving_mean, layer.moving_variance):
+        if v is not None and v not in g.get_collection(GraphKeys.MODEL_VARIABLES):
+            g.add_to_collection(GraphKeys.MODEL_VARIABLES, v)
+    for v in (layer.moving_mean, layer.moving_variance):
+        if v not in g.get_collection(GraphKeys.MOVING_AVERAGE_VARIABLES):
+            g.add_to_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, v)
+    if isinstance(variables_collections, (list, tuple)):
+        for v in layer.variables:
+            g.add_to_collections(list(variables_collections), v)
+    if updates_collections is None and layer.updates:
+        with g.control_dependencies(layer.updates):
+            out = array_ops.identity(out)
+    if activation_fn is not None:
+        out = activation_fn(out)
+    _collect(outputs_collections, out)
+    return out
+
+
+def layer_norm(inputs: Any, center: bool = True, scale: bool = True,
+               activation_fn: Optional[Callable] = None, reuse: Any = None,
+               variables_collections: Any = None,
+               outputs_collections: Optional[Sequence[str]] = None, trainable: bool = True,
+               begin_norm_axis: int = 1, begin_params_axis: int = -1,
+               scope: Optional[str] = None) -> Tensor:
+    """Layer normalization (`tf.contrib.layers.layer_norm`): normalizes over the axes from
+    `begin_norm_axis` on (epsilon 1e-12, as contrib); variables "LayerNorm/beta" and
+    "LayerNorm/gamma" of shape `inputs.shape[begin_params_axis:]`.
+
+    Raises:
+      ValueError: If the rank is unknown or an axis is out of range.
+    """
+    with variable_scope(scope, "LayerNorm", [inputs], reuse=reuse):
+        inputs = convert_to_tensor(inputs)
+        shape = inputs.shape
+        n = shape.ndims
+        if n is None:
+            raise ValueError(f"Inputs {inputs.name} has undefined rank.")
+        if begin_norm_axis < 0:
+            begin_norm_axis += n
+        if begin_params_axis < 0:
+            begin_params_axis += n
+        if not 0 <= begin_norm_axis < n or not 0 <= begin_params_axis < n:
+            raise ValueError(f"begin_params_axis ({begin_params_axis}) and begin_norm_axis "
+                             f"({begin_norm_axis}) must be < rank(inputs) ({n})")
+        params_shape = shape.as_list()[begin_params_axis:]
+        if any(d is None for d in params_shape):
+            raise ValueError(f"Inputs {inputs.name}: shape(inputs)[{begin_params_axis}:] is "
+                             f"not fully defined: {shape}")
+        colls = variables_collections if isinstance(variables_collections, (list, tuple)) \
+            else None
+        beta = _model_variable("beta", params_shape, inputs.dtype,
+                               init_ops.zeros_initializer(), None, trainable, colls) \
+            if center else None
+        gamma = _model_variable("gamma", params_shape, inputs.dtype,
+                                init_ops.ones_initializer(), None, trainable, colls) \
+            if scale else None
+        mean, variance = nn_ops.moments(inputs, list(range(begin_norm_axis, n)), keep_dims=True)
+        out = nn_ops.batch_normalization(inputs, mean, variance, offset=beta, scale=gamma,
+                                         variance_epsilon=1e-12)
+        out.set_shape(shape)
+        if activation_fn is not None:
+            out = activation_fn(out)
+        _collect(outputs_collections, out)
+        return out
+
 __all__ = ["flatten", "fully_connected", "conv2d", "convolution2d", "max_pool2d", "avg_pool2d",
            "dropout", "l1_regularizer", "l2_regularizer", "xavier_initializer",
-           "xavier_initializer_conv2d"]
+           "xavier_initializer_conv2d", "variance_scaling_initializer", "batch_norm",
+           "layer_norm"]

@@ -4,8 +4,17 @@ package (`_base`: the `Layer` base class, core and 2-D layers)."""
 from ._base import (AveragePooling2D, Conv2D, Dense, Dropout, Flatten,  # noqa: F401
                     Layer, MaxPooling2D, average_pooling2d, conv2d, dense, dropout, flatten,
                     max_pooling2d)
+from ._normalization import BatchNormalization, batch_normalization  # noqa: F401
+from ._convolutional import (AveragePooling1D, Conv1D, Conv2DTranspose, InputSpec,  # noqa: F401
+                             MaxPooling1D, SeparableConv2D, average_pooling1d, max_pooling1d)
+from ._convolutional import conv1d_layer as conv1d  # noqa: F401
+from ._convolutional import conv2d_transpose_layer as conv2d_transpose  # noqa: F401
+from ._convolutional import separable_conv2d_layer as separable_conv2d  # noqa: F401
 
-__all__ = ["AveragePooling2D", "Conv2D", "Dense", "Dropout", "Flatten", "Layer", "MaxPooling2D",
+__all__ = ["AveragePooling1D", "AveragePooling2D", "BatchNormalization", "Conv1D",
+           "Conv2DTranspose", "InputSpec", "MaxPooling1D", "SeparableConv2D",
+           "average_pooling1d", "batch_normalization", "conv1d", "conv2d_transpose",
+           "max_pooling1d", "separable_conv2d", "Conv2D", "Dense", "Dropout", "Flatten", "Layer", "MaxPooling2D",
            "average_pooling2d", "conv2d", "dense", "dropout", "flatten", "max_pooling2d"]
 
 from .._reexport import hide_submodules as _hide_submodules  # noqa: E402

@@ -55,3 +55,14 @@ def __getattr__(name: str):  # noqa: F811
     if name in _EXAMPLE_PROTOS:
         return _proto_getattr(name)
     return _refuse(name)
+
+# The remaining optimizers (issue 16), loaded after the listing above.
+from .more_optimizers import (AdadeltaOptimizer, AdagradDAOptimizer,  # noqa: E402,F401
+                              FtrlOptimizer, ProximalAdagradOptimizer,
+                              ProximalGradientDescentOptimizer)
+__all__ += ["AdadeltaOptimizer", "AdagradDAOptimizer", "FtrlOptimizer",
+            "ProximalAdagradOptimizer", "ProximalGradientDescentOptimizer"]
+from .more_schedules import (cosine_decay_restarts, linear_cosine_decay,  # noqa: E402,F401
+                             noisy_linear_cosine_decay, piecewise_constant_decay)
+__all__ += ["cosine_decay_restarts", "linear_cosine_decay", "noisy_linear_cosine_decay",
+            "piecewise_constant_decay"]
