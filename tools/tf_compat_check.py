@@ -47,6 +47,7 @@ def write(out):
         train = tf.train.AdamOptimizer(0.01).minimize(loss, global_step=step, name="train")
         tf.Variable([b"ab", b"c"], name="words", trainable=False)
         tf.Variable(np.int64(2) ** 40, name="big", trainable=False)
+        tf.report_uninitialized_variables(name="uninitialized")
         saver = tf.train.Saver()
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
@@ -149,14 +150,18 @@ def read(out):
         with tf.Graph().as_default():
             saver = tf.train.import_meta_graph(ckpt + ".meta")
             with tf.Session() as sess:
+                before = sess.run("uninitialized:0")
                 saver.restore(sess, ckpt)
+                assert len(before) == len(tf.global_variables()), before
+                assert len(sess.run("uninitialized:0")) == 0
                 got = sess.run("probs:0", {"x:0": exp["x_mlp"]})
                 np.testing.assert_allclose(got, exp["probs"], rtol=RTOL, atol=ATOL)
                 sess.run("train", {"x:0": exp["x_mlp"], "y:0": exp["y_mlp"]})
                 step = sess.run("global_step:0")
                 assert step == exp["var/global_step"] + 1, step
                 n_vars = len(tf.global_variables())
-        return f"outputs equal; a training step ran; {n_vars} variables"
+        return (f"outputs equal; a training step ran; {n_vars} variables; "
+                f"report_uninitialized_variables ran")
 
     def frozen(name, fetch, feed, want):
         def run():

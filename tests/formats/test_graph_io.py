@@ -152,3 +152,23 @@ def test_strings_and_scalars_round_trip_through_attrs():
             got_s, got_i = sess.run(["s:0", "i:0"])
     assert list(got_s) == [b"ab", b"c"] and got_i == 2 ** 40 and got_i.dtype == np.int64
     assert s.dtype == tf.string and i.dtype == tf.int64
+
+
+def test_report_uninitialized_variables_exports_as_tf_ops_and_reimports():
+    a = tf.Variable(1.0, name="a")
+    tf.Variable(2.0, name="b")
+    report = tf.report_uninitialized_variables()
+    assert report.op.type == "ReportUninitialized"  # tfgraph's one-op form
+    gd = tf.get_default_graph().as_graph_def()
+    types = {n.name: n.op for n in gd.node}
+    name = report.op.name
+    assert types[name] == "GatherV2" and types[name + "/IsVariableInitialized"] == \
+        "IsVariableInitialized" and types[name + "/names"] == "Const"
+    assert all(graph_io.tf_op_def(t) is not None for t in types.values())
+    with tf.Graph().as_default():
+        tf.import_graph_def(gd, name="")
+        with tf.Session() as sess:
+            assert list(sess.run(name + ":0")) == [b"a", b"b"]
+            sess.run("a/Assign")
+            assert list(sess.run(name + ":0")) == [b"b"]
+    assert a.op.name == "a"

@@ -8,14 +8,9 @@ import pytest
 import tfgraph as tf
 
 
-def _run(t):
-    with tf.Session() as sess:
-        return sess.run(t)
-
-
-def test_arg_max_arg_min_floor_div_accumulate_n():
+def test_arg_max_arg_min_floor_div_accumulate_n(run):
     x = np.array([[1, 5, 2], [7, 0, 3]], np.float32)
-    am, an, fd, acc = _run([tf.arg_max(x, 1), tf.arg_min(x, 0), tf.floor_div(7, -2),
+    am, an, fd, acc = run([tf.arg_max(x, 1), tf.arg_min(x, 0), tf.floor_div(7, -2),
                             tf.math.accumulate_n([x, x, x])])
     assert am.tolist() == [1, 0] and am.dtype == np.int64 and an.tolist() == [0, 1, 0]
     assert fd == -4 and tf.floor_div(7, 2).op.type == "FloorDiv"
@@ -26,12 +21,12 @@ def test_arg_max_arg_min_floor_div_accumulate_n():
         tf.math.accumulate_n([x], tensor_dtype=tf.int32)
 
 
-def test_parallel_stack_and_complex_casts():
-    out = _run(tf.parallel_stack([[1.0, 2.0], [3.0, 4.0]]))
+def test_parallel_stack_and_complex_casts(run):
+    out = run(tf.parallel_stack([[1.0, 2.0], [3.0, 4.0]]))
     np.testing.assert_array_equal(out, [[1, 2], [3, 4]])
     with pytest.raises(ValueError, match="fully defined"):
         tf.parallel_stack([tf.placeholder(tf.float32, [None])])
-    c = _run(tf.to_complex64([1.0, 2.0]))
+    c = run(tf.to_complex64([1.0, 2.0]))
     assert c.dtype == np.complex64 and c.tolist() == [1 + 0j, 2 + 0j]
 
 
@@ -52,10 +47,10 @@ def test_static_helpers():
     tf.disable_resource_variables()
 
 
-def test_tables_initializer_is_a_named_no_op():
+def test_tables_initializer_is_a_named_no_op(run):
     init = tf.tables_initializer()
     assert init.name == "init_all_tables" and init.type == "NoOp"
-    assert _run(init) is None
+    assert run(init) is None
 
 
 def test_make_template_shares_variables_across_calls():
@@ -74,30 +69,30 @@ def test_make_template_shares_variables_across_calls():
     assert "scale_1/v:0" in [v.name for v in tf.global_variables()]
 
 
-def test_op_scope_and_colocate_with():
+def test_op_scope_and_colocate_with(run):
     with tf.op_scope([], "outer", "default"):
         c = tf.constant(1.0, name="c")
     assert c.op.name == "outer/c"
     with tf.colocate_with(c.op):
         d = tf.identity(c)
-    assert _run(d) == 1.0
+    assert run(d) == 1.0
 
 
-def test_monotonic_predicates_and_saturate_cast():
-    assert _run(tf.math.is_non_decreasing([1, 2, 2])) and not _run(
+def test_monotonic_predicates_and_saturate_cast(run):
+    assert run(tf.math.is_non_decreasing([1, 2, 2])) and not run(
         tf.math.is_strictly_increasing([1, 2, 2]))
-    assert _run(tf.debugging.is_strictly_increasing([[1, 2], [3, 4]]))
-    assert _run(tf.math.is_non_decreasing(tf.zeros([0])))
+    assert run(tf.debugging.is_strictly_increasing([[1, 2], [3, 4]]))
+    assert run(tf.math.is_non_decreasing(tf.zeros([0])))
     with pytest.raises(TypeError, match="numeric"):
         tf.math.is_non_decreasing(tf.constant(["a"]))
-    out = _run(tf.dtypes.saturate_cast([300.0, -5.0, 3.7], tf.uint8))
+    out = run(tf.dtypes.saturate_cast([300.0, -5.0, 3.7], tf.uint8))
     assert out.dtype == np.uint8 and out.tolist() == [255, 0, 3]
-    assert _run(tf.saturate_cast(np.array([70000], np.int32), tf.int16)).tolist() == [32767]
+    assert run(tf.saturate_cast(np.array([70000], np.int32), tf.int16)).tolist() == [32767]
 
 
-def test_dtypes_namespace():
+def test_dtypes_namespace(run):
     assert tf.dtypes.float32 is tf.float32 and tf.dtypes.as_dtype("int64") is tf.int64
-    assert _run(tf.dtypes.cast([1.7], tf.int32)).tolist() == [1]
+    assert run(tf.dtypes.cast([1.7], tf.int32)).tolist() == [1]
     with pytest.raises(NotImplementedError, match="tf.dtypes.bfloat16 is not offered"):
         tf.dtypes.bfloat16
 

@@ -10,51 +10,46 @@ import tfgraph as tf
 RNG = np.random.default_rng(0)
 
 
-def _run(t, feed=None):
-    with tf.Session() as sess:
-        return sess.run(t, feed)
-
-
 @pytest.mark.parametrize("fn,ref,low,high", [
     (tf.tan, np.tan, -1.0, 1.0), (tf.sinh, np.sinh, -2, 2), (tf.cosh, np.cosh, -2, 2),
     (tf.asin, np.arcsin, -0.9, 0.9), (tf.acos, np.arccos, -0.9, 0.9),
     (tf.atan, np.arctan, -3, 3), (tf.asinh, np.arcsinh, -3, 3), (tf.acosh, np.arccosh, 1, 3),
     (tf.atanh, np.arctanh, -0.9, 0.9), (tf.math.rint, np.rint, -3, 3)])
-def test_unary_values_keep_float32(fn, ref, low, high):
+def test_unary_values_keep_float32(run, fn, ref, low, high):
     x = RNG.uniform(low, high, (3, 4)).astype(np.float32)
-    out = _run(fn(x))
+    out = run(fn(x))
     assert out.dtype == np.float32
     np.testing.assert_allclose(out, ref(x), rtol=1e-6, atol=1e-6)
 
 
-def test_rint_rounds_half_to_even_and_op_names():
-    assert _run(tf.rint([0.5, 1.5, 2.5, -0.5])).tolist() == [0.0, 2.0, 2.0, -0.0]
+def test_rint_rounds_half_to_even_and_op_names(run):
+    assert run(tf.rint([0.5, 1.5, 2.5, -0.5])).tolist() == [0.0, 2.0, 2.0, -0.0]
     assert tf.tan(1.0).op.type == "Tan" and tf.tan(1.0, name="t").op.name == "t"
     assert tf.math.atan2(1.0, 2.0).op.type == "Atan2"
 
 
-def test_atan2_broadcasts_y_first():
+def test_atan2_broadcasts_y_first(run):
     y = RNG.uniform(-1, 1, (2, 3)).astype(np.float32)
     x = RNG.uniform(-1, 1, (3,)).astype(np.float32)
-    np.testing.assert_allclose(_run(tf.atan2(y, x)), np.arctan2(y, x), rtol=1e-6)
+    np.testing.assert_allclose(run(tf.atan2(y, x)), np.arctan2(y, x), rtol=1e-6)
 
 
-def test_xlogy_family_is_zero_where_x_is_zero():
+def test_xlogy_family_is_zero_where_x_is_zero(run):
     x = np.array([0.0, 0.0, 2.0, 3.0], np.float32)
     y = np.array([0.0, -1.0, 4.0, 0.5], np.float32)
-    xl, xd, x1, mn = _run([tf.math.xlogy(x, y), tf.math.xdivy(x, y), tf.math.xlog1py(x, y),
+    xl, xd, x1, mn = run([tf.math.xlogy(x, y), tf.math.xdivy(x, y), tf.math.xlog1py(x, y),
                            tf.math.multiply_no_nan([np.inf, np.nan, 2.0, 3.0], y)])
     np.testing.assert_allclose(xl, [0, 0, 2 * np.log(4), 3 * np.log(0.5)], rtol=1e-6)
     np.testing.assert_allclose(xd, [0, 0, 0.5, 6.0], rtol=1e-6)
     np.testing.assert_allclose(x1, [0, 0, 2 * np.log1p(4), 3 * np.log1p(0.5)], rtol=1e-6)
     np.testing.assert_allclose(mn, [0, np.nan, 8.0, 1.5], rtol=1e-6)
     assert xl.dtype == np.float32
-    np.testing.assert_allclose(_run(tf.math.reciprocal_no_nan([0.0, 4.0])), [0.0, 0.25])
+    np.testing.assert_allclose(run(tf.math.reciprocal_no_nan([0.0, 4.0])), [0.0, 0.25])
 
 
-def test_cumprod_matches_numpy():
+def test_cumprod_matches_numpy(run):
     x = RNG.uniform(0.5, 2, (3, 4)).astype(np.float32)
-    a, b, c = _run([tf.cumprod(x, axis=1), tf.math.cumprod(x, axis=0, exclusive=True),
+    a, b, c = run([tf.cumprod(x, axis=1), tf.math.cumprod(x, axis=0, exclusive=True),
                     tf.cumprod(x, axis=-1, reverse=True)])
     np.testing.assert_allclose(a, np.cumprod(x, 1), rtol=1e-6)
     np.testing.assert_allclose(b, np.concatenate([np.ones((1, 4)), np.cumprod(x, 0)[:-1]]),
@@ -65,9 +60,9 @@ def test_cumprod_matches_numpy():
         tf.cumprod(x, axis=2)
 
 
-def test_bitcast_reinterprets_bytes():
+def test_bitcast_reinterprets_bytes(run):
     x = np.array([1.0, -2.5], np.float32)
-    u8, i32, back = _run([tf.bitcast(x, tf.uint8), tf.bitcast(x, tf.int32),
+    u8, i32, back = run([tf.bitcast(x, tf.uint8), tf.bitcast(x, tf.int32),
                           tf.bitcast(tf.bitcast(x, tf.uint8), tf.float32)])
     assert u8.shape == (2, 4) and (u8 == x.view(np.uint8).reshape(2, 4)).all()
     assert (i32 == x.view(np.int32)).all()
@@ -90,11 +85,11 @@ def _np_segment(data, ids, k, kind, empty):
 
 
 @pytest.mark.parametrize("kind", ["sum", "mean", "max", "min", "prod"])
-def test_sorted_segments_match_numpy(kind):
+def test_sorted_segments_match_numpy(run, kind):
     data = RNG.uniform(-2, 2, (6, 3)).astype(np.float32)
     ids = np.array([0, 0, 2, 2, 2, 4])
     empty = 1.0 if kind == "prod" else 0.0
-    out = _run(getattr(tf.math, f"segment_{kind}")(data, ids))
+    out = run(getattr(tf.math, f"segment_{kind}")(data, ids))
     assert out.dtype == np.float32 and out.shape == (5, 3)
     np.testing.assert_allclose(out, _np_segment(data, ids, 5, kind, empty), rtol=1e-5)
     assert getattr(tf, f"segment_{kind}")(data, ids).shape.as_list() == [None, 3]
@@ -103,28 +98,28 @@ def test_sorted_segments_match_numpy(kind):
 @pytest.mark.parametrize("kind,empty", [("max", np.finfo(np.float32).min),
                                         ("min", np.finfo(np.float32).max), ("prod", 1.0),
                                         ("mean", 0.0)])
-def test_unsorted_segments_match_numpy(kind, empty):
+def test_unsorted_segments_match_numpy(run, kind, empty):
     data = RNG.uniform(-2, 2, (2, 3, 2)).astype(np.float32)
     ids = np.array([[2, 0, -1], [0, 2, 0]])
-    out = _run(getattr(tf.math, f"unsorted_segment_{kind}")(data, ids, 4))
+    out = run(getattr(tf.math, f"unsorted_segment_{kind}")(data, ids, 4))
     assert out.shape == (4, 2) and out.dtype == np.float32
     np.testing.assert_allclose(out, _np_segment(data, ids, 4, kind, empty), rtol=1e-5)
 
 
-def test_unsorted_segment_sqrt_n():
+def test_unsorted_segment_sqrt_n(run):
     data = np.arange(8, dtype=np.float32).reshape(4, 2)
     ids = np.array([1, 1, 0, 1])
     ref = np.stack([data[2], data[[0, 1, 3]].sum(0) / np.sqrt(3)])
-    np.testing.assert_allclose(_run(tf.math.unsorted_segment_sqrt_n(data, ids, 2)), ref,
+    np.testing.assert_allclose(run(tf.math.unsorted_segment_sqrt_n(data, ids, 2)), ref,
                                rtol=1e-6)
 
 
-def test_segment_errors_name_the_problem():
+def test_segment_errors_name_the_problem(run):
     with pytest.raises(ValueError, match="SegmentSum"):
         tf.segment_sum(tf.zeros([3, 2]), [0, 1])
     with pytest.raises(TypeError, match="segment_ids"):
         tf.segment_max(tf.zeros([2]), tf.constant([0.0, 1.0]))
     with pytest.raises(tf.errors.InvalidArgumentError, match="not increasing"):
-        _run(tf.segment_sum(tf.zeros([3]), [1, 0, 0]))
+        run(tf.segment_sum(tf.zeros([3]), [1, 0, 0]))
     with pytest.raises(tf.errors.InvalidArgumentError, match="out of range"):
-        _run(tf.unsorted_segment_max(tf.zeros([3]), [0, 5, 1], 2))
+        run(tf.unsorted_segment_max(tf.zeros([3]), [0, 5, 1], 2))

@@ -412,6 +412,54 @@ def as_graph_def(graph: Any, add_shapes: bool = False):
     return gd
 
 
+# --- export rules of tfgraph-only op types --------------------------------------------------
+def _node(name: str, op_type: str, inputs: Sequence[str], device: str, **attrs: Any):
+    """A NodeDef of a TF op type with `attrs` (Python values; TF defaults filled in)."""
+    pb = protos()
+    node = pb.node_def_pb2.NodeDef(name=name, op=op_type, input=list(inputs), device=device)
+    op_def = tf_op_def(op_type)
+    types_ = {a.name: a.type for a in op_def.attr}
+    for k, v in attrs.items():
+        node.attr[k].CopyFrom(attr_value(v, types_.get(k)))
+    for a in op_def.attr:
+        if a.name not in node.attr and a.HasField("default_value"):
+            node.attr[a.name].CopyFrom(a.default_value)
+    return node
+
+
+@register_export("ReportUninitialized")
+def _export_report_uninitialized(op: Any, add_shapes: bool) -> List[Any]:
+    """TF1's `report_uninitialized_variables` graph: the names of the variables whose
+    `IsVariableInitialized` is false (`boolean_mask` of a names constant)."""
+    name, dev = op.name, op.device or ""
+    controls = ["^" + c.name for c in op.control_inputs]
+    names = np.array([t.op.name.encode("utf-8") for t in op.inputs], dtype=object)
+    if not op.inputs:
+        nodes = [_node(name, "Const", controls, dev, dtype=_dtypes.string,
+                       value=np.zeros(0, dtype=object))]
+    else:
+        nodes = [_node(f"{name}/IsVariableInitialized" + (f"_{i}" if i else ""),
+                       "IsVariableInitialized", [input_name(t)] + (controls if not i else []),
+                       dev, dtype=t.dtype) for i, t in enumerate(op.inputs)]
+        nodes += [
+            _node(f"{name}/stack", "Pack", [n.name for n in nodes], dev, T=_dtypes.bool,
+                  N=len(nodes), axis=0),
+            _node(f"{name}/LogicalNot", "LogicalNot", [f"{name}/stack"], dev),
+            _node(f"{name}/names", "Const", [], dev, dtype=_dtypes.string, value=names),
+            _node(f"{name}/Where", "Where", [f"{name}/LogicalNot"], dev, T=_dtypes.bool),
+            _node(f"{name}/Reshape/shape", "Const", [], dev, dtype=_dtypes.int32,
+                  value=np.array([-1], np.int32)),
+            _node(f"{name}/Reshape", "Reshape", [f"{name}/Where", f"{name}/Reshape/shape"],
+                  dev, T=_dtypes.int64, Tshape=_dtypes.int32),
+            _node(f"{name}/axis", "Const", [], dev, dtype=_dtypes.int32,
+                  value=np.array(0, np.int32)),
+            _node(name, "GatherV2", [f"{name}/names", f"{name}/Reshape", f"{name}/axis"], dev,
+                  Tparams=_dtypes.string, Tindices=_dtypes.int64, Taxis=_dtypes.int32)]
+    if add_shapes:
+        _add_shapes(nodes[-1], op.outputs)
+    return nodes
+
+
 # --- import ----------------------------------------------------------------------------------
 class ImportContext:
     """What an import rule may use: the graph, the node-name prefix, and `create` for ops."""

@@ -202,9 +202,13 @@ def _elu_grad_kernel(be, op):
     return lambda g, y: xp.where(y < zero, g * (y + one), g)
 
 
-def _elu_grad_grad(op, grad):
-    g, y = op.inputs
-    return [elu_grad(grad, y), _where_negative(y, math_ops.multiply(grad, g))]
+def _output_based_grad_grad(grad_builder):
+    """Gradient of EluGrad/SeluGrad(gradients, outputs): the same gradient op for the first
+    input, `grad * gradients` where the output is negative for the second."""
+    def grad_fn(op, grad):
+        g, y = op.inputs
+        return [grad_builder(grad, y), _where_negative(y, math_ops.multiply(grad, g))]
+    return grad_fn
 
 
 elu = activation_op("Elu", "elu", base=_Unary, kernel=_elu_kernel,
@@ -212,7 +216,7 @@ elu = activation_op("Elu", "elu", base=_Unary, kernel=_elu_kernel,
                     doc="Exponential linear unit (`tf.nn.elu`).")
 elu_grad = activation_op(
     "EluGrad", "elu_grad", base=_Binary, params=("gradients", "outputs"),
-    kernel=_elu_grad_kernel, grad=_elu_grad_grad,
+    kernel=_elu_grad_kernel, grad=_output_based_grad_grad(lambda g, y: elu_grad(g, y)),
     doc="`gradients * (outputs + 1)` where outputs < 0, else `gradients` (inputs: gradients, "
         "outputs of Elu).")
 
@@ -229,17 +233,12 @@ def _selu_grad_kernel(be, op):
     return lambda g, y: xp.where(y < zero, g * (y + sa), g * scale)
 
 
-def _selu_grad_grad(op, grad):
-    g, y = op.inputs
-    return [selu_grad(grad, y), _where_negative(y, math_ops.multiply(grad, g))]
-
-
 selu = activation_op("Selu", "selu", base=_Unary, kernel=_selu_kernel,
                      grad=lambda op, grad: [selu_grad(grad, op.outputs[0])],
                      doc="Scaled exponential linear unit (`tf.nn.selu`).")
 selu_grad = activation_op(
     "SeluGrad", "selu_grad", base=_Binary, params=("gradients", "outputs"),
-    kernel=_selu_grad_kernel, grad=_selu_grad_grad,
+    kernel=_selu_grad_kernel, grad=_output_based_grad_grad(lambda g, y: selu_grad(g, y)),
     doc="The SELU gradient from its outputs (inputs: gradients, outputs of Selu).")
 
 
