@@ -32,6 +32,13 @@ from .ops.conv1d_ops import avg_pool1d, conv1d, max_pool1d  # noqa: E402,F401
 
 __all__ += ["avg_pool1d", "conv1d", "max_pool1d"]
 
+from . import _rnn_cell as rnn_cell  # noqa: E402  (tf.nn.rnn_cell)
+from .layers._rnn import (bidirectional_dynamic_rnn, dynamic_rnn,  # noqa: E402,F401
+                          static_bidirectional_rnn, static_rnn)
+
+__all__ += ["rnn_cell", "bidirectional_dynamic_rnn", "dynamic_rnn", "static_bidirectional_rnn",
+            "static_rnn"]
+
 from ._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
 
 __getattr__ = _refusing_getattr("tf.nn", __name__, _TABLES["tf.nn"])

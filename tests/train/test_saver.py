@@ -612,3 +612,25 @@ def test_saved_meta_graph_restores_without_the_model_code(tmp_path):
         assert g.get_operation_by_name("save/RestoreV2").type == "RestoreV2"
     with pytest.raises(IOError, match="nothing.meta does not exist"):
         tf.train.import_meta_graph(str(tmp_path / "nothing.meta"))
+
+
+def test_import_meta_graph_under_a_scope_with_devices_cleared(tmp_path):
+    with tf.device("/cpu:0"):
+        w, b = _two_vars()
+    tf.add(tf.reduce_sum(w, axis=0), b, name="y")
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        path = saver.save(sess, str(tmp_path / "m"))
+    with tf.Graph().as_default() as g:
+        tf.constant(0.0, name="other")
+        restorer = tf.train.import_meta_graph(path + ".meta", import_scope="model",
+                                              clear_devices=True)
+        assert g.get_operation_by_name("model/W").device == ""
+        assert [v.op.name for v in tf.global_variables()] == ["model/W", "model/b"]
+        with tf.Session() as sess:
+            restorer.restore(sess, path)
+            np.testing.assert_allclose(sess.run("model/y:0"), W_INIT.sum(0) + B_INIT)
+    with tf.Graph().as_default() as g:
+        tf.train.import_meta_graph(path + ".meta")
+        assert g.get_operation_by_name("W").device.endswith("CPU:0")

@@ -1,3 +1,4 @@
-"""Kernel machinery shared by op families: thread control (`threads`), and the window
-geometry, padding, im2col and work-buffer pool of the convolution and pooling kernels
-(`window`)."""
+"""Kernel machinery shared by op families: BLAS thread control (`threads`), C allocator
+tuning (`memory`) and the work-buffer pool (`workspace`).  Imports nothing from `ops`;
+the window geometry, padding and im2col of the convolution and pooling kernels still live
+in `ops/conv_ops.py`."""

@@ -14,6 +14,7 @@ from typing import Any, Iterator, List, Tuple
 
 import numpy as np
 
+
 class WorkspacePool:
     """Reusable scratch arrays keyed by (backend, purpose, shape, dtype), least recently used
     evicted beyond `max_bytes`.
