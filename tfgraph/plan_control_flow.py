@@ -477,6 +477,11 @@ def make_codegen_class(base, plan_cls, codegen_counter):
             else:
                 self.emit_op(op)
 
+        def fresh_reads_here(self) -> bool:
+            # Inside a branch or loop body a re-read would bind a local that does not exist
+            # after it; `_emit_with_fresh_reads` reads there instead.
+            return not (self.loop_depth or self.cur_lits)
+
         def _emit_with_fresh_reads(self, op: Operation) -> None:
             """Inside a loop or a cond branch a variable is read where it is used (each
             iteration): an assignment earlier in the body or branch is seen, as TF1's reads

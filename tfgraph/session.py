@@ -489,6 +489,12 @@ class _CodeGen:
         self.counter = itertools.count()
         self.plan_ops = set(order)
         self.bound: Dict[str, List[Tensor]] = {}  # local -> tensors bound to it by identities
+        # Variable reads: a VariableV2 output's local is read where the variable op is ordered.
+        # An assignment ordered after it makes that local stale (`Assign` stores a new array),
+        # so the next op consuming the variable -- or an identity of it bound without a copy,
+        # as TF1's snapshot aliases the variable's buffer -- reads it again (see `emit_op`).
+        self.stale_vars: set = set()  # VariableV2 outputs assigned since their local was read
+        self.var_alias: Dict[Tensor, Tensor] = {}  # identity output -> the VariableV2 output
 
     def const(self, value: Any, prefix: str = "c") -> str:
         name = f"_{prefix}{next(self.counter)}"
@@ -599,17 +605,26 @@ class _CodeGen:
         be = self.backends[op]
         od = op._op_def
         refs = od.ref_inputs
+        if self.stale_vars and self.fresh_reads_here():
+            self._reread_variables(op)
         # `host_inputs`: inputs the kernel reads on the host (shapes, axes), as TF1's HostMemory.
         scalars = self._scalar_operands(op, be)
         in_vars = [self.scalar_of(t) if i in scalars else
                    self.value_on(t, host if is_host_input(op, i) else be)
                    for i, t in enumerate(op._inputs) if i not in refs]
+        if od.mutates_variables:
+            self.stale_vars.update(t for i, t in enumerate(op._inputs)
+                                   if i in refs and t._op.type == "VariableV2")
         outs = op._outputs
         # Identity-like ops on one device bind a name, no call.
         if od.is_identity and len(in_vars) == 1 and outs[0] not in self.fed:
             self.var_of[(outs[0], be.name)] = in_vars[0]
             self.home[outs[0]] = be
             self.bound.setdefault(in_vars[0], [op._inputs[0]]).append(outs[0])
+            src = op._inputs[0]
+            var = src if src._op.type == "VariableV2" else self.var_alias.get(src)
+            if var is not None and self.var_of.get((var, self.home[var].name)) == in_vars[0]:
+                self.var_alias[outs[0]] = var  # same local, no transfer: a snapshot alias
             return
         kern = od.kernel(be, op, self.sess)
         if kern is None:
@@ -641,6 +656,33 @@ class _CodeGen:
             chk = self.const(_kernel_checker(op), "chk")
             self.emit(f"{chk}({', '.join(out_vars)})", out_vars, [], ("as_is", None),
                       f"check outputs of '{op.name}'")
+
+    def fresh_reads_here(self) -> bool:
+        """Whether a variable read may be emitted at this point of the plan (the control-flow
+        generator says no inside cond branches and loop bodies, which read on their own)."""
+        return True
+
+    def _reread_variables(self, op: Operation) -> None:
+        """Reads again each variable that `op` consumes (directly or through a snapshot alias)
+        and that was assigned after its local was read, and rebinds the variable's aliases."""
+        refs = op._op_def.ref_inputs
+        for i, t in enumerate(op._inputs):
+            if i in refs:
+                continue
+            var = t if t._op.type == "VariableV2" else self.var_alias.get(t)
+            if var is None or var not in self.stale_vars:
+                continue
+            self.stale_vars.discard(var)
+            be = self.backends[var._op]
+            kern = self.const(var._op._op_def.kernel(be, var._op, self.sess), "k")
+            v = self.new_var()
+            self.emit(f"{v} = {kern}()", [], [v], ("op", var._op),
+                      f"read '{var.name}' again after its assignment")
+            for a in [var] + [x for x, src in self.var_alias.items() if src is var]:
+                for k in [k for k in self.var_of if k[0] is a]:
+                    del self.var_of[k]  # copies on other devices are made again from `v`
+                self.var_of[(a, be.name)] = v
+                self.home[a] = be
 
     def emit_fetches(self) -> None:
         """The return statement: the fetch structure of host NumPy values."""

@@ -68,6 +68,7 @@ class Job:
     returncode: Optional[int]  # None: killed at the timeout
     output: str  # stdout and stderr of every rank and of mpirun, interleaved
     seconds: float
+    ended: float  # time.time() at the end (compare with the workers' `print_ready` marks)
 
 
 def run(n: int, argv: Sequence[str], timeout: float, env: Optional[Dict[str, str]] = None,
@@ -88,4 +89,4 @@ def run(n: int, argv: Sequence[str], timeout: float, env: Optional[Dict[str, str
             os.killpg(proc.pid, signal.SIGKILL)
             out, _ = proc.communicate()
         code = None
-    return Job(code, out, time.monotonic() - start)
+    return Job(code, out, time.monotonic() - start, time.time())

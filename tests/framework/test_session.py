@@ -200,6 +200,68 @@ def test_control_dependencies_order_execution():
         assert sess.run(read) == 2.0
 
 
+# TF1's answers (real TF 2.x compat.v1, RefVariable): an op built under a control dependency on
+# an assignment reads the variable after it -- on the first run of a fresh session too, and also
+# through the variable's snapshot (`v + 0`: TF1's snapshot aliases the variable's buffer).
+# `v.value()` itself is the snapshot made with the variable, outside the block: no dependency.
+_READS_AFTER_ASSIGN = {
+    "read_value": (lambda v: v.read_value(), 5.0),
+    "identity": (lambda v: tf.identity(v), 5.0),
+    "add_zero": (lambda v: v + 0, 5.0),
+    "mul_two": (lambda v: v * 2.0, 10.0),
+}
+
+
+@pytest.mark.parametrize("with_cond", [False, True], ids=["straight", "plan_with_cond"])
+@pytest.mark.parametrize("case", sorted(_READS_AFTER_ASSIGN))
+def test_read_under_control_dependency_sees_assignment(case, with_cond):
+    build, want = _READS_AFTER_ASSIGN[case]
+    v = tf.Variable(1.0, name="v")
+    a = tf.assign(v, 5.0)
+    with tf.control_dependencies([a]):
+        r = build(v)
+    fetch = [r]
+    if with_cond:  # a cond elsewhere in the plan: the control-flow code generator runs it
+        p = tf.placeholder(tf.bool, [])
+        fetch.append(tf.cond(p, lambda: tf.constant(1.0), lambda: tf.constant(2.0)))
+    feed = {p: True} if with_cond else None
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run(fetch, feed)[0] == want  # fresh session, first run
+        assert sess.run(fetch, feed)[0] == want  # repeated run, cached plan
+        sess.run(tf.assign(v, 2.0))
+        assert sess.run(fetch, feed)[0] == want
+        got_r, got_v = sess.run([r, v])
+        assert (got_r, got_v) == (want, 5.0)
+        assert sess.run(r + 0) == want
+
+
+def test_snapshot_fetched_without_dependency_is_not_reassigned():
+    v = tf.Variable(1.0, name="v")
+    a = tf.assign(v, 5.0)
+    with tf.control_dependencies([a]):
+        snap = v.value()  # the snapshot made with the variable: no control input (as TF1)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run(snap) == 1.0
+        sess.run(tf.assign(v, 2.0))
+        assert sess.run(snap) == 2.0
+
+
+def test_chained_assignments_each_seen_by_the_next_read():
+    v = tf.Variable([1.0, 2.0], name="v")
+    a1 = tf.assign(v, [5.0, 6.0])
+    with tf.control_dependencies([a1]):
+        doubled = v * 2.0
+        a2 = tf.assign(v, doubled + 1.0)
+    with tf.control_dependencies([a2]):
+        r = tf.identity(v)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        np.testing.assert_array_equal(sess.run([doubled, r]), [[10.0, 12.0], [11.0, 13.0]])
+        np.testing.assert_array_equal(sess.run(v), [11.0, 13.0])
+
+
 # --- variables ---------------------------------------------------------------------------------
 def test_variables_live_in_the_session():
     v = tf.Variable([1.0, 2.0], name="v")

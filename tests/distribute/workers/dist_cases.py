@@ -1,7 +1,18 @@
 """Inputs shared by the MPI workers and the tests that check what they saw."""
 from __future__ import annotations
 
+import re
+import time
+
 import numpy as np
+
+# A worker prints this once MPI is up: start-up (imports, MPI_Init) is slow on a loaded machine
+# and need not count in the tests' bounds on how fast a failure ends the job.
+READY_RE = re.compile(r"tfgraph-test: rank \d+ ready at (\d+\.\d+)")
+
+
+def print_ready(rank: int) -> None:
+    print(f"tfgraph-test: rank {rank} ready at {time.time():.3f}", flush=True)
 
 DTYPES = ("float32", "float64", "int32", "int64", "float16")
 SHAPES = ((), (5,), (3, 4))

@@ -15,10 +15,12 @@ import numpy as np
 
 import tfgraph as tf
 import tfgraph.distribute as hvd
+from dist_cases import print_ready
 
 
 def main(mode: str) -> None:
     hvd.init()
+    print_ready(hvd.rank())
     x = tf.placeholder(tf.float32, [None, 4])
     w = tf.Variable(np.ones((4, 1), np.float32))
     loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))

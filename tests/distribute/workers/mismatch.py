@@ -18,6 +18,7 @@ import numpy as np
 
 import tfgraph as tf
 import tfgraph.distribute as hvd
+from dist_cases import print_ready
 
 
 def report(results: dict, scenario: str, fn) -> None:
@@ -66,6 +67,7 @@ def same_names(rank: int) -> list:
 def main(mode: str, out: str = "") -> None:
     hvd.init()
     rank = hvd.rank()
+    print_ready(rank)
     if mode == "uncaught":
         different_names(rank)
         return
