@@ -670,7 +670,7 @@ class _CodeGen:
             if i in refs:
                 continue
             var = t if t._op.type == "VariableV2" else self.var_alias.get(t)
-            if var is None or var not in self.stale_vars:
+            if var is None or var not in self.stale_vars or var in self.fed:
                 continue
             self.stale_vars.discard(var)
             be = self.backends[var._op]

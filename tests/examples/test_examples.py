@@ -463,3 +463,11 @@ def test_missing_data_message_speaks_in_command_line_options(tmp_path):
     error = DatasetNotFoundError("fashion_mnist", missing, [tmp_path])
     text = _common.data_not_found_message(error, args)
     assert "Fashion-MNIST" in text and "DIR/fashion-mnist/" in text and "--split" not in text
+
+
+@needs_data
+def test_fashion_lstm_learns_row_by_row():
+    out = train("fashion_lstm.py", "--limit", "2000", "--test-limit", "1000", "--epochs", "1",
+                "--hidden", "32")
+    assert "Fashion-MNIST" in out and "2000 training and 1000 test images" in out
+    assert test_accuracy(out) >= 0.45  # chance is 0.1
