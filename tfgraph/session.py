@@ -859,8 +859,17 @@ def _networkx_order(needed, fed) -> List[Operation]:
 
 
 def _feed_bytes(value: Any, dtype: Any) -> np.ndarray:
-    """A fed string value as an object array of bytes (TF1's string tensors hold bytes)."""
-    return _as_bytes_array(np.asarray(value, dtype=object))
+    """A fed string value as an object array of bytes (TF1's string tensors hold bytes).
+
+    Raises:
+      TypeError: For an element that is not a string (a number, a tf.Tensor).
+    """
+    arr = _as_bytes_array(np.asarray(value, dtype=object))
+    for x in arr.flat:
+        if not isinstance(x, bytes):
+            raise TypeError(f"Expected a string (bytes or str), got {x!r} of type "
+                            f"'{type(x).__name__}'")
+    return arr
 
 
 def _bad_feed_shape(t: Tensor) -> Callable:

@@ -234,6 +234,8 @@ def read(out):
     check("control_flow_graph", control_flow)
     failed = [r["check"] for r in results if not r["ok"]]
     print(json.dumps({"tensorflow": tf.__version__, "checks": len(results), "failed": failed}))
+    # The plain closing line CI log readers understand.
+    print(f"tf_compat_check: {len(results) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
 
 

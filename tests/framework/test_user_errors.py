@@ -179,3 +179,19 @@ def test_runtime_matmul_error_names_the_inputs_shapes():
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match=r"op 'mm' \(MatMul\) with inputs 'm1:0' \[2,3\], 'm2:0' \[4,2\]"):
             sess.run(mm, {m1: np.ones((2, 3)), m2: np.ones((4, 2))})
+
+
+def test_string_feeds_hold_bytes_and_refuse_tensors_and_numbers():
+    s = tf.placeholder(tf.string, [], name="s")
+    q = tf.placeholder(tf.string, [2], name="q")
+    c = tf.constant("a", name="c")
+    with tf.Session() as sess:
+        assert sess.run(s, {s: "a"}) == b"a"
+        assert sess.run(s, {s: b"a\x00"}) == b"a\x00"
+        assert sess.run(q, {q: np.array(["x", "é"])}).tolist() == [b"x", "é".encode()]
+        with pytest.raises(TypeError, match=r"The value of a feed cannot be a tf.Tensor .*'c:0'"):
+            sess.run(s, {s: c})
+        with pytest.raises(TypeError, match=r"The value of a feed cannot be a tf.Tensor .*'q:0'"):
+            sess.run(q, {q: [c, c]})
+        with pytest.raises(TypeError, match=r"Cannot feed value for tensor 's:0' of dtype string"):
+            sess.run(s, {s: 3})
