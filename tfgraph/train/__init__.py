@@ -8,7 +8,8 @@ __all__ = []
 for _name in ("optimizer", "gradient_descent", "momentum", "adam", "rmsprop", "adagrad",
               "learning_rate_decay", "training_util", "saver", "checkpoint_management",
               "moving_averages", "session_hooks", "coordinator", "queue_runner", "input",
-              "checkpoint_utils", "checkpoint_ops"):
+              "checkpoint_utils", "checkpoint_ops", "basic_session_run_hooks",
+              "monitored_session"):
     try:
         _mod = _importlib.import_module(f"{__name__}.{_name}")
     except ModuleNotFoundError as _e:  # a submodule not written yet

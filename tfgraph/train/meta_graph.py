@@ -76,6 +76,10 @@ def _collection_def(key: str, values: List[Any], export_scope: Optional[str]) ->
         cd.int64_list.value.extend(values)
     elif all(isinstance(v, float) for v in values):
         cd.float_list.value.extend(values)
+    elif key == "savers":
+        # Saver objects (a MonitoredSession's Scaffold puts its Saver there): the MetaGraph's
+        # own saver_def already describes the saver, so the collection is left out quietly.
+        return None
     else:
         kinds = sorted({type(v).__name__ for v in values})
         warnings.warn(f"Issue encountered when serializing {key}: collection holds "
