@@ -314,16 +314,23 @@ class Conv2D(_ConvBase):
         return self._add_bias(out)
 
 
-class _Pooling2D(Layer):
-    _pool = staticmethod(_max_pool)
+class _Pooling(Layer):
+    """Arguments shared by the pooling layers; `_rank` is their number of spatial dimensions."""
+
+    _rank = 2
 
     def __init__(self, pool_size: Any, strides: Any, padding: str = "valid",
                  data_format: str = "channels_last", name: Optional[str] = None, **kwargs):
         super().__init__(name=name, **kwargs)
-        self.pool_size = _tuple(pool_size, 2, "pool_size")
-        self.strides = _tuple(strides if strides is not None else pool_size, 2, "strides")
+        self.pool_size = _tuple(pool_size, self._rank, "pool_size")
+        self.strides = _tuple(strides if strides is not None else pool_size, self._rank,
+                              "strides")
         self.padding = _padding(padding)
         self.data_format = _data_format(data_format)
+
+
+class _Pooling2D(_Pooling):
+    _pool = staticmethod(_max_pool)
 
     def call(self, inputs: Tensor) -> Tensor:
         fmt = "NCHW" if self.data_format == "channels_first" else "NHWC"

@@ -16,7 +16,7 @@ from ..ops import array_ops
 from ..ops.conv_ops import conv2d_transpose as _nn_conv2d_transpose
 from ..ops.conv_ops import separable_conv2d as _nn_separable_conv2d
 from ..ops.conv1d_ops import avg_pool1d, conv1d, max_pool1d
-from ._base import Layer, _ConvBase, _data_format, _padding, _tuple
+from ._base import _ConvBase, _Pooling
 
 
 # --- layers ------------------------------------------------------------------------------------
@@ -167,16 +167,9 @@ class SeparableConv2D(_ConvBase):
         return self._add_bias(out)
 
 
-class _Pooling1D(Layer):
+class _Pooling1D(_Pooling):
+    _rank = 1
     _pool = staticmethod(max_pool1d)
-
-    def __init__(self, pool_size: Any, strides: Any, padding: str = "valid",
-                 data_format: str = "channels_last", name: Optional[str] = None, **kwargs):
-        super().__init__(name=name, **kwargs)
-        self.pool_size = _tuple(pool_size, 1, "pool_size")
-        self.strides = _tuple(strides if strides is not None else pool_size, 1, "strides")
-        self.padding = _padding(padding)
-        self.data_format = _data_format(data_format)
 
     def call(self, inputs: Tensor) -> Tensor:
         fmt = "NCW" if self.data_format == "channels_first" else "NWC"
