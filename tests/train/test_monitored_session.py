@@ -80,7 +80,7 @@ def test_stop_at_step_last_step_and_argument_errors():
 
 def test_stop_at_step_hook_needs_global_step():
     with tf.Graph().as_default():
-        v = tf.Variable(1.0)
+        tf.Variable(1.0)
         with pytest.raises(RuntimeError, match="Global step should be created"):
             tf.train.MonitoredSession(hooks=[tf.train.StopAtStepHook(num_steps=1)])
 

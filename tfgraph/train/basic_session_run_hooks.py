@@ -17,8 +17,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 import numpy as np
 
-from ..framework import errors
-from ..framework.graph import Tensor, get_default_graph
+from ..framework.graph import get_default_graph
 from ..framework.graph_keys import GraphKeys
 from . import training_util
 
