@@ -80,7 +80,7 @@ def test_stop_at_step_last_step_and_argument_errors():
 
 def test_stop_at_step_hook_needs_global_step():
     with tf.Graph().as_default():
-        v = tf.Variable(1.0)
+        tf.Variable(1.0)
         with pytest.raises(RuntimeError, match="Global step should be created"):
             tf.train.MonitoredSession(hooks=[tf.train.StopAtStepHook(num_steps=1)])
 
@@ -256,3 +256,51 @@ def test_timer_and_hook_argument_errors():
     assert timer.should_trigger_for_step(0)
     timer.update_last_triggered_step(0)
     assert [timer.should_trigger_for_step(s) for s in (0, 1, 2, 3)] == [False, False, False, True]
+
+
+def test_step_counter_hook_writes_steps_per_sec(tmp_path):
+    with tf.Graph().as_default():
+        gs, w, loss, train = _model()
+        hook = tf.train.StepCounterHook(every_n_steps=2, output_dir=str(tmp_path))
+        with tf.train.MonitoredSession(hooks=[hook]) as sess:
+            for _ in range(5):
+                sess.run(train)
+        tf.summary.FileWriterCache.get(str(tmp_path)).flush()
+        (event_file,) = tmp_path.glob("events.out.tfevents.*")
+        rates = {}
+        for record in tf.io.tf_record_iterator(str(event_file)):
+            e = tf.summary.Event.FromString(record)
+            for v in e.summary.value:
+                rates[e.step] = v.simple_value
+        # The first trigger only starts the clock; later ones write a positive rate.
+        assert sorted(rates) == [3, 5]
+        assert all(r > 0 for r in rates.values())
+
+
+def test_run_step_fn_runs_with_hooks_and_stops():
+    log = []
+    with tf.Graph().as_default():
+        gs, w, loss, train = _model()
+
+        def step_fn(step_context):
+            value = step_context.run_with_hooks(loss)
+            if step_context.session.run(gs) >= 0:
+                step_context.request_stop()
+            return value
+
+        with tf.train.MonitoredSession(hooks=[Recorder(log)]) as sess:
+            np.testing.assert_allclose(sess.run_step_fn(step_fn), 9.0)
+            assert sess.should_stop()
+        assert log[2:] == ["before_run", ("after_run", 7), "end"]
+
+
+def test_init_that_leaves_a_variable_uninitialized_is_refused():
+    with tf.Graph().as_default():
+        gs, w, loss, train = _model()
+        scaffold = tf.train.Scaffold(init_op=tf.variables_initializer([gs]))
+        with pytest.raises(RuntimeError, match="not make model ready.*Variables not "
+                                               "initialized: w"):
+            tf.train.MonitoredSession(tf.train.ChiefSessionCreator(scaffold=scaffold))
+        assert not tf.get_default_graph().finalized
+        with pytest.raises(TypeError, match="copy_from_scaffold"):
+            tf.train.Scaffold(copy_from_scaffold=object())

@@ -17,8 +17,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 import numpy as np
 
-from ..framework import errors
-from ..framework.graph import Tensor, get_default_graph
+from ..framework.graph import get_default_graph
 from ..framework.graph_keys import GraphKeys
 from . import training_util
 
@@ -310,9 +309,13 @@ class StepCounterHook(SessionRunHook):
         return SessionRunArgs(self._global_step_tensor)
 
     def after_run(self, run_context: SessionRunContext, run_values: SessionRunValues) -> None:
-        step = int(run_values.results)
-        if self._timer.should_trigger_for_step(step + 1):
-            secs, steps = self._timer.update_last_triggered_step(step + 1)
+        stale = int(run_values.results)
+        if not self._timer.should_trigger_for_step(stale + 1):
+            return
+        # The fetched step may be stale: re-read it before acting, as TF1 does.
+        step = int(run_context.session.run(self._global_step_tensor))
+        if self._timer.should_trigger_for_step(step):
+            secs, steps = self._timer.update_last_triggered_step(step)
             if secs is not None and secs > 0:
                 rate = steps / secs
                 _log.info("%s: %g", self._summary_tag, rate)
@@ -320,7 +323,7 @@ class StepCounterHook(SessionRunHook):
                     from ..summary.writer import Summary
                     summary = Summary(value=[Summary.Value(tag=self._summary_tag,
                                                            simple_value=rate)])
-                    self._summary_writer.add_summary(summary, step + 1)
+                    self._summary_writer.add_summary(summary, step)
 
 
 class SummarySaverHook(SessionRunHook):

@@ -244,7 +244,13 @@ class _MonitoredSession:
         for h in self._hooks:
             h.begin()
         self._stop_grace_period_secs = stop_grace_period_secs
-        self._sess = session_creator.create_session()
+        try:
+            self._sess = session_creator.create_session()
+        except BaseException:
+            # A failed creation leaves the graph as it was (open for changes).
+            if not self._graph_was_finalized:
+                get_default_graph()._unsafe_unfinalize()
+            raise
         self._coord = Coordinator()
         self._threads = start_queue_runners(sess=self._sess, coord=self._coord)
         self._should_stop = False
