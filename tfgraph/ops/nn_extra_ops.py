@@ -203,35 +203,34 @@ def silu(features: Any, beta: float = 1.0, name: Optional[str] = None) -> Tensor
         return math_ops.multiply(features, sigmoid(scaled), name=scope)
 
 
-def _pool_rank(input: Tensor, fn: str) -> int:  # noqa: A002
-    if input.shape.ndims is None:
+def _pool_v2(fn: str, pool1d, pool2d, input: Any, ksize: Any, strides: Any,  # noqa: A002
+             padding: str, data_format: Optional[str], name: Optional[str]) -> Tensor:
+    """Dispatches on the input's rank as TF does: rank 3 -> `pool1d`, rank 4 -> `pool2d`."""
+    input = convert_to_tensor(input, name="input")
+    rank = input.shape.ndims
+    if rank is None:
         raise ValueError(f"tf.nn.{fn} needs an input of known rank: {input.name}")
-    n = input.shape.ndims - 2
-    if n not in (1, 2):
-        raise ValueError(f"tf.nn.{fn}: input {input.name} has rank {n + 2}; tfgraph pools "
-                         f"rank-3 and rank-4 inputs (3-D pooling is not offered)")
-    return n
+    if rank == 3:
+        return pool1d(input, ksize, strides, padding, data_format=data_format or "NWC",
+                      name=name)
+    if rank == 4:
+        return pool2d(input, ksize, strides, padding, data_format=data_format or "NHWC",
+                      name=name)
+    raise ValueError(f"tf.nn.{fn}: input {input.name} has rank {rank}; tfgraph pools rank-3 "
+                     f"and rank-4 inputs (3-D pooling is not offered)")
 
 
 def max_pool_v2(input: Any, ksize: Any, strides: Any, padding: str,  # noqa: A002
                 data_format: Optional[str] = None, name: Optional[str] = None) -> Tensor:
     """Max pooling dispatched on the input's rank (`tf.nn.max_pool_v2`): rank 3 -> max_pool1d,
     rank 4 -> max_pool2d. Raises ValueError for other ranks."""
-    input = convert_to_tensor(input, name="input")
-    if _pool_rank(input, "max_pool_v2") == 1:
-        return max_pool1d(input, ksize, strides, padding, data_format=data_format or "NWC",
-                          name=name)
-    return max_pool2d(input, ksize, strides, padding, data_format=data_format or "NHWC",
-                      name=name)
+    return _pool_v2("max_pool_v2", max_pool1d, max_pool2d, input, ksize, strides, padding,
+                    data_format, name)
 
 
 def avg_pool_v2(input: Any, ksize: Any, strides: Any, padding: str,  # noqa: A002
                 data_format: Optional[str] = None, name: Optional[str] = None) -> Tensor:
     """Average pooling dispatched on the input's rank (`tf.nn.avg_pool_v2`): rank 3 ->
     avg_pool1d, rank 4 -> avg_pool (op "AvgPool"). Raises ValueError for other ranks."""
-    input = convert_to_tensor(input, name="input")
-    if _pool_rank(input, "avg_pool_v2") == 1:
-        return avg_pool1d(input, ksize, strides, padding, data_format=data_format or "NWC",
-                          name=name)
-    return avg_pool(input, ksize, strides, padding, data_format=data_format or "NHWC",
-                    name=name)
+    return _pool_v2("avg_pool_v2", avg_pool1d, avg_pool, input, ksize, strides, padding,
+                    data_format, name)
