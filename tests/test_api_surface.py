@@ -21,6 +21,7 @@ FLOORS = {
     "tf.random": 8, "tf.initializers": 19, "tf.errors": 37, "tf.summary": 14, "tf.metrics": 24,
     "tf.linalg": 27, "tf.dtypes": 22, "tf.debugging": 11,
     "tf.strings": 11,
+    "tf.sparse": 7,
 }
 
 

@@ -20,7 +20,7 @@ for _family in ("ops.random_ops", "ops.init_ops", "ops.variable_scope", "ops.nn_
 
 # The API-surface families (issue 16), on their own line to keep merges of the list above easy.
 for _family in ("ops.more_math_ops", "ops.segment_ops", "ops.clip_ops", "ops.misc_api",
-                "ops.linalg_ops", "ops.scatter_ops", "ops.string_ops"):
+                "ops.linalg_ops", "ops.scatter_ops", "ops.string_ops", "ops.sparse_ops"):
     _mod = _importlib.import_module(f"{__package__}.{_family}")
     for _n in getattr(_mod, "__all__", []):
         globals()[_n] = getattr(_mod, _n)
@@ -31,7 +31,7 @@ for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math",
             "graph_util"):
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
-for _ns in ("dtypes", "debugging", "linalg", "metrics", "strings"):  # API-surface namespaces (issue 16)
+for _ns in ("dtypes", "debugging", "linalg", "metrics", "strings", "sparse"):  # API-surface namespaces (issue 16)
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 

@@ -235,6 +235,8 @@ class BaseSession(RunContext):
         """
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        if feed_dict and any(hasattr(k, "_fetch_components") for k in feed_dict):
+            feed_dict = _expand_sparse_feeds(feed_dict)
         keys = tuple(feed_dict) if feed_dict else ()
         try:
             key = (fetches.__class__, tuple(fetches) if fetches.__class__ is list else fetches, keys)
@@ -791,6 +793,25 @@ def _device_label(be: Backend) -> str:
         return "cpu"
     label = f"{be.device_type.lower()}:{be.device_index}"
     return label if be.name == "cupy" else f"{label}[{be.name}]"
+
+
+def _expand_sparse_feeds(feed_dict: dict) -> dict:
+    """A SparseTensor key (`tf.sparse_placeholder`) fed with a SparseTensorValue or an
+    `(indices, values, dense_shape)` tuple becomes three feeds of its component tensors."""
+    out = {}
+    for k, v in feed_dict.items():
+        if not hasattr(k, "_fetch_components"):
+            out[k] = v
+            continue
+        parts = (v.indices, v.values, v.dense_shape) if hasattr(v, "dense_shape") else v
+        if not isinstance(parts, (tuple, list)) or len(parts) != 3:
+            raise TypeError(f"A SparseTensor feed ({k.values.name}) must be a "
+                            f"SparseTensorValue or an (indices, values, dense_shape) tuple, "
+                            f"got {type(v).__name__}")
+        for t, x in zip(k._fetch_components()[1], parts):
+            if t.op.type == "Placeholder":
+                out[t] = x
+    return out
 
 
 def _flatten_fetches(f: Any, resolve: Callable, flat: List[Any]) -> Any:
