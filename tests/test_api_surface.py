@@ -17,7 +17,7 @@ needs_names = pytest.mark.skipif(not NAMES.exists(), reason=f"{NAMES} is absent"
 
 # Offered names per namespace, as measured by tools/api_coverage.py; raise them as names land.
 FLOORS = {
-    "tf": 400, "tf.math": 102, "tf.nn": 60, "tf.nn.rnn_cell": 10, "tf.train": 89, "tf.layers": 26, "tf.losses": 16,
+    "tf": 400, "tf.math": 102, "tf.nn": 64, "tf.nn.rnn_cell": 10, "tf.train": 89, "tf.layers": 26, "tf.losses": 16,
     "tf.random": 8, "tf.initializers": 19, "tf.errors": 37, "tf.summary": 14, "tf.metrics": 24,
     "tf.linalg": 27, "tf.dtypes": 22, "tf.debugging": 11,
     "tf.strings": 11,

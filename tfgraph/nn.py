@@ -33,13 +33,19 @@ from .ops.conv1d_ops import avg_pool1d, conv1d, max_pool1d  # noqa: E402,F401
 __all__ += ["avg_pool1d", "conv1d", "max_pool1d"]
 
 from .ops.nn_extra_ops import (avg_pool_v2, compute_average_loss,  # noqa: E402,F401
+                               depthwise_conv2d_native_backprop_filter,
+                               depthwise_conv2d_native_backprop_input,
                                log_poisson_loss, max_pool_v2, normalize_moments,
                                scale_regularization_loss, silu, sufficient_statistics,
                                weighted_moments)
 
 __all__ += ["avg_pool_v2", "compute_average_loss", "log_poisson_loss", "max_pool_v2",
             "normalize_moments", "scale_regularization_loss", "silu", "sufficient_statistics",
-            "weighted_moments"]
+            "weighted_moments", "depthwise_conv2d_native_backprop_filter",
+            "depthwise_conv2d_native_backprop_input", "depthwise_conv2d_backprop_filter",
+            "depthwise_conv2d_backprop_input"]
+depthwise_conv2d_backprop_filter = depthwise_conv2d_native_backprop_filter
+depthwise_conv2d_backprop_input = depthwise_conv2d_native_backprop_input
 
 from . import _rnn_cell as rnn_cell  # noqa: E402  (tf.nn.rnn_cell)
 from .layers._rnn import (bidirectional_dynamic_rnn, dynamic_rnn,  # noqa: E402,F401

@@ -148,3 +148,32 @@ def test_pool_v2_refuses_rank_5_naming_the_input():
             tf.nn.max_pool_v2(x, 2, 2, "VALID")
         with pytest.raises(ValueError, match="avg_pool_v2.*vol"):
             tf.nn.avg_pool_v2(x, 2, 2, "VALID")
+
+
+@pytest.mark.parametrize("padding,strides", [("SAME", 1), ("VALID", 2)])
+def test_depthwise_backprops_are_adjoints_of_the_forward_conv(padding, strides):
+    # <dy, conv(x, w)> is bilinear: its gradients w.r.t. x and w are the two backprops, so
+    # sum(bp_input(dy) * x) and sum(bp_filter(x, dy) * w) both equal sum(dy * conv(x, w)).
+    x = RNG.randn(2, 5, 5, 3).astype(np.float32)
+    w = RNG.randn(3, 3, 3, 2).astype(np.float32)
+    st = [1, strides, strides, 1]
+    with tf.Graph().as_default():
+        y = tf.nn.depthwise_conv2d_native(x, w, st, padding)
+        dy = tf.constant(RNG.randn(*y.shape.as_list()).astype(np.float32))
+        bi = tf.nn.depthwise_conv2d_backprop_input(list(x.shape), w, dy, st, padding)
+        bf = tf.nn.depthwise_conv2d_native_backprop_filter(x, list(w.shape), dy, st, padding)
+        assert bi.op.name == "DepthwiseConv2dNativeBackpropInput"
+        assert bf.op.type == "DepthwiseConv2dNativeBackpropFilter"
+        assert bi.shape.as_list() == list(x.shape) and bf.shape.as_list() == list(w.shape)
+        ry, rdy, rbi, rbf = _run([y, dy, bi, bf])
+    ref = float((rdy * ry).sum())
+    assert float((rbi * x).sum()) == pytest.approx(ref, rel=1e-4)
+    assert float((rbf * w).sum()) == pytest.approx(ref, rel=1e-4)
+
+
+def test_depthwise_backprop_input_bad_padding_names_it():
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match="padding"):
+            tf.nn.depthwise_conv2d_native_backprop_input([1, 4, 4, 1], tf.zeros([2, 2, 1, 1]),
+                                                         tf.zeros([1, 4, 4, 1]), [1, 1, 1, 1],
+                                                         "BOGUS")

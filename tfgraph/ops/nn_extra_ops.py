@@ -1,7 +1,8 @@
 """`tf.nn` names that are compositions of existing ops, with TF1's semantics and defaults:
 moment statistics (sufficient_statistics, normalize_moments, weighted_moments), log_poisson_loss,
-the single-replica loss scalers (compute_average_loss, scale_regularization_loss), silu, and the
-rank-dispatching pools max_pool_v2 / avg_pool_v2."""
+the single-replica loss scalers (compute_average_loss, scale_regularization_loss), silu, the
+rank-dispatching pools max_pool_v2 / avg_pool_v2, and public builders of the depthwise-conv
+backprop ops (whose kernels live in conv_ops)."""
 from __future__ import annotations
 
 import math
@@ -12,6 +13,7 @@ from ..framework.graph import Tensor
 from ..framework.ops import convert_to_tensor, name_scope
 from . import array_ops, math_ops
 from .conv1d_ops import avg_pool1d, max_pool1d
+from .conv_ops import _conv_attrs, _sizes_tensor
 from .nn_ops import sigmoid, swish
 from .pool_ops import avg_pool, max_pool2d
 
@@ -234,3 +236,58 @@ def avg_pool_v2(input: Any, ksize: Any, strides: Any, padding: str,  # noqa: A00
     avg_pool1d, rank 4 -> avg_pool (op "AvgPool"). Raises ValueError for other ranks."""
     return _pool_v2("avg_pool_v2", avg_pool1d, avg_pool, input, ksize, strides, padding,
                     data_format, name)
+
+
+def _depthwise_backprop(op_type: str, first: Any, second: Any, out_backprop: Any, strides: Any,
+                        padding: Any, data_format: str, dilations: Any,
+                        name: Optional[str], sizes_index: int) -> Tensor:
+    attrs = _conv_attrs(strides, padding, data_format, dilations)
+    attrs.pop("use_cudnn_on_gpu")  # not an attr of the depthwise ops
+    with name_scope(name, op_type, [first, second, out_backprop]) as scope:
+        if sizes_index == 0:  # (input_sizes, filter)
+            data = convert_to_tensor(second, name="filter")
+            inputs = [_sizes_tensor(first, "input_sizes"), data]
+        else:  # (input, filter_sizes)
+            data = convert_to_tensor(first, name="input")
+            inputs = [data, _sizes_tensor(second, "filter_sizes")]
+        out_backprop = convert_to_tensor(out_backprop, dtype=data.dtype, name="out_backprop")
+        return data.graph.create_op(op_type, inputs + [out_backprop], attrs,
+                                    name=scope).outputs[0]
+
+
+def depthwise_conv2d_native_backprop_input(input_sizes: Any, filter: Any,  # noqa: A002
+                                           out_backprop: Any, strides: Any, padding: Any,
+                                           data_format: str = "NHWC",
+                                           dilations: Any = (1, 1, 1, 1),
+                                           name: Optional[str] = None) -> Tensor:
+    """The gradient of `depthwise_conv2d_native` w.r.t. its input
+    (`tf.nn.depthwise_conv2d_native_backprop_input`, alias `depthwise_conv2d_backprop_input`).
+
+    Args:
+      input_sizes: 1-D int32 tensor (or list) of the input's shape.
+      filter: [filter_height, filter_width, in_channels, channel_multiplier].
+      out_backprop: The gradient w.r.t. the convolution's output.
+      strides, padding, data_format, dilations: As for `depthwise_conv2d_native`.
+      name: Op name (default "DepthwiseConv2dNativeBackpropInput").
+    """
+    return _depthwise_backprop("DepthwiseConv2dNativeBackpropInput", input_sizes, filter,
+                               out_backprop, strides, padding, data_format, dilations, name, 0)
+
+
+def depthwise_conv2d_native_backprop_filter(input: Any, filter_sizes: Any,  # noqa: A002
+                                            out_backprop: Any, strides: Any, padding: Any,
+                                            data_format: str = "NHWC",
+                                            dilations: Any = (1, 1, 1, 1),
+                                            name: Optional[str] = None) -> Tensor:
+    """The gradient of `depthwise_conv2d_native` w.r.t. its filter
+    (`tf.nn.depthwise_conv2d_native_backprop_filter`, alias `depthwise_conv2d_backprop_filter`).
+
+    Args:
+      input: The convolution's input.
+      filter_sizes: 1-D int32 tensor (or list) of the filter's shape.
+      out_backprop: The gradient w.r.t. the convolution's output.
+      strides, padding, data_format, dilations: As for `depthwise_conv2d_native`.
+      name: Op name (default "DepthwiseConv2dNativeBackpropFilter").
+    """
+    return _depthwise_backprop("DepthwiseConv2dNativeBackpropFilter", input, filter_sizes,
+                               out_backprop, strides, padding, data_format, dilations, name, 1)
