@@ -167,6 +167,28 @@ class Layer:
     apply = __call__
 
 
+def _set_kernel_bias_args(layer: "Layer", activation: Any, use_bias: bool,
+                          kernel_initializer: Any, bias_initializer: Any,
+                          kernel_regularizer: Optional[Callable],
+                          bias_regularizer: Optional[Callable],
+                          activity_regularizer: Optional[Callable],
+                          kernel_constraint: Optional[Callable],
+                          bias_constraint: Optional[Callable]) -> None:
+    """Stores the kernel/bias arguments Dense and the convolution layers share."""
+    layer.activation = _activation(activation)
+    layer.use_bias = use_bias
+    layer.kernel_initializer = kernel_initializer
+    layer.bias_initializer = bias_initializer if bias_initializer is not None \
+        else init_ops.zeros_initializer()
+    layer.kernel_regularizer = kernel_regularizer
+    layer.bias_regularizer = bias_regularizer
+    layer.activity_regularizer = activity_regularizer
+    layer.kernel_constraint = kernel_constraint
+    layer.bias_constraint = bias_constraint
+    layer.kernel = None
+    layer.bias = None
+
+
 class Dense(Layer):
     """Densely connected layer `activation(inputs @ kernel + bias)` (`tf.layers.Dense`)."""
 
@@ -182,18 +204,9 @@ class Dense(Layer):
                  name: Optional[str] = None, **kwargs):
         super().__init__(trainable=trainable, name=name, **kwargs)
         self.units = int(units)
-        self.activation = _activation(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer if bias_initializer is not None \
-            else init_ops.zeros_initializer()
-        self.kernel_regularizer = kernel_regularizer
-        self.bias_regularizer = bias_regularizer
-        self.activity_regularizer = activity_regularizer
-        self.kernel_constraint = kernel_constraint
-        self.bias_constraint = bias_constraint
-        self.kernel = None
-        self.bias = None
+        _set_kernel_bias_args(self, activation, use_bias, kernel_initializer,
+                              bias_initializer, kernel_regularizer, bias_regularizer,
+                              activity_regularizer, kernel_constraint, bias_constraint)
 
     def build(self, input_shape) -> None:
         if input_shape.ndims is None or input_shape.as_list()[-1] is None:
@@ -253,18 +266,9 @@ class _ConvBase(Layer):
         self.padding = _padding(padding)
         self.data_format = _data_format(data_format)
         self.dilation_rate = _tuple(dilation_rate, self.rank, "dilation_rate")
-        self.activation = _activation(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer if bias_initializer is not None \
-            else init_ops.zeros_initializer()
-        self.kernel_regularizer = kernel_regularizer
-        self.bias_regularizer = bias_regularizer
-        self.activity_regularizer = activity_regularizer
-        self.kernel_constraint = kernel_constraint
-        self.bias_constraint = bias_constraint
-        self.kernel = None
-        self.bias = None
+        _set_kernel_bias_args(self, activation, use_bias, kernel_initializer,
+                              bias_initializer, kernel_regularizer, bias_regularizer,
+                              activity_regularizer, kernel_constraint, bias_constraint)
 
     def _channels(self, input_shape) -> int:
         dims = input_shape.with_rank(self.rank + 2).as_list()
