@@ -76,13 +76,8 @@ def _shape_text(t: Tensor) -> str:
 
 
 def _num(v: Any) -> int:
-    shape = v.shape
-    if not shape.is_fully_defined():
-        return 0
-    n = 1
-    for d in shape.as_list():
-        n *= d
-    return n
+    """Number of values in Variable `v` (0 when its shape is not fully known)."""
+    return v.shape.num_elements() or 0
 
 
 def _bytes(n: float) -> str:
