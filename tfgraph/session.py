@@ -235,8 +235,6 @@ class BaseSession(RunContext):
         """
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
-        if feed_dict and any(hasattr(k, "_fetch_components") for k in feed_dict):
-            feed_dict = _expand_sparse_feeds(feed_dict)
         keys = tuple(feed_dict) if feed_dict else ()
         try:
             key = (fetches.__class__, tuple(fetches) if fetches.__class__ is list else fetches, keys)
@@ -247,6 +245,13 @@ class BaseSession(RunContext):
                 plan = self._plans.get(key)
             except TypeError:  # an unhashable fetch (an ndarray, a set): not a graph element
                 plan = self._compile(fetches, keys)  # raises, naming the fetch and its type
+        if plan is None and feed_dict and any(hasattr(k, "_fetch_components") for k in feed_dict):
+            # SparseTensor feeds become their component feeds; plans are cached under the
+            # expanded keys, so a cached plan means there was nothing to expand (no per-run scan)
+            feed_dict = _expand_sparse_feeds(feed_dict)
+            keys = tuple(feed_dict)
+            key = key[:-1] + (keys,)
+            plan = self._plans.get(key)
         if plan is None or self._graph._control_edits != self._plans_control_edits:
             plan = self._cached_plan(key, fetches, keys)
         try:

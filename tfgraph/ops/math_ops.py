@@ -839,6 +839,22 @@ def argmin(input: Any, axis: Any = None, name: Optional[str] = None, dimension: 
 
 
 # --- cumsum -----------------------------------------------------------------------------------
+def scan_along(xp: Any, scan: Any, x: Any, axis: int, exclusive: bool, reverse: bool) -> Any:
+    """Runs `scan` (xp.cumsum or xp.cumprod) along `axis` with TF1's exclusive/reverse rules; an
+    exclusive scan starts from the identity (0 for a sum, 1 for a product)."""
+    m = xp.moveaxis(x, axis, 0)
+    if reverse:
+        m = m[::-1]
+    c = scan(m, axis=0, dtype=x.dtype)
+    if exclusive:
+        e = xp.zeros_like(c) if scan is xp.cumsum else xp.ones_like(c)
+        e[1:] = c[:-1]
+        c = e
+    if reverse:
+        c = c[::-1]
+    return xp.moveaxis(c, 0, axis)
+
+
 @register_op("Cumsum")
 class Cumsum(OpDef):
     """Cumulative sum along `axis`, optionally exclusive and/or reversed."""
@@ -864,17 +880,7 @@ class Cumsum(OpDef):
 
         def cumsum_kernel(x, axis):
             a = int(static if static is not None else host_array(be, axis))
-            m = xp.moveaxis(x, a, 0)
-            if reverse:
-                m = m[::-1]
-            c = xp.cumsum(m, axis=0, dtype=x.dtype)
-            if exclusive:
-                e = xp.zeros_like(c)
-                e[1:] = c[:-1]
-                c = e
-            if reverse:
-                c = c[::-1]
-            return xp.moveaxis(c, 0, a)
+            return scan_along(xp, xp.cumsum, x, a, exclusive, reverse)
         return cumsum_kernel
 
     def gradient(self, op, grad):

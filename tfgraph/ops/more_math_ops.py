@@ -19,7 +19,7 @@ from ._helpers import COMPLEX, FLOATS, NUMERIC, check_dtype
 from .array_ops import binary_grads
 from .gen_math_ops import binary as _binary, unary as _unary
 from .math_ops import (add, cast, cumsum, div_no_nan, multiply, negative, not_equal, realdiv,
-                       reciprocal, sqrt, square, subtract)
+                       reciprocal, scan_along, sqrt, square, subtract)
 from .op_families import binary_op, unary_op
 
 _FLOAT_COMPLEX = FLOATS | COMPLEX
@@ -157,18 +157,7 @@ class Cumprod(OpDef):
 
     def compute(self, be, x, axis, *, exclusive=False, reverse=False):
         xp = be.xp
-        a = int(np.asarray(axis))
-        m = xp.moveaxis(x, a, 0)
-        if reverse:
-            m = m[::-1]
-        c = xp.cumprod(m, axis=0, dtype=x.dtype)
-        if exclusive:
-            e = xp.ones_like(c)
-            e[1:] = c[:-1]
-            c = e
-        if reverse:
-            c = c[::-1]
-        return xp.moveaxis(c, 0, a)
+        return scan_along(xp, xp.cumprod, x, int(np.asarray(axis)), exclusive, reverse)
 
     def gradient(self, op, grad):
         # TF1's formula (valid where x != 0): cumsum(y * grad, reversed) / x.

@@ -375,21 +375,10 @@ class CheckpointState:
     __str__ = __repr__
 
 
-_ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", ord('"'): '\\"',
-            ord("'"): "\\'", ord("\\"): "\\\\"}
-
-
 def _escape(s: str) -> str:
     # Protocol buffers' text format (CEscape): printable ASCII as is, other bytes in octal.
-    out = []
-    for b in s.encode("utf-8"):
-        if b in _ESCAPES:
-            out.append(_ESCAPES[b])
-        elif 0x20 <= b < 0x7F:
-            out.append(chr(b))
-        else:
-            out.append(f"\\{b:03o}")
-    return "".join(out)
+    from google.protobuf import text_encoding  # here: keeps protobuf out of `import tfgraph`
+    return text_encoding.CEscape(s.encode("utf-8"), as_utf8=False)
 
 
 _UNESCAPE = re.compile(rb"\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)", re.DOTALL)
