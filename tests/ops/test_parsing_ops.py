@@ -131,6 +131,14 @@ def test_read_write_and_matching_files(tmp_path):
             sess.run(missing)
 
 
+def test_matching_files_sorts_across_patterns(tmp_path):
+    for n in ("a1", "b1", "a2"):
+        (tmp_path / n).write_bytes(b"")
+    m = tf.io.matching_files([str(tmp_path / "b*"), str(tmp_path / "a*")])
+    with tf.Session() as sess:  # TF1: [a1, a2, b1], one sort over all matches
+        assert list(sess.run(m)) == [str(tmp_path / n).encode() for n in ("a1", "a2", "b1")]
+
+
 def test_parse_single_sequence_example():
     F = tf.train
     seq = F.SequenceExample(

@@ -104,7 +104,8 @@ class MatchingFiles(OpDef):
             pats = np.asarray(pattern).reshape(-1)
             names = []
             for p in pats:
-                names += sorted(glob.glob(_scalar_str(p)))
+                names += glob.glob(_scalar_str(p))
+            names.sort()  # TF1 sorts all patterns' matches together, not per pattern
             out = np.empty(len(names), object)
             out[:] = [n.encode("utf-8") for n in names]
             return out
