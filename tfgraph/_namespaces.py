@@ -26,6 +26,30 @@ for _family in ("ops.more_math_ops", "ops.segment_ops", "ops.clip_ops", "ops.mis
         globals()[_n] = getattr(_mod, _n)
         __all__.append(_n)
 
+# Issue 16's later streams, one reserved line each (blank-line separated so that parallel
+# edits merge cleanly): a stream puts its ops modules on its own line.
+_STREAM_FAMILIES = (
+    # sparse-grad
+
+    # sparse-ops
+
+    # mathfn
+
+    # arrayops
+
+    # frame
+
+    # nn
+
+    # estimator
+
+)
+for _family in _STREAM_FAMILIES:
+    _mod = _importlib.import_module(f"{__package__}.{_family}")
+    for _n in getattr(_mod, "__all__", []):
+        globals()[_n] = getattr(_mod, _n)
+        __all__.append(_n)
+
 for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math", "compat",
             "logging", "app", "io", "python_io", "image", "queue", "nest", "gfile",
             "graph_util"):
