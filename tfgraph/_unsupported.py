@@ -126,6 +126,13 @@ TABLES: Dict[str, Dict[str, str]] = {
         **refusals(QUANTIZED, ("quantized_avg_pool", "quantized_conv2d", "quantized_max_pool",
                                "quantized_relu_x")),
         "approx_max_k": TPU_ONLY, "approx_min_k": TPU_ONLY,
+        "experimental": ("tf.nn.experimental (stateless dropout, general_dropout) is TF2 API; "
+                         "use tf.nn.dropout with a seed"),
+    },
+    "tf.layers": {
+        "experimental": ("tf.layers.experimental (keras_style_scope, set_keras_style) switches "
+                         "to Keras-style layer objects, which tfgraph does not offer; use the "
+                         "tf.layers classes and functions directly"),
     },
     "tf.math": {"approx_max_k": TPU_ONLY, "approx_min_k": TPU_ONLY},
     "tf.train": {

@@ -57,3 +57,13 @@ __all__ += ["rnn_cell", "bidirectional_dynamic_rnn", "dynamic_rnn", "static_bidi
 from ._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
 
 __getattr__ = _refusing_getattr("tf.nn", __name__, _TABLES["tf.nn"])
+
+# --- nn stream (issue 16): 3-D convolution/pooling, rank-generic builders -----------------------
+from .ops.conv3d_ops import (avg_pool3d, conv3d, conv3d_backprop_filter,  # noqa: E402,F401
+                             conv3d_backprop_filter_v2, conv3d_transpose, max_pool3d)
+from .ops.conv_nd_ops import (atrous_conv2d_transpose, conv1d_transpose,  # noqa: E402,F401
+                              conv_transpose, convolution, pool, with_space_to_batch)
+
+__all__ += ["avg_pool3d", "conv3d", "conv3d_backprop_filter", "conv3d_backprop_filter_v2",
+            "conv3d_transpose", "max_pool3d", "atrous_conv2d_transpose", "conv1d_transpose",
+            "conv_transpose", "convolution", "pool", "with_space_to_batch"]
