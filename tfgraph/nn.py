@@ -67,3 +67,11 @@ from .ops.conv_nd_ops import (atrous_conv2d_transpose, conv1d_transpose,  # noqa
 __all__ += ["avg_pool3d", "conv3d", "conv3d_backprop_filter", "conv3d_backprop_filter_v2",
             "conv3d_transpose", "max_pool3d", "atrous_conv2d_transpose", "conv1d_transpose",
             "conv_transpose", "convolution", "pool", "with_space_to_batch"]
+
+from .ops.nn_window_ops import (batch_norm_with_global_normalization,  # noqa: E402,F401
+                                dilation2d, erosion2d, fractional_avg_pool, fractional_max_pool,
+                                local_response_normalization, lrn, max_pool_with_argmax)
+
+__all__ += ["batch_norm_with_global_normalization", "dilation2d", "erosion2d",
+            "fractional_avg_pool", "fractional_max_pool", "local_response_normalization", "lrn",
+            "max_pool_with_argmax"]

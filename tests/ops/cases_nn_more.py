@@ -1,12 +1,12 @@
-"""Finite-difference gradient cases for the nn stream's ops: 3-D convolution/pooling
-(format: gradcheck.py)."""
+"""Finite-difference gradient cases for the nn stream's ops: 3-D convolution/pooling, LRN,
+max_pool_with_argmax, dilation2d, fractional pooling (format: gradcheck.py)."""
 from __future__ import annotations
 
 import numpy as np
 
 import tfgraph as tf
 from gradcheck import Case
-from tfgraph.ops import conv3d_ops
+from tfgraph.ops import conv3d_ops, nn_window_ops
 
 
 def _distinct(shape, spacing=0.05):
@@ -90,3 +90,63 @@ CASES = {
                                             strides=[1, 1, 2, 1, 1], padding="SAME"),
                            [(1, 3, 2, 3, 2)], second_order=True)],
 }
+
+
+def _argmax_grad(x_shape, grad_grad, include_batch):
+    """MaxPoolGradWithArgmax / MaxPoolGradGradWithArgmax of a fixed distinct input,
+    differentiated w.r.t. the incoming gradient."""
+    x0 = np.random.default_rng(8).permutation(int(np.prod(x_shape))).reshape(x_shape) * 0.1
+    attrs = {"ksize": [1, 2, 2, 1], "strides": [1, 2, 1, 1], "padding": "SAME",
+             "include_batch_in_index": include_batch}
+
+    def build(g):
+        x = tf.constant(x0, dtype=g.dtype)
+        _, arg = tf.nn.max_pool_with_argmax(x, [1, 2, 2, 1], [1, 2, 1, 1], "SAME",
+                                            include_batch_in_index=include_batch)
+        op = "MaxPoolGradGradWithArgmax" if grad_grad else "MaxPoolGradWithArgmax"
+        return nn_window_ops._argmax_op(op, x, g, arg, attrs)
+    return build
+
+
+def _fractional(fn, ratio, **kw):
+    return lambda x: fn(x, ratio, deterministic=True, seed=5, seed2=7, **kw)[0]
+
+
+CASES.update({
+    "LRN": [Case(lambda x: tf.nn.lrn(x, 2, 1.0, 0.5, 0.75), [(1, 2, 3, 6)], dtype=tf.float32),
+            Case(lambda x: tf.nn.lrn(x, 1, 2.0, 1e-1, 0.5), [(2, 2, 1, 3)], dtype=tf.float32,
+                 label="radius1")],
+    "MaxPoolWithArgmax": [
+        Case(lambda x: tf.nn.max_pool_with_argmax(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")[0],
+             [(2, 4, 4, 2)], values=_distinct((2, 4, 4, 2)), second_order=True),
+        Case(lambda x: tf.nn.max_pool_with_argmax(x, [1, 3, 2, 1], [1, 1, 2, 1], "SAME",
+                                                  include_batch_in_index=True)[0],
+             [(2, 3, 5, 1)], values=_distinct((2, 3, 5, 1)), label="same-batch-index"),
+    ],
+    "MaxPoolGradWithArgmax": [Case(_argmax_grad((2, 4, 3, 2), False, False), [(2, 2, 3, 2)],
+                                   second_order=True)],
+    "MaxPoolGradGradWithArgmax": [Case(_argmax_grad((1, 4, 3, 2), True, True), [(1, 4, 3, 2)],
+                                       second_order=True)],
+    "Dilation2D": [
+        Case(lambda x, f: tf.nn.dilation2d(x, f, [1, 1, 1, 1], [1, 1, 1, 1], "SAME"),
+             [(1, 4, 4, 2), (2, 2, 2)],
+             values=lambda rng: [_distinct((1, 4, 4, 2), 0.37)(rng)[0],
+                                 _distinct((2, 2, 2), 0.011)(rng)[0]]),
+        Case(lambda x, f: tf.nn.dilation2d(x, f, [1, 2, 1, 1], [1, 1, 2, 1], "VALID"),
+             [(2, 5, 5, 1), (2, 2, 1)],
+             values=lambda rng: [_distinct((2, 5, 5, 1), 0.37)(rng)[0],
+                                 _distinct((2, 2, 1), 0.011)(rng)[0]], label="valid-strided"),
+    ],
+    "FractionalMaxPool": [
+        Case(_fractional(tf.nn.fractional_max_pool, [1.0, 1.5, 1.4, 1.0], overlapping=True),
+             [(1, 6, 7, 2)], values=_distinct((1, 6, 7, 2))),
+        Case(_fractional(tf.nn.fractional_max_pool, [1.0, 2.0, 1.7, 1.0], pseudo_random=True),
+             [(2, 5, 6, 1)], values=_distinct((2, 5, 6, 1)), label="pseudo"),
+    ],
+    "FractionalAvgPool": [
+        Case(_fractional(tf.nn.fractional_avg_pool, [1.0, 1.5, 1.4, 1.0], overlapping=True),
+             [(1, 6, 7, 2)]),
+        Case(_fractional(tf.nn.fractional_avg_pool, [1.0, 2.0, 1.7, 1.0], pseudo_random=True),
+             [(2, 5, 6, 1)], label="pseudo"),
+    ],
+})
