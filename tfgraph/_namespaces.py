@@ -40,6 +40,7 @@ _STREAM_FAMILIES = (
     # frame
 
     # nn
+    "ops.conv_raw_ops",
 
     # estimator
 

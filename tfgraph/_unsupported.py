@@ -126,6 +126,10 @@ TABLES: Dict[str, Dict[str, str]] = {
         **refusals(QUANTIZED, ("quantized_avg_pool", "quantized_conv2d", "quantized_max_pool",
                                "quantized_relu_x")),
         "approx_max_k": TPU_ONLY, "approx_min_k": TPU_ONLY,
+        "static_state_saving_rnn": ("state-saving RNNs need TF1's contrib SequenceQueueing"
+                                    "StateSaver, which tfgraph does not offer; keep the state "
+                                    "in tf.Variables (or feed it) and run tf.nn.static_rnn or "
+                                    "tf.nn.dynamic_rnn with initial_state"),
         "experimental": ("tf.nn.experimental (stateless dropout, general_dropout) is TF2 API; "
                          "use tf.nn.dropout with a seed"),
     },

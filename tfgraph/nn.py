@@ -75,3 +75,14 @@ from .ops.nn_window_ops import (batch_norm_with_global_normalization,  # noqa: E
 __all__ += ["batch_norm_with_global_normalization", "dilation2d", "erosion2d",
             "fractional_avg_pool", "fractional_max_pool", "local_response_normalization", "lrn",
             "max_pool_with_argmax"]
+
+from .ops.ctc_ops import (collapse_repeated, ctc_beam_search_decoder,  # noqa: E402,F401
+                          ctc_beam_search_decoder_v2, ctc_greedy_decoder, ctc_loss, ctc_loss_v2,
+                          ctc_unique_labels)
+
+__all__ += ["collapse_repeated", "ctc_beam_search_decoder", "ctc_beam_search_decoder_v2",
+            "ctc_greedy_decoder", "ctc_loss", "ctc_loss_v2", "ctc_unique_labels"]
+
+from .layers._raw_rnn import raw_rnn  # noqa: E402,F401
+
+__all__ += ["raw_rnn"]

@@ -122,3 +122,14 @@ def test_layers_separable_conv1d():
     layer = tf.layers.SeparableConv1D(2, 2, data_format="channels_first", use_bias=False)
     yc = layer(np.transpose(x, (0, 2, 1)))
     assert yc.shape.as_list() == [2, 2, 7]
+
+
+def test_layer_functions_reuse_variables():
+    x = tf.ones([1, 3, 3, 3, 2])
+    a = tf.layers.conv3d(x, 2, 2, name="a")
+    b = tf.layers.conv3d(x, 2, 2, name="a", reuse=True)
+    assert [v.op.name for v in tf.global_variables()] == ["a/kernel", "a/bias"]
+    va, vb = _init_run([a, b])
+    np.testing.assert_array_equal(va, vb)
+    with pytest.raises(ValueError, match="a/kernel"):
+        tf.layers.conv3d(x, 2, 2, name="a")  # exists, no reuse

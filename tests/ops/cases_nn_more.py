@@ -150,3 +150,21 @@ CASES.update({
              [(2, 5, 6, 1)], label="pseudo"),
     ],
 })
+
+
+def _ctc(labels, seq_len, **kw):
+    idx = [[b, j] for b, seq in enumerate(labels) for j in range(len(seq))]
+    vals = [v for seq in labels for v in seq]
+
+    def build(x):
+        sp = tf.SparseTensor(np.asarray(idx, np.int64), np.asarray(vals, np.int32),
+                             [len(labels), max(len(s) for s in labels)])
+        return tf.nn.ctc_loss(sp, x, seq_len, **kw)
+    return build
+
+
+CASES["CTCLoss"] = [
+    Case(_ctc([[0, 1], [1, 1], [2]], [4, 4, 3]), [(4, 3, 4)]),
+    Case(_ctc([[0, 0], [1]], [3, 2], ctc_merge_repeated=False, time_major=False),
+         [(2, 3, 3)], label="no-merge-batch-major"),
+]

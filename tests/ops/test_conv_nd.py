@@ -182,3 +182,30 @@ def test_with_space_to_batch_same_padding_matches_dilated_conv():
         tf.nn.with_space_to_batch(x, [2, 2], "SAME", op)
     with pytest.raises(ValueError, match="spatial_dims"):
         tf.nn.with_space_to_batch(x, [2, 2], "VALID", op, spatial_dims=[2, 1])
+
+
+def test_tf_conv_and_backprop_v2():
+    x, w = RNG.standard_normal((1, 6, 5, 2)), RNG.standard_normal((3, 2, 2, 3))
+    y = tf.conv(x, w, [1, 1, 2, 1], "SAME")
+    np.testing.assert_allclose(_run(y), ref_conv(x, w, [1, 2], "SAME", [1, 1]), atol=1e-10)
+    y1 = tf.conv(np.transpose(x[:, 0], (0, 2, 1)), w[0], [1, 1, 1], "VALID",
+                 data_format="CHANNELS_FIRST", dilations=[1, 1, 2])
+    np.testing.assert_allclose(_run(y1), np.transpose(ref_conv(x[:, 0], w[0], [1], "VALID", [2]),
+                                                      (0, 2, 1)), atol=1e-10)
+    x3, w3 = RNG.standard_normal((1, 3, 4, 3, 1)), RNG.standard_normal((2, 2, 2, 1, 2))
+    np.testing.assert_allclose(_run(tf.conv(x3, w3, [1] * 5, "VALID")),
+                               ref_conv(x3, w3, [1] * 3, "VALID", [1] * 3), atol=1e-10)
+    ye = tf.conv(x, w, [1, 1, 1, 1], "EXPLICIT", explicit_paddings=[0, 0, 1, 1, 0, 2, 0, 0])
+    np.testing.assert_allclose(_run(ye), ref_conv(np.pad(x, ((0, 0), (1, 1), (0, 2), (0, 0))),
+                                                  w, [1, 1], "VALID", [1, 1]), atol=1e-10)
+    with pytest.raises(ValueError, match="groups"):
+        tf.conv(x, w, [1] * 4, "SAME", groups=2)
+    xt, wt = tf.constant(x), tf.constant(w)
+    yy = tf.nn.conv2d(xt, wt, 1, "SAME")
+    dy = RNG.standard_normal(yy.shape.as_list())
+    gx, gw = tf.gradients(yy, [xt, wt], grad_ys=dy)
+    bf = tf.conv2d_backprop_filter_v2(x, w, dy, [1, 1, 1, 1], "SAME")
+    bi = tf.conv2d_backprop_input_v2(x, w, dy, [1, 1, 1, 1], "SAME")
+    vgx, vgw, vbf, vbi = _run([gx, gw, bf, bi])
+    np.testing.assert_allclose(vbf, vgw, atol=1e-10)
+    np.testing.assert_allclose(vbi, vgx, atol=1e-10)

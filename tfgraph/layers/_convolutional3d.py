@@ -166,6 +166,13 @@ class AveragePooling3D(_Pooling3D):
     _pool = staticmethod(avg_pool3d)
 
 
+def _layer_call(cls, args: dict) -> Tensor:
+    """`cls(**arguments)(inputs)` from a layer function's `locals()` (`reuse` -> `_reuse`)."""
+    kw = dict(args)
+    inputs = kw.pop("inputs")
+    return cls(**_conv_kwargs(**kw))(inputs)
+
+
 def conv3d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1, 1),
            padding: str = "valid", data_format: str = "channels_last",
            dilation_rate: Any = (1, 1, 1), activation: Any = None, use_bias: bool = True,
@@ -178,14 +185,7 @@ def conv3d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1, 1)
            name: Optional[str] = None, reuse: Any = None) -> Tensor:
     """3-D convolution layer (`tf.layers.conv3d`): variables "conv3d/kernel"
     [kd, kh, kw, in, filters] and "conv3d/bias"; arguments as `tf.layers.conv2d`."""
-    return Conv3D(**_conv_kwargs(
-        filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-        data_format=data_format, dilation_rate=dilation_rate, activation=activation,
-        use_bias=use_bias, kernel_initializer=kernel_initializer,
-        bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-        bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-        kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-        trainable=trainable, name=name, reuse=reuse))(inputs)
+    return _layer_call(Conv3D, locals())
 
 
 def conv3d_transpose(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1, 1),
@@ -200,13 +200,7 @@ def conv3d_transpose(inputs: Any, filters: int, kernel_size: Any, strides: Any =
                      name: Optional[str] = None, reuse: Any = None) -> Tensor:
     """Transposed 3-D convolution layer (`tf.layers.conv3d_transpose`): variables
     "conv3d_transpose/kernel" [kd, kh, kw, filters, in] and "conv3d_transpose/bias"."""
-    return Conv3DTranspose(**_conv_kwargs(
-        filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-        data_format=data_format, activation=activation, use_bias=use_bias,
-        kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-        kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-        activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-        bias_constraint=bias_constraint, trainable=trainable, name=name, reuse=reuse))(inputs)
+    return _layer_call(Conv3DTranspose, locals())
 
 
 def separable_conv1d(inputs: Any, filters: int, kernel_size: Any, strides: Any = 1,
@@ -223,17 +217,7 @@ def separable_conv1d(inputs: Any, filters: int, kernel_size: Any, strides: Any =
                      bias_constraint: Optional[Callable] = None, trainable: bool = True,
                      name: Optional[str] = None, reuse: Any = None) -> Tensor:
     """Depthwise-separable 1-D convolution layer (`tf.layers.separable_conv1d`)."""
-    return SeparableConv1D(**_conv_kwargs(
-        filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-        data_format=data_format, dilation_rate=dilation_rate,
-        depth_multiplier=depth_multiplier, activation=activation, use_bias=use_bias,
-        depthwise_initializer=depthwise_initializer,
-        pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
-        depthwise_regularizer=depthwise_regularizer,
-        pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
-        activity_regularizer=activity_regularizer, depthwise_constraint=depthwise_constraint,
-        pointwise_constraint=pointwise_constraint, bias_constraint=bias_constraint,
-        trainable=trainable, name=name, reuse=reuse))(inputs)
+    return _layer_call(SeparableConv1D, locals())
 
 
 def max_pooling3d(inputs: Any, pool_size: Any, strides: Any, padding: str = "valid",
