@@ -86,3 +86,7 @@ __all__ += ["collapse_repeated", "ctc_beam_search_decoder", "ctc_beam_search_dec
 from .layers._raw_rnn import raw_rnn  # noqa: E402,F401
 
 __all__ += ["raw_rnn"]
+
+from .ops.space_batch_ops import depth_to_space, space_to_batch, space_to_depth  # noqa: E402,F401
+
+__all__ += ["depth_to_space", "space_to_batch", "space_to_depth"]  # arrayops

@@ -164,7 +164,8 @@ def test_with_space_to_batch_same_padding_matches_dilated_conv():
         assert num_spatial_dims == 2 and padding == "VALID"
         return tf.nn.conv2d(inp, w, 1, padding)
     y = tf.nn.with_space_to_batch(xt, [2, 3], "SAME", op, filter_shape=[3, 3])
-    assert y.shape.as_list() == [None, 7, 9, 2]
+    assert y.shape.as_list() == [None, 7, 9, 2] and y.op.type == "BatchToSpaceND"
+    assert y.op.inputs[0].op.inputs[0].op.type == "SpaceToBatchND"
     np.testing.assert_allclose(_run(y, {xt: x}), ref_conv(x, w, [1, 1], "SAME", [2, 3]),
                                atol=1e-10)
     # channels first: spatial dims 2 and 3, the channel axis is not blocked

@@ -476,7 +476,6 @@ class MaxPool3DGradGrad(OpDef):
 
 def _avg_counts(be, g: Geometry3, dtype) -> Any:
     """The number of real (unpadded) inputs in each output window, (1, OD, OH, OW, 1)."""
-    xp = be.xp
     total = None
     for axis in range(3):
         o = np.arange(g.out[axis]) * g.s[axis] - g.before[axis]

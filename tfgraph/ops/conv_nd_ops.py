@@ -5,9 +5,8 @@ forms through a height-1 image, as TF1 builds them).
 
 `with_space_to_batch` is TF1's "atrous via space-to-batch" construction: pad the spatial axes
 (SAME adds the dilated filter's padding), fold each `rate`-strided phase of the input into the
-batch, run the op with VALID padding, unfold and crop.  The fold/unfold are built here from
-Pad/Reshape/Transpose/StridedSlice (TF1 uses SpaceToBatchND/BatchToSpaceND; the values and
-gradients are the same).  `convolution` with dilations > 1 passes them to the convolution op
+batch (SpaceToBatchND), run the op with VALID padding, unfold and crop (BatchToSpaceND).
+`convolution` with dilations > 1 passes them to the convolution op
 directly (TF1 goes through space-to-batch; the result is the same).
 """
 from __future__ import annotations
@@ -16,7 +15,6 @@ from typing import Any, Callable, List, Optional, Sequence
 
 import numpy as np
 
-from ..framework import dtypes
 from ..framework.constant import convert_to_tensor, name_scope
 from ..framework.graph import Tensor
 from ..framework.tensor_shape import TensorShape
@@ -26,6 +24,7 @@ from .conv3d_ops import avg_pool3d, conv3d, conv3d_transpose, max_pool3d
 from .conv_ops import (_sizes_tensor, _static_dims, conv2d, conv2d_backprop_input,
                        conv2d_transpose, get_sequence)
 from .pool_ops import avg_pool, max_pool
+from .space_batch_ops import batch_to_space_nd, space_to_batch_nd
 
 
 def _const_ints(v: Any, name: str) -> Optional[np.ndarray]:
@@ -64,66 +63,6 @@ def _strides_and_rates(n: int, strides: Any, dilation_rate: Any):
 
 
 # --- with_space_to_batch ---------------------------------------------------------------------
-def _dims(x: Tensor) -> List[Any]:
-    """Each dimension of `x` as an int when static, else a scalar int32 tensor."""
-    static = x.shape.as_list()
-    dyn = None
-    out: List[Any] = []
-    for i, d in enumerate(static):
-        if d is None:
-            dyn = array_ops.shape(x) if dyn is None else dyn
-            d = dyn[i]
-        out.append(d)
-    return out
-
-
-def _shape_arg(parts: Sequence[Any]) -> Any:
-    if all(isinstance(p, (int, np.integer)) for p in parts):
-        return [int(p) for p in parts]
-    return array_ops.stack([convert_to_tensor(p, dtype=dtypes.int32) for p in parts])
-
-
-def _fold(x: Tensor, block: Sequence[int], paddings: np.ndarray) -> Tensor:
-    """SpaceToBatchND's value: pad dims 1..M of `x`, move each `block`-phase into the batch."""
-    m = len(block)
-    rank = x.shape.ndims
-    pads = [[0, 0]] + [[int(a), int(b)] for a, b in paddings] + [[0, 0]] * (rank - 1 - m)
-    if any(a or b for a, b in pads):
-        x = array_ops.pad(x, pads)
-    d = _dims(x)
-    split: List[Any] = [d[0]]
-    for i, b in enumerate(block):
-        split += [d[1 + i] // b, b]
-    split += d[1 + m:]
-    y = array_ops.reshape(x, _shape_arg(split))
-    perm = [2 + 2 * i for i in range(m)] + [0] + [1 + 2 * i for i in range(m)] + \
-        list(range(1 + 2 * m, rank + m))
-    y = array_ops.transpose(y, perm)
-    nb = int(np.prod(block))
-    return array_ops.reshape(y, _shape_arg([d[0] * nb] + [d[1 + i] // b for i, b in
-                                                           enumerate(block)] + d[1 + m:]))
-
-
-def _unfold(y: Tensor, block: Sequence[int], crops: np.ndarray) -> Tensor:
-    """BatchToSpaceND's value: the inverse of `_fold`, then crop dims 1..M."""
-    m = len(block)
-    rank = y.shape.ndims
-    d = _dims(y)
-    nb = int(np.prod(block))
-    z = array_ops.reshape(y, _shape_arg(list(block) + [d[0] // nb] + d[1:]))
-    perm = [m] + [x for i in range(m) for x in (m + 1 + i, i)] + list(range(2 * m + 1, rank + m))
-    z = array_ops.transpose(z, perm)
-    z = array_ops.reshape(z, _shape_arg([d[0] // nb] + [d[1 + i] * b for i, b in
-                                                         enumerate(block)] + d[1 + m:]))
-    if np.any(crops):
-        begin = [0] + [int(c[0]) for c in crops] + [0] * (rank - 1 - m)
-        end = [0] + [-int(c[1]) if c[1] else 0 for c in crops] + [0] * (rank - 1 - m)
-        end_mask = 1 | sum(1 << (1 + i) for i, c in enumerate(crops) if not c[1])
-        end_mask |= sum(1 << j for j in range(1 + m, rank))
-        z = array_ops.strided_slice(z, begin, end, [1] * rank, end_mask=end_mask)
-    return z
-
-
 def _adjust(values: Sequence[Any], fill: Any, spatial_dims: Sequence[int]) -> List[Any]:
     """TF1's `_with_space_to_batch_adjust`: entries for dims 1..spatial_dims[-1], `fill`
     where a dim is not spatial."""
@@ -203,8 +142,11 @@ def with_space_to_batch(input: Any, dilation_rate: Any, padding: str,  # noqa: A
     block = _adjust(list(rate), 1, dims)
     paddings = _adjust(list(paddings), np.zeros(2, np.int64), dims)
     crops = _adjust(list(crops), np.zeros(2, np.int64), dims)
-    result = op(_fold(input, block, np.asarray(paddings)), m, "VALID")
-    return _unfold(result, block, np.asarray(crops))
+    converted = space_to_batch_nd(input, np.asarray(block, np.int32),
+                                  np.asarray(paddings, np.int32).reshape(-1, 2))
+    result = op(converted, m, "VALID")
+    return batch_to_space_nd(result, np.asarray(block, np.int32),
+                             np.asarray(crops, np.int32).reshape(-1, 2))
 
 
 # --- convolution ---------------------------------------------------------------------------------

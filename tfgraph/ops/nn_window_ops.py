@@ -25,7 +25,7 @@ from ..framework.constant import convert_to_tensor, graph_of, name_scope
 from ..framework.graph import Tensor
 from ..framework.registry import OpDef, register_op, spec
 from . import array_ops, math_ops
-from .conv_ops import Geometry, make_geometry, padded_input, spatial_output, to_nhwc
+from .conv_ops import Geometry, make_geometry, padded_input, spatial_output
 from .nn_ops import batch_normalization
 
 
