@@ -626,7 +626,7 @@ def conv3d_backprop_input_v2(input_sizes: Any, filter: Any, out_backprop: Any,  
 
 
 def conv3d_backprop_filter_v2(input: Any, filter_sizes: Any, out_backprop: Any,  # noqa: A002
-                              strides: Any = None, padding: Any = None,
+                              strides: Any, padding: Any,
                               data_format: str = "NDHWC", dilations: Any = (1, 1, 1, 1, 1),
                               name: Optional[str] = None) -> Tensor:
     """The gradient of `conv3d` w.r.t. its filter (`tf.nn.conv3d_backprop_filter_v2`, op

@@ -455,8 +455,7 @@ def _seq4(v: Any, name: str) -> List[int]:
 
 def dilation2d(input: Any, filter: Any = None, strides: Any = None,  # noqa: A002
                rates: Any = None, padding: Any = None, name: Optional[str] = None,
-               filters: Any = None, dilations: Any = None,
-               data_format: str = "NHWC") -> Tensor:
+               filters: Any = None, dilations: Any = None) -> Tensor:
     """Grayscale morphological dilation (`tf.nn.dilation2d`, op `Dilation2D`).
 
     Args:
@@ -467,15 +466,12 @@ def dilation2d(input: Any, filter: Any = None, strides: Any = None,  # noqa: A00
       padding: "SAME" or "VALID".
       name: Op name (default "Dilation2D").
       filters, dilations: Aliases of `filter` and `rates`.
-      data_format: Only "NHWC".
 
     Raises:
       ValueError: For bad strides/rates/padding or mismatched depths.
     """
     filter = filters if filter is None else filter
     rates = dilations if rates is None else rates
-    if data_format != "NHWC":
-        raise ValueError("Data formats other than NHWC are not yet supported")
     attrs = {"strides": _seq4(strides, "strides"), "rates": _seq4(rates, "rates"),
              "padding": padding}
     graph = graph_of([input, filter])
