@@ -6,7 +6,7 @@ from typing import Any, List
 
 from ..framework.constant import convert_to_tensor
 from ..framework.graph import Tensor
-from ..ops import training_ops
+from ..ops import sparse_training_ops, training_ops
 from ..ops.variables import Variable
 from .optimizer import Optimizer, _cast
 
@@ -71,6 +71,20 @@ class RMSPropOptimizer(Optimizer):
                 use_locking=self._use_locking).op
         return training_ops.apply_rms_prop(var, rms, mom, *hyper, grad,
                                            use_locking=self._use_locking).op
+
+
+    def _apply_sparse(self, grad, var: Variable):
+        dtype = var.dtype.base_dtype
+        rms = self.get_slot(var, "rms")
+        mom = self.get_slot(var, "momentum")
+        hyper = (_cast(self._learning_rate_tensor, dtype), _cast(self._decay_tensor, dtype),
+                 _cast(self._momentum_tensor, dtype), _cast(self._epsilon_tensor, dtype))
+        if self._centered:
+            return sparse_training_ops.sparse_apply_centered_rms_prop(
+                var, self.get_slot(var, "mg"), rms, mom, *hyper, grad.values, grad.indices,
+                use_locking=self._use_locking).op
+        return sparse_training_ops.sparse_apply_rms_prop(
+            var, rms, mom, *hyper, grad.values, grad.indices, use_locking=self._use_locking).op
 
 
 __all__ = ["RMSPropOptimizer"]
