@@ -14,7 +14,7 @@ from __future__ import annotations
 import collections
 from typing import Any, Optional
 
-from .graph import Tensor
+from .graph import Tensor, _eval_in_session
 
 IndexedSlicesValue = collections.namedtuple("IndexedSlicesValue",
                                             ["values", "indices", "dense_shape"])
@@ -95,7 +95,6 @@ class IndexedSlices:
         return IndexedSlicesValue, [self._values, self._indices, self._dense_shape]
 
     def eval(self, feed_dict: Any = None, session: Any = None) -> IndexedSlicesValue:
-        from ..session import _eval_in_session
         return _eval_in_session(self, feed_dict, session)
 
     def __neg__(self) -> "IndexedSlices":
