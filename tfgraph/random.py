@@ -23,3 +23,10 @@ __all__ += ["fold_in", "gamma", "poisson", "split", "stateless_binomial",
             "stateless_categorical", "stateless_gamma", "stateless_multinomial", "stateless_normal",
             "stateless_parameterized_truncated_normal", "stateless_poisson",
             "stateless_truncated_normal", "stateless_uniform"]
+from .ops.candidate_sampling_ops import (  # noqa: E402,F401
+    all_candidate_sampler, fixed_unigram_candidate_sampler, learned_unigram_candidate_sampler,
+    log_uniform_candidate_sampler, uniform_candidate_sampler)
+
+__all__ += ["all_candidate_sampler", "fixed_unigram_candidate_sampler",
+            "learned_unigram_candidate_sampler", "log_uniform_candidate_sampler",
+            "uniform_candidate_sampler"]
