@@ -32,6 +32,11 @@ def test_gather_gradient_is_indexed_slices_with_tf1_shapes(run):
     assert g.values.op.name == "gradients/embedding_lookup_grad/Reshape"
     assert g.indices.op.name == "gradients/embedding_lookup_grad/Reshape_1"
     assert "IndexedSlices(indices=" in str(g)
+    assert g.shape.as_list() == [5, 3] and g.get_shape().as_list() == [5, 3]
+    ph = tf.placeholder(tf.float32, [None, 4])
+    g2 = tf.gradients(tf.reduce_sum(tf.gather(ph, [0])), ph)[0]
+    assert g2.shape.as_list() == [None, 4]
+    assert tf.IndexedSlices(g.values, g.indices).shape.ndims is None
     with tf.Session() as sess:
         sess.run(p.initializer)
         v = sess.run(g)

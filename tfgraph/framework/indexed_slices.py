@@ -15,6 +15,8 @@ import collections
 from typing import Any, Optional
 
 from .graph import Tensor, _eval_in_session
+from .tensor_shape import TensorShape
+from .tensor_util import static_int_vector
 
 IndexedSlicesValue = collections.namedtuple("IndexedSlicesValue",
                                             ["values", "indices", "dense_shape"])
@@ -59,6 +61,23 @@ class IndexedSlices:
     def dense_shape(self) -> Optional[Tensor]:
         """A 1-D `Tensor` containing the shape of the corresponding dense tensor."""
         return self._dense_shape
+
+    @property
+    def shape(self) -> TensorShape:
+        """The static shape of the dense tensor (as known from `dense_shape` at build time)."""
+        if self._dense_shape is None:
+            return TensorShape(None)
+        t = self._dense_shape
+        dims = static_int_vector(t)
+        if dims is None and t.op.type == "Cast":  # the gather gradient's Cast(Shape(params))
+            dims = static_int_vector(t.op.inputs[0])
+        if dims is not None:
+            return TensorShape(dims)
+        n = t.shape.as_list()[0] if t.shape.ndims == 1 else None
+        return TensorShape(None if n is None else [None] * n)
+
+    def get_shape(self) -> TensorShape:
+        return self.shape
 
     @property
     def name(self) -> str:

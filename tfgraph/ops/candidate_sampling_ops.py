@@ -19,7 +19,7 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.constant import convert_to_tensor
-from ..framework.graph import Tensor, get_default_graph
+from ..framework.graph import get_default_graph
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework import errors
 from .random_ops import _generator, _seed_attrs

@@ -276,16 +276,7 @@ class Multinomial(OpDef):
     stateful = True
 
     def infer(self, logits, num_samples, *, seed, seed2, output_dtype):
-        if not logits.dtype.is_floating:
-            raise TypeError(f"Multinomial: logits must be floating point, got "
-                            f"{logits.dtype.name}")
-        if logits.shape.ndims not in (None, 2):
-            raise ValueError(f"Shape must be rank 2 but is rank {logits.shape.ndims} for "
-                             "'logits'")
-        if num_samples.shape.ndims not in (None, 0):
-            raise ValueError("num_samples should be a scalar.")
-        batch = None if logits.shape.ndims is None else logits.shape.as_list()[0]
-        return spec(output_dtype, [batch, _const_int(num_samples)])
+        return multinomial_spec("Multinomial", logits, num_samples, output_dtype)
 
     def kernel(self, be, op, ctx):
         rng = _generator(op, be, ctx)
@@ -295,6 +286,19 @@ class Multinomial(OpDef):
         def run(logits, num_samples):
             return sample_categorical(xp, rng, logits, num_samples, out_dtype)
         return run
+
+
+def multinomial_spec(op_type: str, logits: Tensor, num_samples: Tensor,
+                     output_dtype: dtypes.DType):
+    """The output spec `[batch, num_samples]` of Multinomial and StatelessMultinomial."""
+    if not logits.dtype.is_floating:
+        raise TypeError(f"{op_type}: logits must be floating point, got {logits.dtype.name}")
+    if logits.shape.ndims not in (None, 2):
+        raise ValueError(f"Shape must be rank 2 but is rank {logits.shape.ndims} for 'logits'")
+    if num_samples.shape.ndims not in (None, 0):
+        raise ValueError("num_samples should be a scalar.")
+    batch = None if logits.shape.ndims is None else logits.shape.as_list()[0]
+    return spec(output_dtype, [batch, _const_int(num_samples)])
 
 
 def sample_categorical(xp, rng, logits, num_samples, out_dtype):

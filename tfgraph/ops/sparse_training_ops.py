@@ -22,7 +22,7 @@ from ..framework.graph import Tensor
 from ..framework.registry import NotDifferentiable, OpDef, get_op_def, register_op, spec
 from ..framework.tensor_shape import TensorShape
 from ._helpers import host_array
-from .training_ops import _ApplyOp
+from .training_ops import _ApplyOp, check_apply_inputs, read_cells
 from . import training_ops, training_ops_extra
 
 _INDEX_TYPES = (dtypes.int32, dtypes.int64)
@@ -62,18 +62,7 @@ class _SparseApplyOp(OpDef):
 
     def infer(self, *inputs: Tensor, **attrs):
         d = self.dense
-        if len(inputs) != len(self.arg_names):
-            raise ValueError(f"{self.type_name} takes {len(self.arg_names)} inputs "
-                             f"({', '.join(self.arg_names)}), got {len(inputs)}")
-        var = inputs[0]
-        for i in range(d.num_refs):
-            if inputs[i].op.type != "VariableV2":
-                raise TypeError(f"Input '{self.arg_names[i]}' of '{self.type_name}' must be a "
-                                f"variable reference, got {inputs[i].name} (op type "
-                                f"{inputs[i].op.type})")
-        if not var.dtype.is_floating:
-            raise TypeError(f"'{self.type_name}' needs a floating-point variable, got "
-                            f"'{var.op.name}' of type {var.dtype.name}")
+        var = check_apply_inputs(self.type_name, self.arg_names, d.num_refs, inputs)
         if var.shape.ndims == 0:
             raise ValueError(f"var must be at least 1 dimensional in '{self.type_name}' "
                              f"(variable '{var.op.name}')")
@@ -124,14 +113,7 @@ class _SparseApplyOp(OpDef):
         var_name = op.inputs[0].op.name
 
         def run(*args):
-            values = []
-            for cell in cells:
-                v = cell.value
-                if v is None:
-                    raise errors.FailedPreconditionError(
-                        None, op, f"Attempting to use uninitialized value {cell.op.name}\n\t "
-                                  f"[[node {op.name}]]")
-                values.append(v)
+            values = read_cells(cells, op)
             var = values[0]
             for name, v in zip(self.arg_names[1:n_refs], values[1:]):
                 if v.shape != var.shape:

@@ -19,8 +19,8 @@ from ..framework.graph import Tensor, get_default_graph
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ._helpers import host_array
 from . import array_ops, math_ops
-from .random_ops import (TruncatedNormal, _dims, _shape_tensor, sample_categorical,
-                         shape_from_tensor)
+from .random_ops import (TruncatedNormal, _dims, _shape_tensor, multinomial_spec,
+                         sample_categorical, shape_from_tensor)
 
 _SEED_TYPES = (dtypes.int32, dtypes.int64)
 _FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64)
@@ -261,19 +261,7 @@ class StatelessMultinomial(OpDef):
 
     def infer(self, logits, num_samples, seed, *, output_dtype):
         _check_seed("StatelessMultinomial", seed)
-        if not logits.dtype.is_floating:
-            raise TypeError(f"StatelessMultinomial: logits must be floating point, got "
-                            f"{logits.dtype.name}")
-        if logits.shape.ndims not in (None, 2):
-            raise ValueError(f"Shape must be rank 2 but is rank {logits.shape.ndims} for "
-                             "'logits'")
-        if num_samples.shape.ndims not in (None, 0):
-            raise ValueError("num_samples should be a scalar.")
-        batch = None if logits.shape.ndims is None else logits.shape.as_list()[0]
-        n = None
-        if num_samples.op.type == "Const":
-            n = int(np.asarray(num_samples.op.attrs["value"]))
-        return spec(output_dtype, [batch, n])
+        return multinomial_spec("StatelessMultinomial", logits, num_samples, output_dtype)
 
     def kernel(self, be, op, ctx):
         xp = be.xp
