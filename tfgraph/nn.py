@@ -70,3 +70,6 @@ from .ops.embedding_ops import (embedding_lookup_sparse, nce_loss,  # noqa: E402
                                 sampled_softmax_loss)
 
 __all__ += ["embedding_lookup_sparse", "nce_loss", "sampled_softmax_loss"]
+from .ops.space_batch_ops import depth_to_space, space_to_batch, space_to_depth  # noqa: E402,F401
+
+__all__ += ["depth_to_space", "space_to_batch", "space_to_depth"]  # arrayops
