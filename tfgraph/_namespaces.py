@@ -38,6 +38,7 @@ _STREAM_FAMILIES = (
     # arrayops
 
     # frame
+    "ops.check_ops",
 
     # nn
 
