@@ -38,7 +38,7 @@ _STREAM_FAMILIES = (
     # arrayops
 
     # frame
-    "ops.check_ops",
+    "ops.check_ops", "ops.frame_api",
 
     # nn
 
