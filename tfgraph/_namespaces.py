@@ -36,6 +36,7 @@ _STREAM_FAMILIES = (
     # mathfn
 
     # arrayops
+    "ops.manip_ops", "ops.space_batch_ops",
 
     # frame
     "ops.check_ops", "ops.frame_api",
@@ -57,6 +58,9 @@ for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math",
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 for _ns in ("dtypes", "debugging", "linalg", "metrics", "strings", "sparse"):  # API-surface namespaces (issue 16)
+    globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
+    __all__.append(_ns)
+for _ns in ("manip", "bitwise"):  # arrayops (issue 16)
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 
