@@ -30,6 +30,7 @@ for _family in ("ops.more_math_ops", "ops.segment_ops", "ops.clip_ops", "ops.mis
 # edits merge cleanly): a stream puts its ops modules on its own line.
 _STREAM_FAMILIES = (
     # sparse-grad
+    "ops.indexed_slices_ops", "ops.more_random_ops",
 
     # sparse-ops
 

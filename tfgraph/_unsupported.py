@@ -140,6 +140,9 @@ TABLES: Dict[str, Dict[str, str]] = {
     "tf.random": {
         **refusals(EAGER_V2, ("Algorithm", "Generator", "create_rng_state",
                               "get_global_generator", "set_global_generator")),
+        "experimental": ("tf.random.experimental (TF2 Generator objects and RNG state) is "
+                         "not offered; use tf.random.stateless_* with an explicit seed pair, "
+                         "tf.random.fold_in and tf.random.split"),
     },
 }
 
