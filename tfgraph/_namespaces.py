@@ -36,7 +36,7 @@ _STREAM_FAMILIES = (
     # mathfn
 
     # arrayops
-    "ops.manip_ops", "ops.space_batch_ops",
+    "ops.manip_ops", "ops.space_batch_ops", "ops.bytes_ops",
 
     # frame
 
