@@ -64,7 +64,7 @@ for _ns in ("manip", "bitwise"):  # arrayops (issue 16)
     __all__.append(_ns)
 
 LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets", "data", "saved_model",
-                   "estimator")
+                   "estimator", "feature_column")
 
 # TF1 spells these with names that are Python keywords or builtins.
 from .ops.logging_ops import print_v2 as print  # noqa: E402,F401,A001  (tf.print)
