@@ -32,6 +32,7 @@ _STREAM_FAMILIES = (
     # sparse-grad
 
     # sparse-ops
+    "ops.sparse_more_ops",
 
     # mathfn
 
