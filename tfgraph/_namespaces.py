@@ -32,7 +32,7 @@ _STREAM_FAMILIES = (
     # sparse-grad
 
     # sparse-ops
-    "ops.sparse_more_ops",
+    "ops.sparse_more_ops", "ops.sparse_segment_ops",
 
     # mathfn
 

@@ -27,3 +27,9 @@ __all__ += ["add", "concat", "expand_dims", "eye", "fill_empty_rows", "from_dens
             "merge", "minimum", "reduce_max", "reduce_max_sparse", "reduce_sum_sparse",
             "reset_shape", "reshape", "retain", "slice", "softmax", "split", "to_indicator",
             "transpose"]
+
+from .ops.sparse_segment_ops import (sparse_segment_mean as segment_mean,  # noqa: E402,F401
+                                     sparse_segment_sqrt_n as segment_sqrt_n,
+                                     sparse_segment_sum as segment_sum)
+
+__all__ += ["segment_mean", "segment_sqrt_n", "segment_sum"]

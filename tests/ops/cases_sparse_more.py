@@ -57,5 +57,19 @@ CASES = {
         Case(lambda v: tf.sparse.reduce_sum(_sp(v, _IND3, (2, 2, 3)), axis=[0, 2],
                                             keepdims=True), [(4,)], label="keepdims"),
         Case(lambda v: tf.sparse.reduce_sum(_sp(v)), [(4,)], label="all")],
+    "SparseSegmentSum": [Case(lambda d: tf.sparse.segment_sum(d, [0, 2, 3, 0], [0, 0, 2, 2]),
+                              [(4, 3)])],
+    "SparseSegmentMean": [Case(lambda d: tf.sparse.segment_mean(d, [0, 2, 3, 0], [0, 0, 1, 3]),
+                               [(4, 2)])],
+    "SparseSegmentSqrtN": [Case(lambda d: tf.sparse.segment_sqrt_n(d, [1, 2, 1], [0, 0, 2]),
+                                [(3, 2)])],
+    "SparseSegmentSumWithNumSegments": [
+        Case(lambda d: tf.sparse.segment_sum(d, [0, 1], [1, 1], num_segments=3), [(2, 2)])],
+    "SparseSegmentMeanWithNumSegments": [
+        Case(lambda d: tf.sparse.segment_mean(d, [0, 1, 1], [0, 1, 1], num_segments=3),
+             [(2, 2)])],
+    "SparseSegmentSqrtNWithNumSegments": [
+        Case(lambda d: tf.sparse.segment_sqrt_n(d, [0, 1, 1], [0, 1, 1], num_segments=3),
+             [(2, 2)])],
     "SparseReorder": [Case(lambda v: tf.sparse.reorder(_sp(v, _UNSORTED)).values, [(4,)])],
 }
