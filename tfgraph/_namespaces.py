@@ -68,3 +68,6 @@ __all__.append("print")
 
 from .ops.image_ops import random_crop  # noqa: E402,F401  (tf.random_crop)
 __all__.append("random_crop")
+
+from . import sets  # noqa: E402,F401  (tf.sets: the sparse-ops stream's namespace)
+__all__.append("sets")
