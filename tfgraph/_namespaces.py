@@ -32,7 +32,8 @@ _STREAM_FAMILIES = (
     # sparse-grad
 
     # sparse-ops
-    "ops.sparse_more_ops", "ops.sparse_segment_ops",
+    "ops.sparse_more_ops", "ops.sparse_segment_ops", "ops.sparse_serialize_ops",
+    "ops.sparse_misc_ops",
 
     # mathfn
 

@@ -33,3 +33,8 @@ from .ops.sparse_segment_ops import (sparse_segment_mean as segment_mean,  # noq
                                      sparse_segment_sum as segment_sum)
 
 __all__ += ["segment_mean", "segment_sqrt_n", "segment_sum"]
+
+from .ops.sparse_misc_ops import (bincount, sparse_cross as cross,  # noqa: E402,F401
+                                  sparse_cross_hashed as cross_hashed)
+
+__all__ += ["bincount", "cross", "cross_hashed"]

@@ -71,5 +71,15 @@ CASES = {
     "SparseSegmentSqrtNWithNumSegments": [
         Case(lambda d: tf.sparse.segment_sqrt_n(d, [0, 1, 1], [0, 1, 1], num_segments=3),
              [(2, 2)])],
+    # SparseMatMul is float32-only in TF1: checked in float32 with a matching tolerance.
+    "SparseMatMul": [
+        Case(lambda a, b: tf.sparse_matmul(a, b, a_is_sparse=True), [(2, 3), (3, 2)],
+             dtype=tf.float32, atol=2e-2, rtol=2e-2, second_order=True),
+        Case(lambda a, b: tf.sparse_matmul(a, b, transpose_a=True), [(3, 2), (3, 2)],
+             dtype=tf.float32, atol=2e-2, rtol=2e-2, label="ta"),
+        Case(lambda a, b: tf.sparse_matmul(a, b, transpose_b=True, b_is_sparse=True),
+             [(2, 3), (2, 3)], dtype=tf.float32, atol=2e-2, rtol=2e-2, label="tb"),
+        Case(lambda a, b: tf.sparse_matmul(a, b, transpose_a=True, transpose_b=True),
+             [(3, 2), (2, 3)], dtype=tf.float32, atol=2e-2, rtol=2e-2, label="ta_tb")],
     "SparseReorder": [Case(lambda v: tf.sparse.reorder(_sp(v, _UNSORTED)).values, [(4,)])],
 }
