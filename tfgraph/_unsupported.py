@@ -141,4 +141,5 @@ TABLES: Dict[str, Dict[str, str]] = {
         **refusals(EAGER_V2, ("Algorithm", "Generator", "create_rng_state",
                               "get_global_generator", "set_global_generator")),
     },
+    "tf.sparse": {"SparseConditionalAccumulator": ACCUMULATORS},
 }

@@ -38,3 +38,7 @@ from .ops.sparse_misc_ops import (bincount, sparse_cross as cross,  # noqa: E402
                                   sparse_cross_hashed as cross_hashed)
 
 __all__ += ["bincount", "cross", "cross_hashed"]
+
+from ._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
+
+__getattr__ = _refusing_getattr("tf.sparse", __name__, _TABLES["tf.sparse"])
