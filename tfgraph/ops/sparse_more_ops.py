@@ -204,6 +204,8 @@ class SparseTensorDenseAdd(OpDef):
         if tuple(int(d) for d in sa) != tuple(b.shape):
             raise ValueError(f"SparseTensorDenseAdd: a's shape {sa.tolist()} and b's shape "
                              f"{list(b.shape)} differ")
+        if not len(sa):   # a scalar: every entry lands on it
+            return (b + xp.sum(a_values)).astype(b.dtype)
         out = b.copy()
         if a_indices.shape[0]:
             xp.add.at(out, tuple(a_indices[:, j] for j in range(len(sa))), a_values)
