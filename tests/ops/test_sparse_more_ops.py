@@ -205,6 +205,8 @@ def test_retain_reset_shape_transpose_expand_dims():
     np.testing.assert_array_equal(_run(tf.sparse.reset_shape(sp, [5, 6])).dense_shape, [5, 6])
     np.testing.assert_array_equal(_run(tf.sparse.reset_shape(sp)).dense_shape,
                                   a[1].max(axis=0) + 1)
+    empty = tf.SparseTensor(np.zeros([0, 2], np.int64), np.zeros([0], np.float32), [3, 4])
+    np.testing.assert_array_equal(_run(tf.sparse.reset_shape(empty)).dense_shape, [0, 0])
     with pytest.raises(ValueError, match="sparse_reset_shape: new_shape"):
         tf.sparse.reset_shape(sp, [2, 4])
     t = tf.sparse.transpose(sp)
