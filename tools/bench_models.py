@@ -160,7 +160,7 @@ def graph_stepper(tf, model: str, params, logdir: Optional[str]) -> Callable:
     if hasattr(tf, "reset_default_graph"):
         tf.reset_default_graph()
     x, y, loss, train, summary = build_tf_graph(tf, model, params)
-    sess = tf.Session()
+    sess = _session(tf)
     sess.run(tf.global_variables_initializer())
     if summary is None:
         def step(xb, yb):
@@ -391,7 +391,7 @@ def overhead_call(framework: str) -> Callable:
             tf.reset_default_graph()
         pa, pb, pc = (tf.placeholder(tf.float32, [], name=n) for n in "abc")
         e = pc + pa * pb
-        sess = tf.Session()
+        sess = _session(tf)
         return lambda: sess.run(e, feed_dict={pa: a, pb: b, pc: c})
     if framework == "torch":
         import torch
@@ -409,6 +409,21 @@ def _tf_module(framework: str):
     import tensorflow.compat.v1 as tf1
     tf1.disable_eager_execution()
     return tf1
+
+
+def _threads() -> Optional[int]:
+    """The thread count every framework is pinned to (`--threads`), None for their defaults."""
+    v = os.environ.get("BENCH_THREADS", "")
+    return int(v) if v.isdigit() and int(v) > 0 else None
+
+
+def _session(tf):
+    """A session; TF1's pools sized to `--threads` when given (tfgraph: TFGRAPH_NUM_THREADS)."""
+    n = _threads()
+    if n and tf.__name__.startswith("tensorflow"):
+        return tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads=n,
+                                                inter_op_parallelism_threads=n))
+    return tf.Session()
 
 
 def _peak_rss_mb() -> float:
@@ -448,9 +463,12 @@ def worker_main(framework: str) -> None:
                 step = graph_stepper(_tf_module(framework), model, params, cmd.get("logdir"))
             elif framework == "torch":
                 import torch
-                torch.set_num_threads(os.cpu_count() or 1)
+                torch.set_num_threads(_threads() or os.cpu_count() or 1)
                 step = torch_stepper(model, params)
             else:
+                if _threads():
+                    from threadpoolctl import threadpool_limits
+                    threadpool_limits(_threads(), user_api="blas")
                 step = numpy_stepper(model, params)
             reply = {"build_s": round(time.perf_counter() - t0, 3)}
         elif cmd["op"] == "losses":
@@ -486,6 +504,10 @@ class Worker:
         self.framework = framework
         env = dict(os.environ)
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        n = _threads()
+        if n:  # every framework on the same number of threads
+            env.update(TFGRAPH_NUM_THREADS=str(n), OMP_NUM_THREADS=str(n),
+                       OPENBLAS_NUM_THREADS=str(n))
         self.proc = subprocess.Popen([python, os.path.abspath(__file__), "--worker", framework],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True, env=env)
@@ -519,8 +541,18 @@ def _supported(fw: str, model: str) -> bool:
     return True
 
 
+def _machine_busy_seconds() -> Optional[float]:
+    """Core-seconds all processes have been busy since boot (None without /proc/stat)."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (v[0] + v[1] + v[2] + sum(v[5:8])) / os.sysconf("SC_CLK_TCK")
+
+
 def bench_model(model: str, fws: Dict[str, str], tmp: str, rounds: int,
-                steps: Optional[int], loss_steps: int) -> Dict[str, Any]:
+                steps: Optional[int], loss_steps: int, settle: float = 0.3) -> Dict[str, Any]:
     rng = np.random.default_rng(1234)
     params = make_params("mlp128" if model == "hist" else model, rng)
     batches = make_batches("mlp128" if model in ("hist", "overhead") else model, rng)
@@ -552,17 +584,25 @@ def bench_model(model: str, fws: Dict[str, str], tmp: str, rounds: int,
             else:
                 workers[fw].ask(op="steps", n=max(2, n // 2))
         cpu: Dict[str, List[float]] = {fw: [] for fw in workers}
+        others: Dict[str, List[float]] = {fw: [] for fw in workers}
         for r in range(rounds):
             order = names[r % len(names):] + names[:r % len(names)]
             for fw in order:
+                # let the previous worker's BLAS/OpenMP threads stop spinning first (OpenBLAS
+                # spins about 0.1 s after each call): each turn starts on an idle machine
+                time.sleep(settle)
+                busy0, t0 = _machine_busy_seconds(), time.perf_counter()
                 if model == "overhead":
                     wall, used = workers[fw].ask(op="calls", n=2000, repeats=3)
-                    samples[fw] += wall
-                    cpu[fw] += used
                 else:
                     wall, used = workers[fw].ask(op="steps", n=n)
-                    samples[fw] += wall
-                    cpu[fw] += used
+                busy1, t1 = _machine_busy_seconds(), time.perf_counter()
+                samples[fw] += wall
+                cpu[fw] += used
+                if busy0 is not None and busy1 is not None:
+                    # cores kept busy by everything but this worker's timed calls
+                    spent = sum(used) if model != "overhead" else sum(used) * 2000
+                    others[fw].append(max(0.0, (busy1 - busy0) - spent) / (t1 - t0))
         for fw, ts in samples.items():
             med = statistics.median(ts)
             e = entry[fw]
@@ -575,6 +615,8 @@ def bench_model(model: str, fws: Dict[str, str], tmp: str, rounds: int,
                 # CPU time of all the worker's threads per step (median)
                 e["cpu_ms_per_step"] = round(statistics.median(cpu[fw]) * 1e3, 3)
             e["samples"] = len(ts)
+            if others[fw]:
+                e["other_cores_busy_during_turns"] = round(statistics.median(others[fw]), 2)
             e["peak_rss_mb"] = workers[fw].ask(op="rss")
     finally:
         for w in workers.values():
@@ -705,6 +747,10 @@ def main(argv: Optional[List[str]] = None) -> None:
                    help="a Python that has tensorflow and/or torch (run as separate workers)")
     p.add_argument("--rounds", type=int, default=7, help="timed rounds (each framework a turn)")
     p.add_argument("--steps", type=int, default=None, help="steps per turn (default per model)")
+    p.add_argument("--threads", type=int, default=None,
+                   help="pin every framework to this many threads (default: their own choice)")
+    p.add_argument("--settle", type=float, default=0.3,
+                   help="seconds of idle machine before each turn (spinning threads park)")
     p.add_argument("--loss-steps", type=int, default=3, help="first steps whose losses are compared")
     p.add_argument("--busy", type=int, default=0,
                    help="also time with this many busy-loop processes running")
@@ -720,12 +766,15 @@ def main(argv: Optional[List[str]] = None) -> None:
         with open(a.table) as f:
             print(markdown_table(json.load(f)))
         return
+    if a.threads:
+        os.environ["BENCH_THREADS"] = str(a.threads)  # read by the workers (_threads)
     want = [f.strip() for f in a.frameworks.split(",")]
     fws = {fw: py for fw, py in _frameworks_available(a.peer_python).items() if fw in want}
-    result: Dict[str, Any] = {"machine": machine(), "frameworks": list(fws)}
+    result: Dict[str, Any] = {"machine": machine(), "frameworks": list(fws),
+                              "threads": a.threads or "default"}
     with tempfile.TemporaryDirectory() as tmp:
         for model in [m.strip() for m in a.models.split(",") if m.strip()]:
-            result[model] = bench_model(model, fws, tmp, a.rounds, a.steps, a.loss_steps)
+            result[model] = bench_model(model, fws, tmp, a.rounds, a.steps, a.loss_steps, a.settle)
         if "hist" in result and "mlp128" in result:
             h = result["hist"]
             for fw in ("tfgraph", "tf1"):
@@ -737,12 +786,13 @@ def main(argv: Optional[List[str]] = None) -> None:
             for model in [m.strip() for m in a.busy_models.split(",") if m.strip()]:
                 procs = _busy_loops(a.busy)
                 try:
-                    e = bench_model(model, fws, tmp, a.rounds, a.steps, 0)
+                    e = bench_model(model, fws, tmp, a.rounds, a.steps, 0, a.settle)
                 finally:
                     for pr in procs:
                         pr.kill()
                         pr.wait()
-                quiet = result.get(model) or bench_model(model, fws, tmp, a.rounds, a.steps, 0)
+                quiet = result.get(model) or bench_model(model, fws, tmp, a.rounds, a.steps, 0,
+                                                        a.settle)
                 busy[model] = {fw: {"ms_per_step": e[fw]["ms_per_step"],
                                     "slowdown": round(e[fw]["ms_per_step"] /
                                                       quiet[fw]["ms_per_step"], 3)}
