@@ -20,11 +20,15 @@ all steps.  TF1's graph and tfgraph's are built by the SAME function (`build_tf_
 API) from the same initial weights, so the first steps' losses must agree (`loss_check`).
 Peak RSS is each worker's VmHWM (imports included) after it built and ran its one model.
 `--busy N` repeats the timing with N busy-loop processes keeping cores busy and reports each
-framework's slowdown.
+framework's slowdown.  `--threads N` pins every framework to N threads (on a machine
+that other jobs load, 2-thread BLAS/OpenMP pools collapse and only one thread each compares
+like with like); each turn starts after `--settle` seconds of idle, and each framework's
+entry records how many cores other processes kept busy during its turns.
 
 Usage:
     python tools/bench_models.py --peer-python /work/venvs/peer/bin/python --busy 1 > r.json
     python tools/bench_models.py --models mlp32,ae --rounds 5
+    python tools/bench_models.py --peer-python PY --rounds 5 --threads 1 > r.json  # loaded machine
     python tools/bench_models.py --table r.json       # the README's markdown table
 """
 from __future__ import annotations
@@ -689,6 +693,9 @@ def markdown_table(r: Dict[str, Any]) -> str:
     cols = [fw for fw in ("tfgraph", "tf1", "torch", "numpy") if fw in fws]
     head = ["work"] + [names[c] for c in cols] + ["tfgraph / TF1 wall (CPU)", "goal"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    if r.get("threads", "default") != "default":
+        head[0] = f"work ({r['threads']} thread(s) each)"
+        lines[0] = "| " + " | ".join(head) + " |"
     for m in ("cnn", "lenet", "mlp32", "mlp128", "ae", "hist"):
         if m not in r:
             continue
@@ -705,10 +712,14 @@ def markdown_table(r: Dict[str, Any]) -> str:
                     f"{what} " + ("met" if v <= g else f"missed by {v / g:.2f}x")
                     for what, v in (("wall", w), ("CPU", c)))
         if m == "hist":
-            fr = {fw: e[fw].get("summary_cost_fraction_of_step") for fw in ("tfgraph", "tf1")
-                  if fw in e}
-            goal = "summaries ≤ 10% of the step: " + ", ".join(
-                f"{fw} {v:.0%}" for fw, v in fr.items() if v is not None)
+            plain = r.get("mlp128", {})
+            parts = []
+            for fw in ("tfgraph", "tf1"):
+                if fw in e and fw in plain:  # the summaries' share: wall (CPU)
+                    w = e[fw]["ms_per_step"] / plain[fw]["ms_per_step"] - 1
+                    c = e[fw]["cpu_ms_per_step"] / plain[fw]["cpu_ms_per_step"] - 1
+                    parts.append(f"{fw} {w:.0%} ({c:.0%})")
+            goal = "summaries ≤ 10% of the step: " + ", ".join(parts)
         lines.append("| " + " | ".join([TITLES[m]] + [_cell(e, fw) for fw in cols]
                                        + [ratio, goal]) + " |")
     if "overhead" in r:
