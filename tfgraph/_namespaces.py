@@ -40,6 +40,7 @@ _STREAM_FAMILIES = (
     "ops.manip_ops", "ops.space_batch_ops",
 
     # frame
+    "ops.check_ops", "ops.frame_api",
 
     # nn
 
@@ -73,3 +74,10 @@ __all__.append("print")
 
 from .ops.image_ops import random_crop  # noqa: E402,F401  (tf.random_crop)
 __all__.append("random_crop")
+
+# frame stream (issue 16): tf.version, tf.resource_loader, tf.audio; tf.flags (absl) loads on
+# first use.
+for _ns in ("version", "resource_loader", "audio"):
+    globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
+    __all__.append(_ns)
+LAZY_NAMESPACES += ("flags",)

@@ -145,3 +145,21 @@ TABLES: Dict[str, Dict[str, str]] = {
                          "tf.random.fold_in and tf.random.split"),
     },
 }
+
+# --- frame stream (issue 16): framework/train names tfgraph decides not to offer ----------------
+TABLES["tf.debugging"]["experimental"] = (
+    "tf.debugging.experimental holds TF2's debugger dumps (enable_dump_debug_info); in a graph "
+    "use tf.debugging.check_numerics, tf.add_check_numerics_ops or tf.Print")
+TABLES["tf"].update({
+    "experimental": ("tf.experimental holds TF2/eager-only APIs (DTensor, numpy, "
+                     "tf.function options); " + EAGER_V2),
+    "distributions": ("tf.distributions (deprecated in TF1 already) is not offered; sample "
+                      "with tf.random.* and write log-densities with tf.math ops, or use "
+                      "NumPy/SciPy outside the graph"),
+    "LMDBReader": ("LMDB files are not read by tfgraph; convert the data to TFRecord files "
+                   "(tf.python_io.TFRecordWriter) and read them with tf.TFRecordReader"),
+})
+TABLES["tf.train"].update({
+    "experimental": ("tf.train.experimental holds TF2 mixed-precision and Python-state "
+                     "checkpointing helpers; " + EAGER_V2),
+})
