@@ -37,7 +37,7 @@ _STREAM_FAMILIES = (
     # mathfn
 
     # arrayops
-    "ops.manip_ops", "ops.space_batch_ops",
+    "ops.manip_ops", "ops.space_batch_ops", "ops.bytes_ops",
 
     # frame
     "ops.check_ops", "ops.frame_api",
