@@ -217,17 +217,22 @@ SP_IDS = np.array([1, 3, 2, 1, 1, 5], np.int64)
 SP_W = np.array([0.5, 2.0, 1.0, 1.0, 3.0, -1.0], np.float32)
 
 
+def _np_combine(ids, w, combiner):
+    """One row of an embedding_lookup_sparse: the weighted rows of EMB, combined."""
+    s = (EMB[ids] * w[:, None]).sum(0)
+    if combiner == "mean":
+        return s / w.sum()
+    if combiner == "sqrtn":
+        return s / np.sqrt((w ** 2).sum())
+    return s
+
+
 def _np_lookup_sparse(combiner, weights):
     out = np.zeros((3, 3), np.float64)
     for r in range(3):
         sel = SP_IND[:, 0] == r
         w = weights[sel] if weights is not None else np.ones(sel.sum())
-        s = (EMB[SP_IDS[sel]] * w[:, None]).sum(0)
-        if combiner == "mean":
-            s = s / w.sum()
-        elif combiner == "sqrtn":
-            s = s / np.sqrt((w ** 2).sum())
-        out[r] = s
+        out[r] = _np_combine(SP_IDS[sel], w, combiner)
     return out
 
 
@@ -278,12 +283,7 @@ def _np_safe(combiner, weights, default_id):
             if default_id is None:
                 continue
             ids, w = np.array([default_id]), np.array([1.0])
-        s = (EMB[ids] * w[:, None]).sum(0)
-        if combiner == "mean":
-            s = s / w.sum()
-        elif combiner == "sqrtn":
-            s = s / np.sqrt((w ** 2).sum())
-        out[r] = s
+        out[r] = _np_combine(ids, w, combiner)
     return out
 
 
