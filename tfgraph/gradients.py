@@ -238,18 +238,17 @@ def _backprop(ys_l: Sequence[Tensor], seeds: Sequence[Tensor], xs_l: Sequence[Te
                 with graph.name_scope(n.name + "_grad"):
                     in_grads = [_SPARSE_PASS_THROUGH[n.type](n, sparse)] + [None] * (len(ins) - 1)
             elif grad_fn is not None:
+                filled = []
+                for t, g in zip(outs, out_grads):
+                    if g is None and _is_differentiable(t):
+                        # (a cond Switch makes the zeros of its idle side itself)
+                        if n.type not in SWITCH_TYPES:
+                            g = array_ops.zeros_like(t)
+                    filled.append(g)
                 with graph.name_scope(n.name + "_grad"):
                     # Other gradient functions take dense gradients (TF1's convert them as
                     # they use them, in this scope); densify here once.
-                    filled = []
-                    for t, g in zip(outs, out_grads):
-                        g = _densify(g)
-                        if g is None and _is_differentiable(t):
-                            # (a cond Switch makes the zeros of its idle side itself)
-                            if n.type not in SWITCH_TYPES:
-                                g = array_ops.zeros_like(t)
-                        filled.append(g)
-                    result = grad_fn(n, *filled)
+                    result = grad_fn(n, *[_densify(g) for g in filled])
                 result = list(result) if isinstance(result, (list, tuple)) else [result]
                 if len(result) != len(ins):
                     raise ValueError(
