@@ -34,6 +34,7 @@ _STREAM_FAMILIES = (
     # sparse-ops
 
     # mathfn
+    "ops.special_math_ops", "ops.complex_ops", "ops.math_rest_ops",
 
     # arrayops
 

@@ -137,7 +137,8 @@ def _div_no_nan_grad(op, grad):
                         multiply(grad, div_no_nan(div_no_nan(negative(x), y), y)))
 
 
-binary_op("DivNoNan", None, allowed=FLOATS, kernel=_div_no_nan_kernel, grad=_div_no_nan_grad,
+binary_op("DivNoNan", None, allowed=_FLOAT_COMPLEX, kernel=_div_no_nan_kernel,
+          grad=_div_no_nan_grad,
           doc="`x / y`, or 0 where `y` is 0.")
 
 
@@ -244,9 +245,22 @@ squared_difference = binary_op(
 negative = unary_op("Neg", "negative", ufunc="negative", host_memory_ok=True,
                     grad=lambda op, grad: [negative(grad)],
                     doc='Elementwise `-x` (`tf.negative`, op "Neg").')
-abs = unary_op("Abs", "abs", ufunc="absolute", host_memory_ok=True,  # noqa: A001 (TF1 name)
-               allowed=REAL, grad=lambda op, grad: [multiply(grad, sign(op.inputs[0]))],
-               doc='Elementwise `|x|` (`tf.abs`, op "Abs").')
+unary_op("Abs", None, ufunc="absolute", host_memory_ok=True, allowed=REAL,
+         grad=lambda op, grad: [multiply(grad, sign(op.inputs[0]))], doc="Elementwise `|x|`.")
+
+
+def abs(x: Any, name: Optional[str] = None) -> Tensor:  # noqa: A001 (TF1 name)
+    """Elementwise `|x|` (`tf.abs`, op "Abs"); a complex `x` gives its real magnitude, op
+    "ComplexAbs" (declared with the complex ops in complex_ops.py), as in TF1."""
+    graph = graph_of([x])
+    with graph.as_default(), graph.name_scope(name or "Abs") as scope:
+        x = convert_to_tensor(x, name="x")
+        if x.dtype.is_complex:
+            return graph.create_op("ComplexAbs", [x], {"Tout": x.dtype.real_dtype},
+                                   name=scope).outputs[0]
+        return graph.create_op("Abs", [x], name=scope).outputs[0]
+
+
 sign = unary_op("Sign", "sign", ufunc="sign",
                 grad=lambda op, grad: [zeros_like(op.inputs[0])],  # TF1: zeros (not None)
                 doc='Elementwise -1, 0 or 1 (`tf.sign`, op "Sign"); its gradient is zero.')
@@ -662,12 +676,32 @@ def _min_or_max_grad(op, grad):
     return [multiply(truediv(indicators, num_selected), g), None]
 
 
+class _MinMaxReduction(Reduction):
+    """Max/Min: an empty reduction gives the dtype's lowest/highest value, as in TF1 (NumPy
+    raises for a zero-size max)."""
+
+    def reducer(self, be, op):
+        f = getattr(be.xp, self.np_name)
+        dt = op.inputs[0].dtype.as_numpy_dtype
+        info = np.finfo(dt) if np.issubdtype(dt, np.floating) else np.iinfo(dt)
+        ident = dt(-np.inf if np.issubdtype(dt, np.floating) else info.min) \
+            if self.np_name == "max" else dt(np.inf if np.issubdtype(dt, np.floating)
+                                             else info.max)
+
+        def min_or_max(x, axis, keepdims):
+            if x.size:
+                return f(x, axis=axis, keepdims=keepdims)
+            shape = np.sum(np.zeros(x.shape, np.int8), axis=axis, keepdims=keepdims).shape
+            return be.xp.full(shape, ident, dtype=dt)
+        return min_or_max
+
+
 reduce_max = reduction_op(
-    "Max", "reduce_max", base=Reduction, np_name="max", allowed=REAL, host_memory_ok=True,
+    "Max", "reduce_max", base=_MinMaxReduction, np_name="max", allowed=REAL, host_memory_ok=True,
     grad=_min_or_max_grad,
     doc='Maximum over `axis` (`tf.reduce_max`). Args: as `reduce_sum` (default name "Max").')
 reduce_min = reduction_op(
-    "Min", "reduce_min", base=Reduction, np_name="min", allowed=REAL, host_memory_ok=True,
+    "Min", "reduce_min", base=_MinMaxReduction, np_name="min", allowed=REAL, host_memory_ok=True,
     grad=_min_or_max_grad,
     doc='Minimum over `axis` (`tf.reduce_min`). Args: as `reduce_sum` (default name "Min").')
 reduce_any = reduction_op(

@@ -1,0 +1,75 @@
+"""Finite-difference gradient cases for `ops/special_math_ops.py` and `ops/complex_ops.py`."""
+from __future__ import annotations
+
+import numpy as np
+
+import tfgraph as tf
+from gradcheck import Case
+
+
+def _c(v):
+    return tf.constant(np.asarray(v, dtype=np.float64))
+
+
+def _pos(low=0.5, high=2.0, shape=(2, 3), **kw):
+    return dict(shapes=[shape], low=low, high=high, **kw)
+
+
+CASES = {
+    "Erf": [Case(lambda x: tf.erf(x), [(2, 3)], second_order=True)],
+    "Erfc": [Case(lambda x: tf.erfc(x), [(2, 3)])],
+    "Erfinv": [Case(lambda x: tf.math.erfinv(x), [(2, 3)], low=-0.8, high=0.8)],
+    "Ndtri": [Case(lambda x: tf.math.ndtri(x), [(2, 3)], low=0.1, high=0.9),
+              Case(lambda x: tf.math.erfcinv(x), [(2, 3)], low=0.2, high=1.8, label="erfcinv")],
+    "Lgamma": [Case(lambda x: tf.lgamma(x), **_pos(0.5, 3.0), second_order=True),
+               Case(lambda x: tf.lbeta(x), **_pos(0.5, 3.0), label="lbeta")],
+    "Digamma": [Case(lambda x: tf.digamma(x), **_pos(0.5, 3.0), second_order=True)],
+    "Polygamma": [Case(lambda x: tf.polygamma(_c([0.0, 1.0, 2.0]), x), **_pos(0.5, 3.0))],
+    "Zeta": [Case(lambda q: tf.zeta(_c(3.0), q), **_pos(0.5, 3.0)),
+             Case(lambda q: tf.zeta(_c([[2.5], [4.0]]), q), [(3,)], low=0.5, high=3.0,
+                  label="broadcast")],
+    "Igamma": [Case(lambda a, x: tf.igamma(a, x), [(2, 3), (2, 3)], low=0.5, high=3.0),
+               Case(lambda a, x: tf.igamma(a, x), [(2, 3), (3,)], low=0.5, high=3.0,
+                    label="broadcast")],
+    "Igammac": [Case(lambda a, x: tf.igammac(a, x), [(2, 3), (2, 3)], low=0.5, high=3.0)],
+    "Betainc": [Case(lambda x: tf.betainc(_c([[0.5, 1.0, 2.0], [3.0, 1.5, 0.8]]),
+                                          _c([[1.0, 2.0, 0.7], [0.9, 4.0, 1.2]]), x),
+                     [(2, 3)], low=0.1, high=0.9),
+                Case(lambda x: tf.betainc(_c([0.5, 1.0, 2.0]), _c(1.5), x), [()], low=0.1,
+                     high=0.9, label="scalar-x")],
+    "BesselI0": [Case(lambda x: tf.math.bessel_i0(x), [(2, 3)], low=-2.0, high=2.0)],
+    "BesselI0e": [Case(lambda x: tf.math.bessel_i0e(x), [(2, 3)], low=-2.0, high=2.0)],
+    "BesselI1": [Case(lambda x: tf.math.bessel_i1(x), [(2, 3)], low=-2.0, high=2.0)],
+    "BesselI1e": [Case(lambda x: tf.math.bessel_i1e(x), [(2, 3)], low=-2.0, high=2.0)],
+    "BesselJ0": [Case(lambda x: tf.math.special.bessel_j0(x), **_pos(0.5, 3.0))],
+    "BesselJ1": [Case(lambda x: tf.math.special.bessel_j1(x), **_pos(0.5, 3.0))],
+    "BesselY0": [Case(lambda x: tf.math.special.bessel_y0(x), **_pos(0.5, 3.0))],
+    "BesselY1": [Case(lambda x: tf.math.special.bessel_y1(x), **_pos(0.5, 3.0))],
+    "BesselK0": [Case(lambda x: tf.math.special.bessel_k0(x), **_pos(0.5, 3.0))],
+    "BesselK0e": [Case(lambda x: tf.math.special.bessel_k0e(x), **_pos(0.5, 3.0))],
+    "BesselK1": [Case(lambda x: tf.math.special.bessel_k1(x), **_pos(0.5, 3.0))],
+    "BesselK1e": [Case(lambda x: tf.math.special.bessel_k1e(x), **_pos(0.5, 3.0))],
+    "Dawsn": [Case(lambda x: tf.math.special.dawsn(x), [(2, 3)], low=-2.0, high=2.0)],
+    "Expint": [Case(lambda x: tf.math.special.expint(x), **_pos(0.5, 2.0))],
+    "FresnelCos": [Case(lambda x: tf.math.special.fresnel_cos(x), [(2, 3)], low=-1.5, high=1.5)],
+    "FresnelSin": [Case(lambda x: tf.math.special.fresnel_sin(x), [(2, 3)], low=-1.5, high=1.5)],
+    "Spence": [Case(lambda x: tf.math.special.spence(x), **_pos(0.2, 3.0))],
+    # complex_ops: real inputs, real outputs, complex values in between.
+    "Complex": [Case(lambda a, b: [tf.real(tf.complex(a, b)), tf.imag(tf.complex(a, b))],
+                     [(2, 3), (3,)], label="broadcast")],
+    "Real": [Case(lambda a, b: tf.real(tf.complex(a, b)), [(2, 3), (2, 3)])],
+    "Imag": [Case(lambda a, b: tf.imag(tf.complex(a, b)), [(2, 3), (2, 3)])],
+    "Conj": [Case(lambda a, b: [tf.real(tf.conj(tf.complex(a, b))),
+                                tf.imag(tf.conj(tf.complex(a, b)))], [(2, 3), (2, 3)])],
+    "Angle": [Case(lambda a, b: tf.angle(tf.complex(a, b)), [(2, 3), (2, 3)], low=0.2, high=1.5)],
+    "ComplexAbs": [Case(lambda a, b: tf.abs(tf.complex(a, b)), [(2, 3), (2, 3)], low=0.2,
+                        high=1.5)],
+}
+
+# math_rest_ops
+CASES["CumulativeLogsumexp"] = [
+    Case(lambda x: tf.math.cumulative_logsumexp(x, axis=1), [(2, 4)], low=-2.0, high=2.0),
+    # exclusive + reverse: the last row is -inf (an empty sum); check the others.
+    Case(lambda x: tf.math.cumulative_logsumexp(x, axis=0, exclusive=True, reverse=True)[:-1],
+         [(3, 2)], low=-2.0, high=2.0, label="exclusive-reverse"),
+]
