@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional, Sequence, Set
 
 from .framework import dtypes
 from .framework.constant import convert_to_tensor, graph_of, name_scope
+from .framework.control_flow_types import NEXT_ITERATION_TYPES, SWITCH_TYPES
 from .framework.graph import Operation, Tensor
 from .framework.registry import get_gradient_function
 from .ops import array_ops, math_ops, while_v1
@@ -168,7 +169,7 @@ def _backprop(ys_l: Sequence[Tensor], seeds: Sequence[Tensor], xs_l: Sequence[Te
         if n in reached:
             continue
         reached.add(n)
-        if within is not None and getattr(n, "type", None) == "NextIteration":
+        if within is not None and getattr(n, "type", None) in NEXT_ITERATION_TYPES:
             continue
         for t in outputs(n):
             queue.extend(node(c) for c in t._consumers)
@@ -235,7 +236,7 @@ def _backprop(ys_l: Sequence[Tensor], seeds: Sequence[Tensor], xs_l: Sequence[Te
                 for t, g in zip(outs, out_grads):
                     if g is None and _is_differentiable(t):
                         # (a cond Switch makes the zeros of its idle side itself)
-                        if n.type not in ("Switch", "RefSwitch"):
+                        if n.type not in SWITCH_TYPES:
                             g = array_ops.zeros_like(t)
                     filled.append(g)
                 with graph.name_scope(n.name + "_grad"):

@@ -40,6 +40,7 @@ from typing import Any, Collection, Dict, List, Optional, Sequence, Set, Tuple
 
 from .backends import Backend, default_backend_name, get_backend, gpu_available
 from .framework import errors
+from .framework.control_flow_types import NEXT_ITERATION_TYPES
 from .framework.device import full_device_name, parse_device
 
 logger = logging.getLogger("tfgraph")
@@ -328,7 +329,7 @@ def place_host_metadata(order: Sequence, placed: Dict[Any, Backend], host: Backe
         # A loop's Merge: its NextIteration input (a back edge, placed later) is assumed to
         # follow its Enter input (the loop planner converts it at the end of an iteration).
         if ok and ins and not od.ref_inputs and all(t in meta or _small_int_const(t) or
-                                                    t._op.type == "NextIteration" for t in ins) \
+                                                    t._op.type in NEXT_ITERATION_TYPES for t in ins) \
                 and (any(meta.get(t, False) for t in ins) or
                      all(t.dtype.name in _INDEX_DTYPES for t in outs)):
             if ok == IF_CONSUMED_AS_METADATA:

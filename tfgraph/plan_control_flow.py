@@ -40,15 +40,17 @@ from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from .backends import Backend, get_backend
 from .framework import errors
+from .framework.control_flow_types import (ENTER_TYPES, EXIT_TYPES, LOOP_COND_TYPES, MERGE_TYPES,
+                                           NEXT_ITERATION_TYPES, SWITCH_TYPES)
 from .framework.graph import Operation, Tensor
 from .ops.control_flow_v1 import CONTROL_FLOW_TYPES as CF_PLANNED, canonical_pred
 from .placement import is_host_input
 
-_SWITCH = ("Switch", "RefSwitch")
-_MERGE = ("Merge", "RefMerge")
-_ENTER = ("Enter", "RefEnter")
-_EXIT = ("Exit", "RefExit")
-_NEXT = ("NextIteration", "RefNextIteration")
+_SWITCH = SWITCH_TYPES
+_MERGE = MERGE_TYPES
+_ENTER = ENTER_TYPES
+_EXIT = EXIT_TYPES
+_NEXT = NEXT_ITERATION_TYPES
 
 Literal = Tuple[Tensor, bool]
 Guard = FrozenSet[Literal]
@@ -176,7 +178,7 @@ class Structure:
                     f = g
                 elif not g.encloses(f):
                     _bad_frames(op, f, g)
-            if op.type == "LoopCond":
+            if op.type in LOOP_COND_TYPES:
                 if f is root:
                     raise errors.InvalidArgumentError(
                         None, op, f"LoopCond '{op.name}' is not inside a while loop frame")
@@ -192,7 +194,7 @@ class Structure:
         f.min_id = min(f.min_id, op._id)
 
     def is_loop_switch(self, op: Operation) -> bool:
-        return op.type in _SWITCH and op._inputs[1]._op.type == "LoopCond"
+        return op.type in _SWITCH and op._inputs[1]._op.type in LOOP_COND_TYPES
 
     def is_loop_merge(self, op: Operation) -> bool:
         return op.type in _MERGE and any(t._op.type in _NEXT for t in op._inputs)
@@ -463,7 +465,7 @@ def make_codegen_class(base, plan_cls, codegen_counter):
                 if st.is_loop_merge(op):
                     return  # emitted by _emit_loop
                 self._emit_cond_merge(op)
-            elif typ == "LoopCond":
+            elif typ in LOOP_COND_TYPES:
                 src = self.value_on(op._inputs[0], host)
                 pv = self.new_var()
                 self.emit(f"{pv} = bool({src})", [src], [pv], ("op", op))

@@ -35,6 +35,7 @@ from .backends import Backend, default_backend_name, get_backend
 from .framework import errors
 from .framework.constant import _as_bytes_array
 from .framework.device import device_type as _device_type
+from .framework.control_flow_types import CONTROL_FLOW_TYPES
 from .framework.run_context import RunContext
 from .framework.traversal import ancestors
 from .framework.graph import Graph, Operation, Tensor, get_default_graph
@@ -834,15 +835,13 @@ def _flatten_fetches(f: Any, resolve: Callable, flat: List[Any]) -> Any:
     return len(flat) - 1
 
 
-_CF_TYPES = frozenset({"Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit",
-                       "RefExit", "NextIteration", "RefNextIteration", "LoopCond"})
 _cf_codegen_cls: List[Any] = []
 
 
 def _has_control_flow(ops) -> bool:
     """Whether a plan has cond/loop ops (planned by plan_control_flow.py)."""
     for op in ops:
-        if op._op_def.type_name in _CF_TYPES:
+        if op._op_def.type_name in CONTROL_FLOW_TYPES:
             return True
     return False
 

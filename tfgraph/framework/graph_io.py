@@ -37,6 +37,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 import numpy as np
 
 from . import dtypes as _dtypes
+from .control_flow_types import MERGE_TYPES, NEXT_ITERATION_TYPES
 from . import errors
 from .file_io import atomic_write, makedirs
 from .graph import Graph, Operation, Tensor, get_default_graph
@@ -574,8 +575,7 @@ def _topological(nodes: Sequence[Any]) -> List[Any]:
             src, _, _ = _parse_input(s)
             if src not in by_name:
                 continue  # an input_map entry or a missing node; reported when created
-            if n.op in ("Merge", "RefMerge") and by_name[src].op in ("NextIteration",
-                                                                     "RefNextIteration"):
+            if n.op in MERGE_TYPES and by_name[src].op in NEXT_ITERATION_TYPES:
                 continue  # back edge of a while loop
             d.add(src)
         deps[n.name] = d

@@ -23,15 +23,13 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ..framework import dtypes
 from ..framework.constant import convert_to_tensor
+from ..framework.control_flow_types import (CONTROL_FLOW_TYPES, LOOP_COND_TYPES,  # noqa: F401
+                                            MERGE_TYPES, NEXT_ITERATION_TYPES, SWITCH_TYPES)
 from ..framework.graph import Graph, Operation, Tensor
 from ..framework.graph_io import register_import, tfgraph_attrs
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape, unknown_shape
 from .array_ops import zeros_like
-
-CONTROL_FLOW_TYPES = frozenset({"Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter",
-                                "Exit", "RefExit", "NextIteration", "RefNextIteration",
-                                "LoopCond"})
 
 
 class _PlannedOp(OpDef):
@@ -224,10 +222,10 @@ def _reject_loop_gradient(op: Operation, always: bool = False) -> None:
 
 def is_loop_op(op: Operation) -> bool:
     """A loop's Switch (pred from a LoopCond) or Merge (fed by a NextIteration)."""
-    if op.type in ("Switch", "RefSwitch"):
-        return op._inputs[1]._op.type == "LoopCond"
-    if op.type in ("Merge", "RefMerge"):
-        return any(t._op.type in ("NextIteration", "RefNextIteration") for t in op._inputs)
+    if op.type in SWITCH_TYPES:
+        return op._inputs[1]._op.type in LOOP_COND_TYPES
+    if op.type in MERGE_TYPES:
+        return any(t._op.type in NEXT_ITERATION_TYPES for t in op._inputs)
     return op.type in CONTROL_FLOW_TYPES
 
 
@@ -401,7 +399,7 @@ def _find_pred(merge_op: Operation) -> Tensor:
         if op in seen:
             continue
         seen.add(op)
-        if op.type == "Switch" and op._inputs[1]._op.type != "LoopCond":
+        if op.type in SWITCH_TYPES and op._inputs[1]._op.type not in LOOP_COND_TYPES:
             return op._inputs[1]
         stack.extend(t._op for t in op._inputs)
         stack.extend(op._control_inputs)

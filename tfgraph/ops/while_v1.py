@@ -20,6 +20,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from ..framework import dtypes
 from ..framework.constant import constant, convert_to_tensor, name_scope
+from ..framework.control_flow_types import LOOP_COND_TYPES, SWITCH_TYPES
 from ..framework.graph import Graph, Operation, Tensor, get_default_graph
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..util import nest
@@ -325,7 +326,7 @@ class GradWhileContext(WhileContext):
                     f"Gradient of while loop '{fwd.name}' needs '{t.name}', a value computed "
                     f"in a nested cond or loop inside the loop: not supported")
             pred = src.pred
-        elif t.op.type == "Switch" and t.op.inputs[1].op.type != "LoopCond":
+        elif t.op.type in SWITCH_TYPES and t.op.inputs[1].op.type not in LOOP_COND_TYPES:
             pred, branch = t.op.inputs[1], t.value_index  # a value entering a cond branch
         if pred is not None:
             # A value of a cond branch is pushed every iteration: when the branch did not run,
