@@ -34,7 +34,7 @@ _STREAM_FAMILIES = (
     # sparse-ops
 
     # mathfn
-    "ops.special_math_ops", "ops.complex_ops", "ops.math_rest_ops",
+    "ops.special_math_ops", "ops.complex_ops", "ops.math_rest_ops", "ops.fft_ops",
 
     # arrayops
 
@@ -57,6 +57,11 @@ for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math",
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 for _ns in ("dtypes", "debugging", "linalg", "metrics", "strings", "sparse"):  # API-surface namespaces (issue 16)
+    globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
+    __all__.append(_ns)
+
+# mathfn: TF1's FFT namespaces.
+for _ns in ("signal", "spectral"):
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 

@@ -73,3 +73,47 @@ CASES["CumulativeLogsumexp"] = [
     Case(lambda x: tf.math.cumulative_logsumexp(x, axis=0, exclusive=True, reverse=True)[:-1],
          [(3, 2)], low=-2.0, high=2.0, label="exclusive-reverse"),
 ]
+
+
+# fft_ops: real inputs and outputs, complex values in between.
+def _cplx(fn):
+    def build(a, b):
+        z = fn(tf.complex(a, b))
+        return [tf.real(z), tf.imag(z)] if z.dtype.is_complex else z
+    return build
+
+
+def _parts(fn):
+    def build(x):
+        z = fn(x)
+        return [tf.real(z), tf.imag(z)]
+    return build
+
+
+for _name, _fn, _shape in (("FFT", tf.fft, (2, 4)), ("IFFT", tf.ifft, (2, 4)),
+                           ("FFT2D", tf.fft2d, (2, 3, 4)), ("IFFT2D", tf.ifft2d, (2, 3, 4)),
+                           ("FFT3D", tf.fft3d, (2, 2, 3)), ("IFFT3D", tf.ifft3d, (2, 2, 3))):
+    CASES[_name] = [Case(_cplx(_fn), [_shape, _shape])]
+CASES["FFT"].append(Case(_cplx(tf.fft), [(2, 4), (2, 4)], dynamic=True, label="dynamic"))
+CASES["RFFT"] = [
+    Case(_parts(tf.signal.rfft), [(2, 6)]),
+    Case(_parts(lambda x: tf.signal.rfft(x, fft_length=[9])), [(2, 6)], label="pad"),
+    Case(_parts(lambda x: tf.signal.rfft(x, fft_length=[4])), [(2, 6)], label="crop"),
+    Case(_parts(lambda x: tf.signal.rfft(x, fft_length=[5])), [(2, 6)], dynamic=True,
+         label="dynamic"),
+]
+CASES["IRFFT"] = [
+    Case(_cplx(tf.signal.irfft), [(2, 4), (2, 4)]),
+    Case(_cplx(lambda z: tf.signal.irfft(z, fft_length=[7])), [(2, 4), (2, 4)], label="odd"),
+    Case(_cplx(lambda z: tf.signal.irfft(z, fft_length=[4])), [(2, 5), (2, 5)], label="crop"),
+    Case(_cplx(lambda z: tf.signal.irfft(z, fft_length=[5])), [(2, 4), (2, 4)], dynamic=True,
+         label="dynamic"),
+]
+CASES["RFFT2D"] = [Case(_parts(tf.signal.rfft2d), [(2, 3, 4)]),
+                   Case(_parts(lambda x: tf.signal.rfft2d(x, fft_length=[4, 3])), [(3, 4)],
+                        label="pad-crop")]
+CASES["IRFFT2D"] = [Case(_cplx(tf.signal.irfft2d), [(2, 3, 3), (2, 3, 3)]),
+                    Case(_cplx(lambda z: tf.signal.irfft2d(z, fft_length=[2, 5])),
+                         [(3, 3), (3, 3)], label="crop-odd")]
+CASES["RFFT3D"] = [Case(_parts(tf.signal.rfft3d), [(2, 2, 4)])]
+CASES["IRFFT3D"] = [Case(_cplx(tf.signal.irfft3d), [(2, 2, 3), (2, 2, 3)])]
