@@ -35,6 +35,7 @@ _STREAM_FAMILIES = (
 
     # mathfn
     "ops.special_math_ops", "ops.complex_ops", "ops.math_rest_ops", "ops.fft_ops",
+    "ops.linalg_decomp_ops",
 
     # arrayops
 

@@ -8,7 +8,7 @@ transpose triangular_solve""".split()
 
 __all__ = _export(globals(), _NAMES,
                   ("ops.linalg_ops", "ops.array_ops", "ops.math_ops", "ops.clip_ops",
-                   "ops.nn_ops"),
+                   "ops.nn_ops", "ops.linalg_decomp_ops"),
                   renames={"band_part": "matrix_band_part", "det": "matrix_determinant",
                            "diag": "matrix_diag", "diag_part": "matrix_diag_part",
                            "inv": "matrix_inverse", "set_diag": "matrix_set_diag",

@@ -117,3 +117,47 @@ CASES["IRFFT2D"] = [Case(_cplx(tf.signal.irfft2d), [(2, 3, 3), (2, 3, 3)]),
                          [(3, 3), (3, 3)], label="crop-odd")]
 CASES["RFFT3D"] = [Case(_parts(tf.signal.rfft3d), [(2, 2, 4)])]
 CASES["IRFFT3D"] = [Case(_cplx(tf.signal.irfft3d), [(2, 2, 3), (2, 2, 3)])]
+
+
+# linalg_decomp_ops: sign-invariant functions of the singular/eigen vectors.
+def _svd_parts(full=False):
+    def build(a):
+        s, u, v = tf.svd(a, full_matrices=full)
+        p = min(a.shape.as_list()[-2:])
+        return [s, tf.matmul(u[..., :, :p], v[..., :, :p], transpose_b=True), tf.square(u),
+                tf.square(v)]
+    return build
+
+
+def _eig_parts(a):
+    e, v = tf.self_adjoint_eig(a)
+    return [e, tf.square(v), tf.matmul(v * v[..., :1, :], v, transpose_b=True)]
+
+
+def _spd(x):
+    n = x.shape.as_list()[-1]
+    return tf.matmul(x, x, transpose_b=True) + tf.constant(np.eye(n) * n)
+
+
+CASES["Svd"] = [
+    Case(_svd_parts(), [(3, 3)]), Case(_svd_parts(), [(4, 3)], label="tall"),
+    Case(_svd_parts(), [(3, 4)], label="wide"), Case(_svd_parts(), [(2, 3, 2)], label="batch"),
+    Case(_svd_parts(full=True), [(3, 4)], label="full"),
+    Case(_svd_parts(full=True), [(4, 3)], label="full-tall"),
+    Case(lambda a: tf.svd(a, compute_uv=False), [(3, 4)], label="values-only"),
+]
+CASES["Qr"] = [
+    Case(lambda a: list(tf.qr(a)), [(3, 3)]), Case(lambda a: list(tf.qr(a)), [(4, 3)],
+                                                  label="deep"),
+    Case(lambda a: list(tf.qr(a)), [(3, 5)], label="wide"),
+    Case(lambda a: list(tf.linalg.qr(a)), [(2, 3, 3)], label="batch"),
+]
+CASES["SelfAdjointEigV2"] = [
+    Case(_eig_parts, [(3, 3)]), Case(_eig_parts, [(2, 4, 4)], label="batch"),
+    Case(lambda a: tf.self_adjoint_eigvals(a), [(3, 3)], label="values-only"),
+]
+CASES["MatrixSquareRoot"] = [
+    Case(lambda x: tf.matrix_square_root(_spd(x)), [(3, 3)]),
+    Case(lambda x: tf.linalg.sqrtm(x + tf.constant(np.eye(3) * 2.0)), [(2, 3, 3)],
+         low=-0.4, high=0.4, label="non-symmetric-batch"),
+]
