@@ -66,7 +66,8 @@ for _ns in ("signal", "spectral"):
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 
-LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets", "data", "saved_model")
+LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets", "data", "saved_model",
+                   "estimator")
 
 # TF1 spells these with names that are Python keywords or builtins.
 from .ops.logging_ops import print_v2 as print  # noqa: E402,F401,A001  (tf.print)

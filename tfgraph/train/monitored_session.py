@@ -107,6 +107,8 @@ class Scaffold:
         if self._saver is None:
             self._saver = _get_or_default(GraphKeys.SAVERS,
                                           lambda: Saver(sharded=True, allow_empty=True))
+        if hasattr(self._saver, "build"):  # TF1 builds a saver made with defer_build=True here
+            self._saver.build()
         get_default_graph().finalize()
         return self
 
