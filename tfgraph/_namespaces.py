@@ -38,6 +38,7 @@ _STREAM_FAMILIES = (
     "ops.linalg_decomp_ops",
 
     # arrayops
+    "ops.manip_ops", "ops.space_batch_ops",
 
     # frame
 
@@ -60,6 +61,9 @@ for _ns in ("nn", "train", "layers", "losses", "initializers", "random", "math",
 for _ns in ("dtypes", "debugging", "linalg", "metrics", "strings", "sparse"):  # API-surface namespaces (issue 16)
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
+for _ns in ("manip", "bitwise"):  # arrayops (issue 16)
+    globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
+    __all__.append(_ns)
 
 # mathfn: TF1's FFT namespaces.
 for _ns in ("signal", "spectral"):
@@ -67,7 +71,7 @@ for _ns in ("signal", "spectral"):
     __all__.append(_ns)
 
 LAZY_NAMESPACES = ("summary", "test", "contrib", "viz", "distribute", "datasets", "data", "saved_model",
-                   "estimator")
+                   "estimator", "feature_column")
 
 # TF1 spells these with names that are Python keywords or builtins.
 from .ops.logging_ops import print_v2 as print  # noqa: E402,F401,A001  (tf.print)

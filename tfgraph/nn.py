@@ -57,3 +57,7 @@ __all__ += ["rnn_cell", "bidirectional_dynamic_rnn", "dynamic_rnn", "static_bidi
 from ._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
 
 __getattr__ = _refusing_getattr("tf.nn", __name__, _TABLES["tf.nn"])
+
+from .ops.space_batch_ops import depth_to_space, space_to_batch, space_to_depth  # noqa: E402,F401
+
+__all__ += ["depth_to_space", "space_to_batch", "space_to_depth"]  # arrayops

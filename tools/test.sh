@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 python -m pytest -q "$@"
 TFGRAPH_BACKEND=strict python -m pytest -q -p no:cacheprovider \
   tests/ops tests/train tests/summary tests/backends tests/test_gradients.py tests/test_layers.py \
-  tests/data tests/layers "$@"
+  tests/data tests/layers tests/estimator "$@"

@@ -1,5 +1,5 @@
 """The rest of tf.math (`ops/math_rest_ops.py`): bincount, confusion_matrix,
-cumulative_logsumexp, nextafter, polyval, sobol_sample, truncatediv, truncatemod."""
+cumulative_logsumexp, nextafter, polyval, sobol_sample."""
 from __future__ import annotations
 
 import numpy as np
@@ -96,30 +96,6 @@ def test_nextafter_and_polyval(run):
     np.testing.assert_array_equal(out[2], np.zeros(3))
     with pytest.raises(ValueError, match="coeffs must be list"):
         tf.math.polyval((1.0, 2.0), x)
-
-
-def test_truncatediv_and_truncatemod_round_toward_zero(run):
-    x = np.array([-7, 7, -8, 9, 0], np.int64)
-    y = np.array([2, -2, 3, 4, -5], np.int64)
-    xf, yf = x.astype(np.float32), y.astype(np.float32)
-    out = run([tf.truncatediv(x, y), tf.truncatemod(x, y), tf.truncatediv(xf, yf),
-               tf.truncatemod(xf, yf), tf.truncatediv(np.uint8([7]), np.uint8([2]))])
-    np.testing.assert_array_equal(out[0], np.trunc(x / y).astype(np.int64))
-    np.testing.assert_array_equal(out[1], np.fmod(x, y))
-    np.testing.assert_array_equal(out[2], np.trunc(xf / yf))
-    np.testing.assert_array_equal(out[3], np.fmod(xf, yf))
-    assert [o.dtype for o in out] == [np.int64, np.int64, np.float32, np.float32, np.uint8]
-    assert tf.truncatediv(x, y).op.type == "TruncateDiv"
-
-
-def test_truncatediv_by_zero_names_the_op(run):
-    with pytest.raises(tf.errors.InvalidArgumentError, match="td"):
-        run(tf.truncatediv(tf.constant([1]), tf.constant([0]), name="td"))
-
-
-def test_truncatemod_refuses_uint8():
-    with pytest.raises(TypeError, match="uint8"):
-        tf.truncatemod(np.uint8([7]), np.uint8([2]))
 
 
 def test_sobol_sample_matches_unscrambled_sobol_after_the_origin(run):

@@ -16,6 +16,7 @@ from ..train.basic_session_run_hooks import (  # noqa: F401  (TF1 re-exports the
     NanLossDuringTrainingError, NanTensorHook, SecondOrStepTimer, SessionRunArgs,
     SessionRunContext, SessionRunHook, SessionRunValues, StepCounterHook, StopAtStepHook,
     SummarySaverHook)
+from .canned import DNNClassifier, DNNRegressor, LinearClassifier, LinearRegressor  # noqa: F401
 from .estimator import Estimator, WarmStartSettings  # noqa: F401
 from .model_fn import EstimatorSpec, ModeKeys  # noqa: F401
 from .run_config import RunConfig  # noqa: F401

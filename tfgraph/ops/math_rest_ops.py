@@ -1,5 +1,5 @@
 """The rest of `tf.math`: `bincount`, `confusion_matrix`, `cumulative_logsumexp`,
-`nextafter`, `polyval`, `sobol_sample`, `truncatediv` and `truncatemod`.
+`nextafter`, `polyval` and `sobol_sample` (`truncatediv`/`truncatemod` live in manip_ops).
 
 Op types, attributes, dtypes and gradients are TF1's; `confusion_matrix` and `polyval` are
 TF1's compositions of existing ops (`ScatterNd`, `Mul`/`Add`).
@@ -18,52 +18,17 @@ from ..framework.ops import convert_to_tensor, gen_tensor, graph_of, name_scope
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape
 from ..framework.tensor_util import constant_value
-from ._helpers import FLOATS, REAL, check_dtype, host_array
+from ._helpers import FLOATS, check_dtype, host_array
 from .array_ops import identity, ones_like, scatter_nd, squeeze, stack, zeros_like
 from .logging_ops import Assert
 from .math_ops import (add, cast, exp, greater, greater_equal, less, log, maximum, minimum,
                        multiply, negative, reduce_all, reduce_max, reduce_prod, select, subtract)
-from .op_families import BinaryElementwise, binary_op
+from .op_families import binary_op
 from .array_ops import shape as _shape
 
 _F32_64 = frozenset({dtypes.float32, dtypes.float64})
 
 
-# --- truncated division -----------------------------------------------------------------------
-class _Truncated(BinaryElementwise):
-    """C-style division ops (rounding toward zero); integer division by zero is an error."""
-
-    def kernel(self, be, op, ctx):
-        xp = be.xp
-        integer = op.inputs[0].dtype.is_integer
-        div = self.ufunc == "truncate_div"
-
-        def truncated(x, y):
-            if integer:
-                host = isinstance(y, (np.ndarray, np.generic))
-                if (np.any(y == 0) if host else xp.any(y == 0)):
-                    raise ZeroDivisionError("Integer division by zero")
-                if not div:
-                    return xp.fmod(x, y)
-                q = x // y
-                # floor division rounds down; move toward zero where the signs differ.
-                fix = (q < 0) & (q * y != x)
-                return xp.where(fix, q + 1, q).astype(x.dtype, copy=False)
-            if not div:
-                return xp.fmod(x, y)
-            return xp.trunc(x / y)
-        return truncated
-
-
-truncatediv = binary_op(
-    "TruncateDiv", "truncatediv", base=_Truncated, ufunc="truncate_div", allowed=REAL,
-    grad=None, doc='`x / y` rounded toward zero, C-style: -7 / 2 = -3 (`tf.truncatediv`, op '
-                   '"TruncateDiv"; TF1 gives it no gradient).')
-truncatemod = binary_op(
-    "TruncateMod", "truncatemod", base=_Truncated, ufunc="truncate_mod",
-    allowed=FLOATS | {dtypes.int32, dtypes.int64}, grad=None,
-    doc='Remainder of `truncatediv`, with the sign of `x`: -7 % 2 = -1 (`tf.truncatemod`, op '
-        '"TruncateMod").')
 nextafter = binary_op(
     "NextAfter", "nextafter", ufunc="nextafter", allowed=_F32_64, grad=None,
     doc='The next representable value after `x1` toward `x2` (`tf.math.nextafter`, op '
@@ -404,4 +369,4 @@ def sobol_sample(dim: Any, num_results: Any, skip: Any = 0, dtype: Any = dtypes.
 
 
 # Top-level TF1 names; tf.math picks the others by name.
-__all__ = ["bincount", "confusion_matrix", "truncatediv", "truncatemod"]
+__all__ = ["bincount", "confusion_matrix"]
