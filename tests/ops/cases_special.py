@@ -161,3 +161,36 @@ CASES["MatrixSquareRoot"] = [
     Case(lambda x: tf.linalg.sqrtm(x + tf.constant(np.eye(3) * 2.0)), [(2, 3, 3)],
          low=-0.4, high=0.4, label="non-symmetric-batch"),
 ]
+
+
+# linalg_extra_ops
+CASES["MatrixExponential"] = [
+    Case(lambda a: tf.linalg.expm(a), [(3, 3)], second_order=True),
+    Case(lambda a: tf.linalg.expm(a), [(2, 2, 2)], low=-2.0, high=2.0, label="batch"),
+]
+CASES["Lu"] = [
+    Case(lambda a: tf.linalg.lu(a).lu, [(3, 3)]),
+    Case(lambda a: tf.linalg.lu_solve(*tf.linalg.lu(a), tf.constant(np.ones((2, 3, 1)))),
+         [(2, 3, 3)], label="batch-solve"),
+]
+
+
+# Complex gradients of holomorphic math ops (TF1 multiplies by the conjugate derivative).
+def _holo(fn, n=1):
+    def build(*parts):
+        zs = [tf.complex(parts[2 * i], parts[2 * i + 1]) for i in range(n)]
+        w = fn(*zs)
+        return [tf.real(w), tf.imag(w)]
+    return build
+
+
+for _name, _fn, _n, _lo in (("Mul", lambda z, w: z * w, 2, -1.0),
+                            ("RealDiv", lambda z, w: z / w, 2, 0.5),
+                            ("Square", tf.square, 1, -1.0), ("Exp", tf.exp, 1, -1.0),
+                            ("Expm1", tf.math.expm1, 1, -1.0), ("Log", tf.log, 1, 0.5),
+                            ("Log1p", tf.math.log1p, 1, 0.5), ("Sqrt", tf.sqrt, 1, 0.5),
+                            ("Reciprocal", tf.reciprocal, 1, 0.5), ("Sin", tf.sin, 1, -1.0),
+                            ("Cos", tf.cos, 1, -1.0),
+                            ("MatMul", lambda z, w: tf.matmul(z, w, transpose_b=True), 2, -1.0)):
+    CASES.setdefault(_name, []).append(
+        Case(_holo(_fn, _n), [(2, 2)] * (2 * _n), low=_lo, high=1.5, label="complex"))
