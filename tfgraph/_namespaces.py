@@ -39,7 +39,7 @@ _STREAM_FAMILIES = (
     "ops.linalg_decomp_ops",
 
     # arrayops
-    "ops.manip_ops", "ops.space_batch_ops",
+    "ops.manip_ops", "ops.space_batch_ops", "ops.bytes_ops",
 
     # frame
     "ops.check_ops", "ops.frame_api",
