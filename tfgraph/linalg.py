@@ -20,3 +20,7 @@ __all__ = _export(globals(), _NAMES,
 # mathfn: TF1's tridiagonal, LU and normalize helpers.
 __all__ += _export(globals(), """eigh_tridiagonal lu_matrix_inverse lu_reconstruct lu_solve
 normalize tridiagonal_matmul tridiagonal_solve""".split(), ("ops.linalg_extra_ops",))
+
+from ._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
+
+__getattr__ = _refusing_getattr("tf.linalg", __name__, _TABLES["tf.linalg"])

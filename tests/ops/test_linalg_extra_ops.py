@@ -86,3 +86,13 @@ def test_lu_family(run):
     np.testing.assert_allclose(out[3], np.linalg.solve(A, b), atol=1e-10)
     np.testing.assert_allclose(out[4], np.linalg.inv(A), atol=1e-10)
     assert tf.linalg.lu(A, output_idx_type=tf.int64).p.dtype == tf.int64
+
+
+def test_linear_operators_are_refused_with_advice():
+    with pytest.raises(NotImplementedError,
+                       match="tf.linalg.LinearOperatorDiag is not offered.*dense matrix"):
+        tf.linalg.LinearOperatorDiag  # noqa: B018
+    with pytest.raises(NotImplementedError, match="conjugate_gradient"):
+        tf.linalg.experimental  # noqa: B018
+    with pytest.raises(AttributeError):
+        tf.linalg.no_such_name  # noqa: B018
