@@ -62,6 +62,10 @@ SparseApplyMomentum SparseApplyAdagrad SparseApplyRMSProp SparseApplyCenteredRMS
 SparseApplyAdadelta SparseApplyProximalGradientDescent SparseApplyProximalAdagrad
 SparseApplyFtrl SparseApplyFtrlV2 SparseApplyAdagradDA
 BitwiseAnd BitwiseOr BitwiseXor Invert LeftShift RightShift
+Erfinv Ndtri BesselI0 BesselI0e BesselI1 BesselI1e BesselJ0 BesselJ1 BesselY0 BesselY1
+BesselK0 BesselK0e BesselK1 BesselK1e Dawsn Expint FresnelCos FresnelSin Spence NextAfter
+FFT IFFT FFT2D IFFT2D FFT3D IFFT3D RFFT IRFFT RFFT2D IRFFT2D RFFT3D IRFFT3D FFTND IFFTND
+RFFTND IRFFTND
 """.split()
 
 
