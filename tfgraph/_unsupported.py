@@ -194,3 +194,18 @@ TABLES["tf.train"].update({
     "experimental": ("tf.train.experimental holds TF2 mixed-precision and Python-state "
                      "checkpointing helpers; " + EAGER_V2),
 })
+_OBJECT_CHECKPOINTS = ("TF2's object-based checkpoints are not offered; save and restore "
+                       "variables by name with tf.train.Saver (its files are TF1's V2 "
+                       "checkpoints) and read them with tf.train.load_checkpoint")
+_PROFILER = ("TensorFlow's profiler (tfprof) is not offered; time steps with Python "
+             "(time.perf_counter, cProfile) or tools/bench_*.py, and inspect the graph with "
+             "tf.viz")
+TABLES["tf.train"].update({
+    **refusals(_OBJECT_CHECKPOINTS, ("Checkpoint", "CheckpointManager", "CheckpointOptions")),
+    "ProfilerHook": _PROFILER,
+})
+TABLES["tf"].update({
+    "profiler": _PROFILER,
+    "types": ("tf.types holds TF2's type-annotation protocols (tf.types.experimental); annotate "
+              "with tf.Tensor / tf.Operation instead"),
+})
