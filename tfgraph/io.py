@@ -15,7 +15,7 @@ from .ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature,  # noqa:
 _LAZY = {"decode_png": "image_ops", "decode_jpeg": "image_ops", "decode_image": "image_ops",
          "encode_png": "image_ops", "encode_jpeg": "image_ops",
          "PaddingFIFOQueue": "data_flow_ops", "RandomShuffleQueue": "data_flow_ops",
-         "QueueBase": "data_flow_ops"}
+         "QueueBase": "data_flow_ops", "PriorityQueue": "data_flow_ops"}
 
 
 def __getattr__(name: str):

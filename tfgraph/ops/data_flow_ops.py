@@ -1,4 +1,5 @@
-"""Queues: `tf.FIFOQueue`, `tf.RandomShuffleQueue`, `tf.PaddingFIFOQueue` and their ops.
+"""Queues: `tf.FIFOQueue`, `tf.RandomShuffleQueue`, `tf.PaddingFIFOQueue`, `tf.PriorityQueue`
+and their ops.
 
 A queue is a resource of the session (`ctx.resource(("queue", op name), ...)`): a Python
 `_Queue` with a condition variable. `enqueue` blocks while the queue is full, `dequeue*`
@@ -10,6 +11,8 @@ drained, fails dequeues with `OutOfRangeError`; closing the session cancels ever
 from __future__ import annotations
 
 import collections
+import heapq
+import itertools
 import threading
 from typing import Any, List, Optional, Sequence
 
@@ -22,7 +25,7 @@ from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape, as_shape, unknown_shape
 
 _KINDS = {"FIFOQueueV2": "FIFOQueue", "RandomShuffleQueueV2": "RandomShuffleQueue",
-          "PaddingFIFOQueueV2": "PaddingFIFOQueue"}
+          "PaddingFIFOQueueV2": "PaddingFIFOQueue", "PriorityQueueV2": "PriorityQueue"}
 
 
 def _blocking(ctx, wait):
@@ -46,7 +49,14 @@ class _Queue:
         seed = a.get("seed")
         self.rng = np.random.default_rng(None if seed == (None, None) or seed is None
                                          else [s or 0 for s in seed])
-        self.items: List[List[Any]] = [] if self.kind == "RandomShuffleQueue" else collections.deque()
+        if self.kind == "PriorityQueue":
+            # TF1's PriorityQueue: every element starts with an int64 scalar priority (not
+            # listed in the op's component_types); the lowest priority is dequeued first.
+            self.types = [dtypes.int64] + self.types
+            self.shapes = [TensorShape([])] + self.shapes
+            self.order = itertools.count()  # keeps equal priorities in enqueue order
+        self.items: List[Any] = ([] if self.kind in ("RandomShuffleQueue", "PriorityQueue")
+                                 else collections.deque())
         self.cond = threading.Condition()
         self.closed = False
         self.cancelled = False  # the session closed
@@ -71,7 +81,11 @@ class _Queue:
                         if not self._full():
                             break
                         self.cond.wait(0.1)
-                    self.items.append(row)
+                    if self.kind == "PriorityQueue":
+                        priority = int(np.asarray(row[0]).reshape(()))
+                        heapq.heappush(self.items, (priority, next(self.order), row))
+                    else:
+                        self.items.append(row)
                     self.cond.notify_all()
         _blocking(ctx, wait)
 
@@ -106,6 +120,8 @@ class _Queue:
                 i = int(self.rng.integers(len(self.items)))
                 self.items[i], self.items[-1] = self.items[-1], self.items[i]
                 out.append(self.items.pop())
+            elif self.kind == "PriorityQueue":
+                out.append(heapq.heappop(self.items)[2])
             else:
                 out.append(self.items.popleft())
         self.cond.notify_all()
@@ -381,12 +397,18 @@ class QueueBase:
         attrs = {"component_types": self._dtypes, "shapes": self._shapes,
                  "capacity": int(capacity), "shared_name": shared_name or ""}
         attrs.update(extra)
-        op = get_default_graph().create_op(self._op_type, [], attrs, name=name or self._default_name)
+        self._declared_shapes = shapes is not None
+        op = get_default_graph().create_op(self._op_type, [], self._op_attrs(attrs),
+                                           name=name or self._default_name)
         self._queue_ref = op.outputs[0]
         self._name = op.name.split("/")[-1]  # as TF1: its ops are named "<name>_enqueue", ...
 
     def _check_shapes(self) -> None:
         pass
+
+    def _op_attrs(self, attrs: dict) -> dict:
+        """The queue op's attrs (a PriorityQueue leaves its priority out of them)."""
+        return attrs
 
     @property
     def name(self) -> str:
@@ -542,7 +564,35 @@ class RandomShuffleQueue(QueueBase):
                          min_after_dequeue=int(min_after_dequeue), seed=get_seed(seed))
 
 
-__all__ = ["QueueBase", "FIFOQueue", "PaddingFIFOQueue", "RandomShuffleQueue"]
+class PriorityQueue(QueueBase):
+    """A queue that dequeues elements lowest priority first (`tf.PriorityQueue`).
+
+    Each element's first component is its priority, an int64 scalar, followed by components
+    of `types`: `enqueue((priority, x))`, and `dequeue()` gives `[priority, x]`. Elements
+    of equal priority leave in the order they came.
+    """
+
+    _op_type = "PriorityQueueV2"
+    _default_name = "priority_queue"
+
+    def __init__(self, capacity, types, shapes=None, names=None, shared_name=None,
+                 name="priority_queue"):
+        types = _as_type_list(types)
+        shapes = (None if shapes is None else
+                  [as_shape(s) for s in _as_shape_list(shapes, False)])
+        if shapes is not None and len(shapes) != len(types):
+            raise ValueError(f"Queue shapes must have the same length as types "
+                             f"({len(shapes)} vs {len(types)})")
+        # The op lists only `types`; the Python queue's components lead with the priority.
+        super().__init__(capacity, [dtypes.int64] + types,
+                         None if shapes is None else [[]] + shapes, names, shared_name, name)
+
+    def _op_attrs(self, attrs: dict) -> dict:
+        return dict(attrs, component_types=self._dtypes[1:],
+                    shapes=self._shapes[1:] if self._declared_shapes else [])
+
+
+__all__ = ["QueueBase", "FIFOQueue", "PaddingFIFOQueue", "RandomShuffleQueue", "PriorityQueue"]
 
 
 # --- CountUpTo (the epoch counter of tf.train.limit_epochs) -----------------------------------

@@ -219,7 +219,8 @@ class _ReaderOp(OpDef):
         return lambda: h
 
 
-for _t in ("TFRecordReaderV2", "TextLineReaderV2", "WholeFileReaderV2", "FixedLengthRecordReaderV2"):
+for _t in ("TFRecordReaderV2", "TextLineReaderV2", "WholeFileReaderV2", "FixedLengthRecordReaderV2",
+           "IdentityReaderV2"):
     register_op(_t)(type(_t, (_ReaderOp,), {"__doc__": f"A {_t[:-2]} (its handle)."}))
     NotDifferentiable(_t)
 
@@ -239,8 +240,12 @@ def _read_records(ctx, op: Operation, n: int, up_to: bool):
                     break
                 raise
             name = np.asarray(row[0]).reshape(())[()]
-            path = name.decode("utf-8") if isinstance(name, bytes) else str(name)
-            state.records = _file_records(reader_op, path)
+            if reader_op.type == "IdentityReaderV2":  # the work item is the record itself
+                work = name if isinstance(name, bytes) else str(name).encode()
+                state.records = iter([(work, work)])
+            else:
+                path = name.decode("utf-8") if isinstance(name, bytes) else str(name)
+                state.records = _file_records(reader_op, path)
         item = next(state.records, None)
         if item is None:
             state.records = None
@@ -345,6 +350,13 @@ class TextLineReader(ReaderBase):
         super().__init__(name, skip_header_lines=int(skip_header_lines or 0))
 
 
+class IdentityReader(ReaderBase):
+    """Outputs each queued work item as both key and value (`tf.IdentityReader`): enqueue
+    strings in a queue, and `read(queue)` returns `(work, work)` for the next one."""
+
+    _op_type = "IdentityReaderV2"
+
+
 class WholeFileReader(ReaderBase):
     """Reads whole files (`tf.WholeFileReader`); the key is the file name."""
 
@@ -364,5 +376,5 @@ class FixedLengthRecordReader(ReaderBase):
                          compression_type=(encoding or "").upper() if encoding else "")
 
 
-__all__ += ["ReaderBase", "TFRecordReader", "TextLineReader", "WholeFileReader",
+__all__ += ["ReaderBase", "TFRecordReader", "TextLineReader", "WholeFileReader", "IdentityReader",
             "FixedLengthRecordReader"]

@@ -360,3 +360,50 @@ def identity_n(input: Sequence[Any], name: Optional[str] = None) -> List[Tensor]
 
 __all__ = ["Assert", "Print", "print_v2", "check_numerics", "add_check_numerics_ops",
            "identity_n"]
+
+
+# --- tf.check_pinned ---------------------------------------------------------------------------
+@register_op("CheckPinned")
+class CheckPinned(OpDef):
+    """Returns its input if it lies in host memory pinned for the GPU, else fails the run.
+
+    tfgraph never allocates pinned host memory (host arrays are NumPy's, device arrays
+    CuPy's), so the check answers as TensorFlow does: without a CUDA device the run fails with
+    `FailedPreconditionError` (TF's CPU build), on the GPU backend with
+    `InvalidArgumentError` (the tensor is not in pinned memory).
+    """
+
+    stateful = True
+
+    def infer(self, tensor, *, T=None):
+        return spec(tensor.dtype, tensor.shape)
+
+    def kernel(self, be, op, ctx):
+        name = op._inputs[0].name
+        gpu = be.device_type == "GPU" and be.name == "cupy"
+
+        def check(x):
+            if not gpu:
+                raise errors.FailedPreconditionError(
+                    None, op, f"CheckPinned '{op.name}': tensor '{name}' cannot be checked for "
+                              f"pinned memory without a CUDA device (backend '{be.name}')")
+            raise errors.InvalidArgumentError(
+                None, op, f"CheckPinned '{op.name}': tensor '{name}' is not in pinned host "
+                          f"memory")
+        return check
+
+
+NotDifferentiable("CheckPinned")
+
+
+def check_pinned(tensor: Any, name: Optional[str] = None) -> Tensor:
+    """`tf.check_pinned`: `tensor`, checked at run time to lie in host memory pinned for the
+    GPU (op "CheckPinned"). tfgraph has no pinned memory, so the run fails: with
+    `FailedPreconditionError` without a GPU (as TensorFlow's CPU build does), with
+    `InvalidArgumentError` on the GPU backend."""
+    t = convert_to_tensor(tensor, name="tensor")
+    return get_default_graph().create_op("CheckPinned", [t], {"T": t.dtype},
+                                         name=name or "CheckPinned").outputs[0]
+
+
+__all__ += ["check_pinned"]
