@@ -43,7 +43,15 @@ _PROTO_CLASSES = {"GraphDef": ("graph_pb2", "GraphDef"), "NodeDef": ("node_def_p
                   "AttrValue": ("attr_value_pb2", "AttrValue"),
                   "NameAttrList": ("attr_value_pb2", "NameAttrList"),
                   "MetaGraphDef": ("meta_graph_pb2", "MetaGraphDef"),
-                  "TensorInfo": ("meta_graph_pb2", "TensorInfo")}
+                  "TensorInfo": ("meta_graph_pb2", "TensorInfo"),
+                  # frame stream (issue 16): Session.run options and summary/event messages
+                  "RunOptions": ("config_pb2", "RunOptions"),
+                  "RunMetadata": ("config_pb2", "RunMetadata"),
+                  "GraphOptions": ("config_pb2", "GraphOptions"),
+                  "OptimizerOptions": ("config_pb2", "OptimizerOptions"),
+                  "HistogramProto": ("summary_pb2", "HistogramProto"),
+                  "SummaryMetadata": ("summary_pb2", "SummaryMetadata"),
+                  "LogMessage": ("event_pb2", "LogMessage")}
 
 
 def __getattr__(name: str):

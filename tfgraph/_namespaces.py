@@ -30,15 +30,17 @@ for _family in ("ops.more_math_ops", "ops.segment_ops", "ops.clip_ops", "ops.mis
 # edits merge cleanly): a stream puts its ops modules on its own line.
 _STREAM_FAMILIES = (
     # sparse-grad
+    "ops.indexed_slices_ops", "ops.more_random_ops",
 
     # sparse-ops
 
     # mathfn
 
     # arrayops
-    "ops.manip_ops", "ops.space_batch_ops",
+    "ops.manip_ops", "ops.space_batch_ops", "ops.bytes_ops",
 
     # frame
+    "ops.check_ops", "ops.frame_api",
 
     # nn
 
@@ -72,3 +74,10 @@ __all__.append("print")
 
 from .ops.image_ops import random_crop  # noqa: E402,F401  (tf.random_crop)
 __all__.append("random_crop")
+
+# frame stream (issue 16): tf.version, tf.resource_loader, tf.audio; tf.flags (absl) loads on
+# first use.
+for _ns in ("version", "resource_loader", "audio"):
+    globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
+    __all__.append(_ns)
+LAZY_NAMESPACES += ("flags",)

@@ -12,6 +12,8 @@ import numpy as np
 
 from .framework import errors
 from .framework.graph import Graph, Tensor, get_default_graph, reset_default_graph
+from .framework.indexed_slices import IndexedSlices
+from .framework.ops import convert_to_tensor
 
 __all__ = ["compute_gradient", "compute_gradient_error", "TestCase", "main", "get_temp_dir",
            "is_gpu_available", "gpu_device_name", "is_built_with_cuda",
@@ -148,7 +150,9 @@ def compute_gradient(x: Union[Tensor, List[Tensor]], x_shape: Any, y: Tensor, y_
         x_data = [_init_value(t, s, v) for t, s, v in zip(xs, shapes, inits)]
         with graph.as_default():
             dy = placeholder(y.dtype, y_shape, name="gradient_checker_dy")
-            dxs = gradients(y, xs, grad_ys=dy)
+            # Sparse gradients (IndexedSlices, e.g. of tf.gather) are checked densified.
+            dxs = [convert_to_tensor(d) if isinstance(d, IndexedSlices) else d
+                   for d in gradients(y, xs, grad_ys=dy)]
         # Every x not being perturbed is fed its initial value (TF1 feeds only the one x).
         base = {t: v for t, v in zip(xs, x_data)}
         base.update(extra_feed_dict or {})

@@ -140,5 +140,26 @@ TABLES: Dict[str, Dict[str, str]] = {
     "tf.random": {
         **refusals(EAGER_V2, ("Algorithm", "Generator", "create_rng_state",
                               "get_global_generator", "set_global_generator")),
+        "experimental": ("tf.random.experimental (TF2 Generator objects and RNG state) is "
+                         "not offered; use tf.random.stateless_* with an explicit seed pair, "
+                         "tf.random.fold_in and tf.random.split"),
     },
 }
+
+# --- frame stream (issue 16): framework/train names tfgraph decides not to offer ----------------
+TABLES["tf.debugging"]["experimental"] = (
+    "tf.debugging.experimental holds TF2's debugger dumps (enable_dump_debug_info); in a graph "
+    "use tf.debugging.check_numerics, tf.add_check_numerics_ops or tf.Print")
+TABLES["tf"].update({
+    "experimental": ("tf.experimental holds TF2/eager-only APIs (DTensor, numpy, "
+                     "tf.function options); " + EAGER_V2),
+    "distributions": ("tf.distributions (deprecated in TF1 already) is not offered; sample "
+                      "with tf.random.* and write log-densities with tf.math ops, or use "
+                      "NumPy/SciPy outside the graph"),
+    "LMDBReader": ("LMDB files are not read by tfgraph; convert the data to TFRecord files "
+                   "(tf.python_io.TFRecordWriter) and read them with tf.TFRecordReader"),
+})
+TABLES["tf.train"].update({
+    "experimental": ("tf.train.experimental holds TF2 mixed-precision and Python-state "
+                     "checkpointing helpers; " + EAGER_V2),
+})

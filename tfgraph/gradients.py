@@ -13,6 +13,7 @@ from .framework import dtypes
 from .framework.constant import convert_to_tensor, graph_of, name_scope
 from .framework.control_flow_types import NEXT_ITERATION_TYPES, SWITCH_TYPES
 from .framework.graph import Operation, Tensor
+from .framework.indexed_slices import IndexedSlices
 from .framework.registry import get_gradient_function
 from .ops import array_ops, math_ops, while_v1
 
@@ -226,12 +227,20 @@ def _backprop(ys_l: Sequence[Tensor], seeds: Sequence[Tensor], xs_l: Sequence[Te
             if has_grad:
                 with graph.name_scope(n.name + "_grad"):
                     in_grads = while_v1.loop_gradients(
-                        n.ctx, out_grads, lambda ys, xs, gys, ctx: _body_gradients(
+                        n.ctx, [_densify(g) for g in out_grads], lambda ys, xs, gys, ctx: _body_gradients(
                             ys, xs, gys, ctx))
         elif has_grad and n not in stop_ops and not stop_here and \
                 not _is_leaf_x(n, x_nodes, between):
             grad_fn = get_gradient_function(n)  # raises LookupError if none registered
-            if grad_fn is not None:
+            sparse = out_grads[0] if len(outs) == 1 and isinstance(out_grads[0], IndexedSlices) \
+                else None
+            if grad_fn is not None and sparse is not None and n.type in _SPARSE_PASS_THROUGH:
+                with graph.name_scope(n.name + "_grad"):
+                    in_grads = [_SPARSE_PASS_THROUGH[n.type](n, sparse)] + [None] * (len(ins) - 1)
+            elif grad_fn is not None:
+                # Other gradient functions take dense gradients (TF1's convert them as they use
+                # them); densify here once.
+                out_grads = [_densify(g) for g in out_grads]
                 filled = []
                 for t, g in zip(outs, out_grads):
                     if g is None and _is_differentiable(t):
@@ -249,7 +258,7 @@ def _backprop(ys_l: Sequence[Tensor], seeds: Sequence[Tensor], xs_l: Sequence[Te
                 in_grads = result
         for i, (t, g) in enumerate(zip(ins, in_grads)):
             if g is not None and _is_differentiable(t):
-                if not isinstance(g, Tensor):
+                if not isinstance(g, (Tensor, IndexedSlices)):
                     g = convert_to_tensor(g, dtype=t.dtype)
                 if g.dtype != t.dtype:
                     raise TypeError(f"Gradient for input {i} of op '{n.name}' has dtype "
@@ -269,7 +278,7 @@ def _backprop(ys_l: Sequence[Tensor], seeds: Sequence[Tensor], xs_l: Sequence[Te
 def _body_gradients(ys, xs, grad_ys, ctx) -> List[Optional[Tensor]]:
     """Gradients of a loop body's results `ys` w.r.t. its inputs `xs` (one iteration)."""
     grads = _backprop(list(ys), list(grad_ys), list(xs), set(), ctx)
-    return [_aggregate(grads.get(x), x) for x in xs]
+    return [_densify(_aggregate(grads.get(x), x)) for x in xs]
 
 
 def _is_leaf_x(op: Operation, x_ops: Set[Any], between: Set[Any]) -> bool:
@@ -277,13 +286,52 @@ def _is_leaf_x(op: Operation, x_ops: Set[Any], between: Set[Any]) -> bool:
     return op in x_ops and not any(t._op in between for t in op._inputs)
 
 
-def _aggregate(gs: Optional[List[Tensor]], t: Tensor) -> Optional[Tensor]:
-    """Sums the gradients reaching one tensor from several consumers (AddN)."""
+def _aggregate(gs: Optional[List[Any]], t: Tensor) -> Any:
+    """Sums the gradients reaching one tensor from several consumers: AddN of dense ones;
+    with any `IndexedSlices` among them, one `IndexedSlices` concatenating all their rows
+    (dense ones count as slices of every row), as TF1's `_AggregatedGrads`."""
     if not gs:
         return None
     if len(gs) == 1:
         return gs[0]
-    return math_ops.add_n(gs)
+    if all(isinstance(g, Tensor) for g in gs):
+        return math_ops.add_n(gs)
+    slices = [_as_indexed_slices(g) for g in gs]
+    if len({s.indices.dtype for s in slices}) > 1:  # TF1 casts mixed index types to int64
+        slices = [IndexedSlices(s.values, math_ops.cast(s.indices, dtypes.int64), s.dense_shape)
+                  for s in slices]
+    return IndexedSlices(array_ops.concat([s.values for s in slices], 0),
+                         array_ops.concat([s.indices for s in slices], 0),
+                         slices[0].dense_shape)
+
+
+def _as_indexed_slices(g: Any) -> IndexedSlices:
+    """A dense gradient as slices of all its rows (TF1's `math_ops._as_indexed_slices`)."""
+    if isinstance(g, IndexedSlices):
+        return g
+    dense_shape = array_ops.shape(g)
+    return IndexedSlices(g, array_ops.range(0, dense_shape[0]), dense_shape)
+
+
+def _densify(g: Any) -> Any:
+    """`g` as a dense tensor (None stays None)."""
+    return convert_to_tensor(g) if isinstance(g, IndexedSlices) else g
+
+
+def _identity_sparse_grad(op: Operation, grad: IndexedSlices) -> IndexedSlices:
+    return grad
+
+
+def _cast_sparse_grad(op: Operation, grad: IndexedSlices) -> IndexedSlices:
+    dtype = op.inputs[0].dtype
+    if not dtype.is_floating:
+        return None
+    return IndexedSlices(math_ops.cast(grad.values, dtype), grad.indices, grad.dense_shape)
+
+
+# Ops whose gradient passes IndexedSlices through (TF1's _IdGrad and _CastGrad keep them sparse).
+_SPARSE_PASS_THROUGH = {"Identity": _identity_sparse_grad, "Snapshot": _identity_sparse_grad,
+                        "Cast": _cast_sparse_grad}
 
 
 def hessians(ys: Any, xs: Any, name: str = "hessians", **kwargs) -> List[Tensor]:

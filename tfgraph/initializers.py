@@ -14,3 +14,8 @@ __all__ = ["constant", "glorot_normal", "glorot_uniform", "identity", "ones", "o
            "random_normal", "random_uniform", "truncated_normal", "uniform_unit_scaling",
            "variance_scaling", "zeros", "he_normal", "he_uniform", "lecun_normal",
            "lecun_uniform", "global_variables", "local_variables", "variables"]
+
+# frame stream (issue 16): TF1's `tf.initializers.tables_initializer` is `tf.tables_initializer`.
+from .ops.misc_api import tables_initializer  # noqa: E402
+
+__all__ += ["tables_initializer"]

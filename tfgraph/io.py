@@ -24,3 +24,6 @@ def __getattr__(name: str):
     if name == "gfile":  # lowercase names; tf.gfile (tfgraph/gfile.py) has TF1's spellings
         return _importlib.import_module(f"{__package__}._io_gfile")
     raise AttributeError(f"module 'tfgraph.io' has no attribute {name!r}")
+
+from .ops.bytes_ops import (decode_base64, decode_compressed,  # noqa: E402,F401  (arrayops)
+                            decode_json_example, encode_base64, parse_tensor, serialize_tensor)

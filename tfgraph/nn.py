@@ -58,6 +58,18 @@ from ._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getat
 
 __getattr__ = _refusing_getattr("tf.nn", __name__, _TABLES["tf.nn"])
 
+# Candidate sampling (sparsegrad stream).
+from .ops.candidate_sampling_ops import (  # noqa: E402,F401
+    all_candidate_sampler, compute_accidental_hits, fixed_unigram_candidate_sampler,
+    learned_unigram_candidate_sampler, log_uniform_candidate_sampler, uniform_candidate_sampler)
+
+__all__ += ["all_candidate_sampler", "compute_accidental_hits",
+            "fixed_unigram_candidate_sampler", "learned_unigram_candidate_sampler",
+            "log_uniform_candidate_sampler", "uniform_candidate_sampler"]
+from .ops.embedding_ops import (embedding_lookup_sparse, nce_loss,  # noqa: E402,F401
+                                sampled_softmax_loss)
+
+__all__ += ["embedding_lookup_sparse", "nce_loss", "sampled_softmax_loss"]
 from .ops.space_batch_ops import depth_to_space, space_to_batch, space_to_depth  # noqa: E402,F401
 
 __all__ += ["depth_to_space", "space_to_batch", "space_to_depth"]  # arrayops

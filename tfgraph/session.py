@@ -809,12 +809,15 @@ def _expand_sparse_feeds(feed_dict: dict) -> dict:
         if not hasattr(k, "_fetch_components"):
             out[k] = v
             continue
-        parts = (v.indices, v.values, v.dense_shape) if hasattr(v, "dense_shape") else v
-        if not isinstance(parts, (tuple, list)) or len(parts) != 3:
-            raise TypeError(f"A SparseTensor feed ({k.values.name}) must be a "
-                            f"SparseTensorValue or an (indices, values, dense_shape) tuple, "
+        # (an IndexedSlices key, fed an IndexedSlicesValue, works the same way)
+        typ, components = k._fetch_components()
+        fields = typ._fields
+        parts = tuple(getattr(v, f) for f in fields) if hasattr(v, "dense_shape") else v
+        if not isinstance(parts, (tuple, list)) or len(parts) != len(fields):
+            raise TypeError(f"A {type(k).__name__} feed ({k.values.name}) must be a "
+                            f"{typ.__name__} or an ({', '.join(fields)}) tuple, "
                             f"got {type(v).__name__}")
-        for t, x in zip(k._fetch_components()[1], parts):
+        for t, x in zip(components, parts):
             if t.op.type == "Placeholder":
                 out[t] = x
     return out

@@ -7,4 +7,4 @@ to_number unicode_decode unicode_decode_with_offsets unicode_encode unicode_scri
 unicode_split unicode_split_with_offsets unicode_transcode unsorted_segment_join
 upper""".split()
 
-__all__ = _export(globals(), _NAMES, ("ops.string_ops",))
+__all__ = _export(globals(), _NAMES, ("ops.string_ops", "ops.bytes_ops"))

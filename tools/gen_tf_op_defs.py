@@ -58,6 +58,7 @@ QueueDequeueV2 QueueEnqueueV2 FIFOQueueV2 RandomShuffleQueueV2 QueueCloseV2 Queu
 HistogramSummary ScalarSummary ImageSummary AudioSummary MergeSummary TensorSummaryV2
 ReadFile WriteFile MatchingFiles DecodeRaw DecodePng DecodeJpeg EncodePng EncodeJpeg
 ParseExample ParseExampleV2 ParseSingleExample SerializeTensor ParseTensor
+BitwiseAnd BitwiseOr BitwiseXor Invert LeftShift RightShift
 """.split()
 
 

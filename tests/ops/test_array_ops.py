@@ -667,7 +667,9 @@ def test_gather_out_of_range_names_the_op(run):
 def test_gather_gradient_accumulates_duplicates(run):
     params = tf.placeholder(tf.float32, [4, 2])
     g = tf.gather(params, [1, 3, 1, 1])
-    grad = tf.gradients(tf.reduce_sum(g), params)[0]
+    sparse = tf.gradients(tf.reduce_sum(g), params)[0]
+    assert isinstance(sparse, tf.IndexedSlices)  # as TF1; densified by conversion
+    grad = tf.convert_to_tensor(sparse)
     assert grad.dtype == tf.float32 and shape_of(grad) == [4, 2]
     out = run(grad, {params: np.zeros((4, 2))})
     assert out.dtype == np.float32

@@ -69,7 +69,7 @@ def protos() -> types.SimpleNamespace:
     if _PROTOS is None:
         names = ("event_pb2", "summary_pb2", "graph_pb2", "node_def_pb2", "attr_value_pb2",
                  "tensor_pb2", "tensor_shape_pb2", "types_pb2", "meta_graph_pb2", "op_def_pb2",
-                 "saver_pb2", "versions_pb2", "variable_pb2", "struct_pb2")
+                 "saver_pb2", "versions_pb2", "variable_pb2", "struct_pb2", "config_pb2")
         try:
             mods = {n: importlib.import_module(f"tensorboard.compat.proto.{n}") for n in names}
             mods["text_format"] = importlib.import_module("google.protobuf.text_format")

@@ -12,6 +12,7 @@ import builtins
 import collections
 import functools
 import sys
+import warnings
 from typing import Any, List, Optional, Sequence
 
 import numpy as np
@@ -24,6 +25,7 @@ from ..framework.constant import constant
 from ..framework.ops import (convert_to_tensor, gen_op, gen_tensor, graph_of, is_tensor_like,
                              make_op, name_scope, register_tensor_conversion_function)
 from ..framework.graph import Operation, Tensor, get_default_graph
+from ..framework.indexed_slices import IndexedSlices
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import Dimension, TensorShape, as_shape, broadcast_shapes
 
@@ -2599,10 +2601,17 @@ class GatherV2(OpDef):
             raise LookupError(f"Gradient of GatherV2 '{op.name}' needs a static axis and ranks")
         a %= n
         k = indices.shape.ndims
+        if a == 0:
+            # TF1's _GatherV2Grad: the rows of the gradient as IndexedSlices (an optimizer then
+            # updates only the gathered rows); ops that need it dense convert it.
+            params_shape = _gm.cast(shape(params, out_type=dtypes.int64), dtypes.int32)
+            indices_size = expand_dims(size(indices), 0)
+            values_shape = concat([indices_size, params_shape[1:]], 0)
+            values = reshape(grad, values_shape)
+            flat_indices = reshape(indices, indices_size)
+            return [IndexedSlices(values, flat_indices, params_shape), None, None]
         num = params.shape.as_list()[a]
         num_t = num if num is not None else shape(params)[a]
-        if a == 0:
-            return [unsorted_segment_sum(grad, indices, num_t), None, None]
         # Move the gathered dims to the front, sum into segments, and move them back.
         br = builtins.range
         perm = list(br(a, a + k)) + list(br(a)) + list(br(a + k, n + k - 1))
@@ -2700,6 +2709,35 @@ def unsorted_segment_sum(data: Any, segment_ids: Any, num_segments: Any,
     return gen_tensor("UnsortedSegmentSum", name,
                 [("data", data, None, None), ("segment_ids", segment_ids, _INDEX_TYPES, dtypes.int32),
                  ("num_segments", num_segments, _INDEX_TYPES, dtypes.int32)])
+
+
+# Converting an IndexedSlices with at least this many dense elements warns (TF1's limit).
+_LARGE_SPARSE_NUM_ELEMENTS = 100000000
+
+
+def _indexed_slices_to_tensor(value: IndexedSlices, dtype: Any = None, name: Optional[str] = None,
+                              as_ref: bool = False) -> Tensor:
+    """Densifies an `IndexedSlices` (TF1's `_indexed_slices_to_tensor`): the rows summed into
+    `dense_shape[0]` segments, warning when the dense result may be large."""
+    if dtype is not None and dtypes.as_dtype(dtype).base_dtype != value.dtype.base_dtype:
+        raise ValueError(f"Tensor conversion requested dtype {dtypes.as_dtype(dtype).name} for "
+                         f"IndexedSlices with dtype {value.dtype.name}")
+    if value.dense_shape is None:
+        raise ValueError(f"Tensor conversion requested for IndexedSlices without dense_shape: "
+                         f"{value}")
+    dense_shape = _tensor_util.constant_value(value.dense_shape)
+    if dense_shape is not None:
+        num_elements = int(np.prod(dense_shape, dtype=np.int64))
+        if num_elements >= _LARGE_SPARSE_NUM_ELEMENTS:
+            warnings.warn(f"Converting sparse IndexedSlices to a dense Tensor with "
+                          f"{num_elements} elements. This may consume a large amount of memory.")
+    else:
+        warnings.warn("Converting sparse IndexedSlices to a dense Tensor of unknown shape. "
+                      "This may consume a large amount of memory.")
+    return unsorted_segment_sum(value.values, value.indices, value.dense_shape[0], name=name)
+
+
+register_tensor_conversion_function(IndexedSlices, _indexed_slices_to_tensor)
 
 
 def _nd_index(xp, indices):

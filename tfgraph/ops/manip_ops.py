@@ -193,9 +193,22 @@ class _Bound(OpDef):
         return out
 
 
-for _t, _side in (("LowerBound", "left"), ("UpperBound", "right")):
-    register_op(_t)(type(_t, (_Bound,), {"side": _side, "__doc__": _Bound.__doc__}))
-    NotDifferentiable(_t)
+@register_op("LowerBound")
+class LowerBound(_Bound):
+    """For each row, the first position where each value could be inserted (side "left")."""
+
+    side = "left"
+
+
+@register_op("UpperBound")
+class UpperBound(_Bound):
+    """For each row, the last position where each value could be inserted (side "right")."""
+
+    side = "right"
+
+
+NotDifferentiable("LowerBound")
+NotDifferentiable("UpperBound")
 
 
 def searchsorted(sorted_sequence: Any, values: Any, side: str = "left",
@@ -690,11 +703,20 @@ def _scatter_min_max_grad(self, op, grad):
     return [x_grad, None, y_grad]
 
 
-for _t, _mode in (("TensorScatterMax", "max"), ("TensorScatterMin", "min")):
-    register_op(_t)(type(_t, (_TensorScatterBase,), {
-        "mode": _mode, "gradient": _scatter_min_max_grad,
-        "__doc__": f"A copy of `tensor` with the element-wise {_mode}imum of `updates` at "
-                   f"`indices`."}))
+@register_op("TensorScatterMax")
+class TensorScatterMax(_TensorScatterBase):
+    """A copy of `tensor` with the element-wise maximum of `updates` at `indices`."""
+
+    mode = "max"
+    gradient = _scatter_min_max_grad
+
+
+@register_op("TensorScatterMin")
+class TensorScatterMin(_TensorScatterBase):
+    """A copy of `tensor` with the element-wise minimum of `updates` at `indices`."""
+
+    mode = "min"
+    gradient = _scatter_min_max_grad
 
 
 def tensor_scatter_nd_max(tensor: Any, indices: Any, updates: Any,

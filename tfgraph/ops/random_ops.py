@@ -276,16 +276,7 @@ class Multinomial(OpDef):
     stateful = True
 
     def infer(self, logits, num_samples, *, seed, seed2, output_dtype):
-        if not logits.dtype.is_floating:
-            raise TypeError(f"Multinomial: logits must be floating point, got "
-                            f"{logits.dtype.name}")
-        if logits.shape.ndims not in (None, 2):
-            raise ValueError(f"Shape must be rank 2 but is rank {logits.shape.ndims} for "
-                             "'logits'")
-        if num_samples.shape.ndims not in (None, 0):
-            raise ValueError("num_samples should be a scalar.")
-        batch = None if logits.shape.ndims is None else logits.shape.as_list()[0]
-        return spec(output_dtype, [batch, _const_int(num_samples)])
+        return multinomial_spec("Multinomial", logits, num_samples, output_dtype)
 
     def kernel(self, be, op, ctx):
         rng = _generator(op, be, ctx)
@@ -293,26 +284,45 @@ class Multinomial(OpDef):
         out_dtype = op.attrs["output_dtype"].np_dtype
 
         def run(logits, num_samples):
-            n = int(num_samples)
-            if n < 0:
-                raise ValueError(f"num_samples should be nonnegative, got {n}")
-            batch, k = logits.shape
-            if k == 0 and batch and n:
-                raise ValueError("num_classes should be positive")
-            if n == 0 or batch == 0:
-                return xp.zeros((batch, n), dtype=out_dtype)
-            # Inverse-CDF sampling in float64 (as TF1's kernel), stable against large logits.
-            lg = logits.astype(xp.float64)
-            p = xp.exp(lg - lg.max(axis=1, keepdims=True))
-            cdf = xp.cumsum(p, axis=1)
-            cdf /= cdf[:, -1:]
-            u = rng.random((batch, n))
-            if batch * n * k <= 1 << 22:
-                idx = (u[:, :, None] >= cdf[:, None, :]).sum(axis=2)
-            else:
-                idx = xp.stack([xp.searchsorted(cdf[i], u[i], side="right") for i in range(batch)])
-            return xp.minimum(idx, k - 1).astype(out_dtype)
+            return sample_categorical(xp, rng, logits, num_samples, out_dtype)
         return run
+
+
+def multinomial_spec(op_type: str, logits: Tensor, num_samples: Tensor,
+                     output_dtype: dtypes.DType):
+    """The output spec `[batch, num_samples]` of Multinomial and StatelessMultinomial."""
+    if not logits.dtype.is_floating:
+        raise TypeError(f"{op_type}: logits must be floating point, got {logits.dtype.name}")
+    if logits.shape.ndims not in (None, 2):
+        raise ValueError(f"Shape must be rank 2 but is rank {logits.shape.ndims} for 'logits'")
+    if num_samples.shape.ndims not in (None, 0):
+        raise ValueError("num_samples should be a scalar.")
+    batch = None if logits.shape.ndims is None else logits.shape.as_list()[0]
+    return spec(output_dtype, [batch, _const_int(num_samples)])
+
+
+def sample_categorical(xp, rng, logits, num_samples, out_dtype):
+    """`num_samples` class indices per row of `logits` drawn with `rng` (the kernel of
+    Multinomial and StatelessMultinomial)."""
+    n = int(num_samples)
+    if n < 0:
+        raise ValueError(f"num_samples should be nonnegative, got {n}")
+    batch, k = logits.shape
+    if k == 0 and batch and n:
+        raise ValueError("num_classes should be positive")
+    if n == 0 or batch == 0:
+        return xp.zeros((batch, n), dtype=out_dtype)
+    # Inverse-CDF sampling in float64 (as TF1's kernel), stable against large logits.
+    lg = logits.astype(xp.float64)
+    p = xp.exp(lg - lg.max(axis=1, keepdims=True))
+    cdf = xp.cumsum(p, axis=1)
+    cdf /= cdf[:, -1:]
+    u = rng.random((batch, n))
+    if batch * n * k <= 1 << 22:
+        idx = (u[:, :, None] >= cdf[:, None, :]).sum(axis=2)
+    else:
+        idx = xp.stack([xp.searchsorted(cdf[i], u[i], side="right") for i in range(batch)])
+    return xp.minimum(idx, k - 1).astype(out_dtype)
 
 
 for _t in ("RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUniformInt",

@@ -27,6 +27,38 @@ from ..kernels.workspace import WORKSPACE
 _SCRATCH_MIN_SIZE = 4096
 
 
+def check_apply_inputs(type_name: str, arg_names: Sequence[str], num_refs: int,
+                       inputs: Sequence[Tensor]) -> Tensor:
+    """The checks every `Apply*`/`SparseApply*` op makes at build time (input count, variable
+    references, a floating variable); returns the variable."""
+    if len(inputs) != len(arg_names):
+        raise ValueError(f"{type_name} takes {len(arg_names)} inputs "
+                         f"({', '.join(arg_names)}), got {len(inputs)}")
+    var = inputs[0]
+    for i in range(num_refs):
+        if inputs[i].op.type != "VariableV2":
+            raise TypeError(f"Input '{arg_names[i]}' of '{type_name}' must be a variable "
+                            f"reference, got {inputs[i].name} (op type {inputs[i].op.type})")
+    if not var.dtype.is_floating:
+        raise TypeError(f"'{type_name}' needs a floating-point variable, got "
+                        f"'{var.op.name}' of type {var.dtype.name}")
+    return var
+
+
+def read_cells(cells: Sequence[Any], op: Any) -> list:
+    """The storage of the variable cells an update op takes by reference (uninitialized:
+    TF1's FailedPreconditionError naming the variable)."""
+    values = []
+    for cell in cells:
+        v = cell.value
+        if v is None:
+            raise errors.FailedPreconditionError(
+                None, op, f"Attempting to use uninitialized value {cell.op.name}\n\t "
+                          f"[[node {op.name}]]")
+        values.append(v)
+    return values
+
+
 class _ApplyOp(OpDef):
     """Base of the `Apply*` ops.
 
@@ -49,18 +81,7 @@ class _ApplyOp(OpDef):
         cls.ref_inputs = tuple(range(cls.num_refs))
 
     def infer(self, *inputs: Tensor, **attrs):
-        if len(inputs) != len(self.arg_names):
-            raise ValueError(f"{self.type_name} takes {len(self.arg_names)} inputs "
-                             f"({', '.join(self.arg_names)}), got {len(inputs)}")
-        var = inputs[0]
-        for i in range(self.num_refs):
-            if inputs[i].op.type != "VariableV2":
-                raise TypeError(f"Input '{self.arg_names[i]}' of '{self.type_name}' must be a "
-                                f"variable reference, got {inputs[i].name} (op type "
-                                f"{inputs[i].op.type})")
-        if not var.dtype.is_floating:
-            raise TypeError(f"'{self.type_name}' needs a floating-point variable, got "
-                            f"'{var.op.name}' of type {var.dtype.name}")
+        var = check_apply_inputs(self.type_name, self.arg_names, self.num_refs, inputs)
         shape = var.shape
         for name, t in zip(self.arg_names[1:], inputs[1:]):
             if t.dtype != var.dtype:
@@ -90,14 +111,7 @@ class _ApplyOp(OpDef):
         update = self.update
 
         def run(*args):
-            values = []
-            for cell in cells:
-                v = cell.value
-                if v is None:
-                    raise errors.FailedPreconditionError(
-                        None, op, f"Attempting to use uninitialized value {cell.op.name}\n\t "
-                                  f"[[node {op.name}]]")
-                values.append(v)
+            values = read_cells(cells, op)
             var = values[0]
             for name, v in itertools.chain(zip(names[1:], values[1:]),
                                            ((n, args[k]) for k, n in shaped)):

@@ -299,12 +299,6 @@ def report_uninitialized_variables(var_list: Optional[Sequence[Variable]] = None
     return graph.create_op("ReportUninitialized", refs, {}, name=name).outputs[0]
 
 
-def assert_variables_initialized(var_list=None):
-    return None
-
-
-
-
 @register_op("ReportUninitialized")
 class ReportUninitialized(OpDef):
     """Names of the input variables that hold no value in this session (a string vector)."""

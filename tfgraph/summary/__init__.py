@@ -17,6 +17,14 @@ for _name in _SUBMODULES:
         globals()[_n] = getattr(_mod, _n)
         __all__.append(_n)
 
+# frame stream (issue 16): tf.summary.audio and the v2-summary leftovers.
+from .audio_summary import __all__ as _audio_all  # noqa: E402
+from . import audio_summary as _audio_summary  # noqa: E402
+
+for _n in _audio_all:
+    globals()[_n] = getattr(_audio_summary, _n)
+    __all__.append(_n)
+
 # The submodules are implementation; the namespace shows TF1's names only.
 from .._reexport import hide_submodules as _hide_submodules  # noqa: E402
 

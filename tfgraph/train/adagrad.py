@@ -5,7 +5,7 @@ from typing import Any, List
 
 from ..framework.constant import convert_to_tensor
 from ..framework.graph import Tensor
-from ..ops import training_ops
+from ..ops import sparse_training_ops, training_ops
 from ..ops.variables import Variable
 from .optimizer import Optimizer, _cast
 
@@ -50,6 +50,13 @@ class AdagradOptimizer(Optimizer):
         return training_ops.apply_adagrad(
             var, self.get_slot(var, "accumulator"),
             _cast(self._learning_rate_tensor, var.dtype.base_dtype), grad,
+            use_locking=self._use_locking).op
+
+
+    def _apply_sparse(self, grad, var: Variable):
+        return sparse_training_ops.sparse_apply_adagrad(
+            var, self.get_slot(var, "accumulator"),
+            _cast(self._learning_rate_tensor, var.dtype.base_dtype), grad.values, grad.indices,
             use_locking=self._use_locking).op
 
 

@@ -6,7 +6,7 @@ from typing import Any, List, Tuple
 
 from ..framework.constant import convert_to_tensor
 from ..framework.graph import Operation, Tensor, get_default_graph
-from ..ops import training_ops
+from ..ops import math_ops, scatter_ops, state_ops, training_ops
 from ..ops.variables import Variable
 from .optimizer import Optimizer, _cast, _colocated_with
 
@@ -70,6 +70,34 @@ class AdamOptimizer(Optimizer):
             _cast(beta1_power, dtype), _cast(beta2_power, dtype), _cast(self._lr_t, dtype),
             _cast(self._beta1_t, dtype), _cast(self._beta2_t, dtype),
             _cast(self._epsilon_t, dtype), grad, use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var: Variable):
+        # TF1's _apply_sparse_shared: m and v decay everywhere (Assign), the gradient rows are
+        # added with ScatterAdd, then every row of var moves (its m may be non-zero).
+        dtype = var.dtype.base_dtype
+        graph = var.op.graph
+        beta1_power, beta2_power = self._get_beta_accumulators(graph)
+        beta1_power, beta2_power = _cast(beta1_power, dtype), _cast(beta2_power, dtype)
+        lr_t, beta1_t = _cast(self._lr_t, dtype), _cast(self._beta1_t, dtype)
+        beta2_t, epsilon_t = _cast(self._beta2_t, dtype), _cast(self._epsilon_t, dtype)
+        lr = lr_t * math_ops.sqrt(1 - beta2_power) / (1 - beta1_power)
+        m = self.get_slot(var, "m")
+        m_scaled_g_values = grad.values * (1 - beta1_t)
+        m_t = state_ops.assign(m, m * beta1_t, use_locking=self._use_locking)
+        with graph.control_dependencies([m_t]):
+            m_t = scatter_ops.scatter_add(m, grad.indices, m_scaled_g_values,
+                                          use_locking=self._use_locking)
+        v = self.get_slot(var, "v")
+        v_scaled_g_values = (grad.values * grad.values) * (1 - beta2_t)
+        v_t = state_ops.assign(v, v * beta2_t, use_locking=self._use_locking)
+        with graph.control_dependencies([v_t]):
+            v_t = scatter_ops.scatter_add(v, grad.indices, v_scaled_g_values,
+                                          use_locking=self._use_locking)
+        v_sqrt = math_ops.sqrt(v_t)
+        var_update = state_ops.assign_sub(var, lr * m_t / (v_sqrt + epsilon_t),
+                                          use_locking=self._use_locking)
+        from ..ops.control_flow_ops import group
+        return group(var_update, m_t, v_t)
 
     def _finish(self, update_ops: List[Any], name_scope: str) -> Operation:
         from ..ops.control_flow_ops import group

@@ -5,7 +5,8 @@ from typing import Any
 
 from ..framework.constant import convert_to_tensor
 from ..framework.graph import Tensor
-from ..ops import training_ops
+from ..framework.indexed_slices import IndexedSlices
+from ..ops import scatter_ops, training_ops
 from ..ops.variables import Variable
 from .optimizer import Optimizer, _cast
 
@@ -34,6 +35,16 @@ class GradientDescentOptimizer(Optimizer):
         return training_ops.apply_gradient_descent(
             var, _cast(self._learning_rate_tensor, var.dtype.base_dtype), grad,
             use_locking=self._use_locking).op
+
+
+    def _apply_sparse_duplicate_indices(self, grad: IndexedSlices, var: Variable):
+        # ScatterSub sums repeated indices itself: no deduplication (as TF1).
+        return self._apply_sparse(grad, var)
+
+    def _apply_sparse(self, grad: IndexedSlices, var: Variable):
+        lr = _cast(self._learning_rate_tensor, var.dtype.base_dtype)
+        return scatter_ops.scatter_sub(var, grad.indices, grad.values * lr,
+                                       use_locking=self._use_locking).op
 
 
 __all__ = ["GradientDescentOptimizer"]

@@ -5,7 +5,7 @@ from typing import Any, List
 
 from ..framework.constant import convert_to_tensor
 from ..framework.graph import Tensor
-from ..ops import training_ops
+from ..ops import sparse_training_ops, training_ops
 from ..ops.variables import Variable
 from .optimizer import Optimizer, _cast
 
@@ -48,6 +48,14 @@ class MomentumOptimizer(Optimizer):
             var, self.get_slot(var, "momentum"), _cast(self._learning_rate_tensor, dtype), grad,
             _cast(self._momentum_tensor, dtype), use_locking=self._use_locking,
             use_nesterov=self._use_nesterov).op
+
+
+    def _apply_sparse(self, grad, var: Variable):
+        dtype = var.dtype.base_dtype
+        return sparse_training_ops.sparse_apply_momentum(
+            var, self.get_slot(var, "momentum"), _cast(self._learning_rate_tensor, dtype),
+            grad.values, grad.indices, _cast(self._momentum_tensor, dtype),
+            use_locking=self._use_locking, use_nesterov=self._use_nesterov).op
 
 
 __all__ = ["MomentumOptimizer"]

@@ -9,7 +9,7 @@ from typing import Any, List
 from ..framework import dtypes
 from ..framework.constant import convert_to_tensor
 from ..framework.graph import Tensor
-from ..ops import array_ops, math_ops, training_ops_extra as _ops
+from ..ops import array_ops, math_ops, sparse_training_ops as _sparse, training_ops_extra as _ops
 from ..ops.variables import Variable
 from .optimizer import Optimizer, _cast
 
@@ -51,6 +51,13 @@ class AdadeltaOptimizer(Optimizer):
                                    _cast(self._rho_t, d), _cast(self._epsilon_t, d), grad,
                                    use_locking=self._use_locking).op
 
+    def _apply_sparse(self, grad, var: Variable):
+        d = var.dtype.base_dtype
+        return _sparse.sparse_apply_adadelta(
+            var, self.get_slot(var, "accum"), self.get_slot(var, "accum_update"),
+            _cast(self._lr_t, d), _cast(self._rho_t, d), _cast(self._epsilon_t, d),
+            grad.values, grad.indices, use_locking=self._use_locking).op
+
 
 class ProximalGradientDescentOptimizer(Optimizer):
     """Proximal gradient descent with L1/L2 regularization
@@ -73,6 +80,12 @@ class ProximalGradientDescentOptimizer(Optimizer):
         return _ops.apply_proximal_gradient_descent(
             var, _cast(self._lr_t, d), _cast(self._l1_t, d), _cast(self._l2_t, d), grad,
             use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var: Variable):
+        d = var.dtype.base_dtype
+        return _sparse.sparse_apply_proximal_gradient_descent(
+            var, _cast(self._lr_t, d), _cast(self._l1_t, d), _cast(self._l2_t, d),
+            grad.values, grad.indices, use_locking=self._use_locking).op
 
 
 class ProximalAdagradOptimizer(Optimizer):
@@ -109,6 +122,12 @@ class ProximalAdagradOptimizer(Optimizer):
                                            _cast(self._lr_t, d), _cast(self._l1_t, d),
                                            _cast(self._l2_t, d), grad,
                                            use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var: Variable):
+        d = var.dtype.base_dtype
+        return _sparse.sparse_apply_proximal_adagrad(
+            var, self.get_slot(var, "accumulator"), _cast(self._lr_t, d), _cast(self._l1_t, d),
+            _cast(self._l2_t, d), grad.values, grad.indices, use_locking=self._use_locking).op
 
 
 class FtrlOptimizer(Optimizer):
@@ -167,6 +186,17 @@ class FtrlOptimizer(Optimizer):
         return _ops.apply_ftrl_v2(*args, _cast(self._shrink_t, d), _cast(self._lr_power_t, d),
                                   use_locking=self._use_locking).op
 
+    def _apply_sparse(self, grad, var: Variable):
+        d = var.dtype.base_dtype
+        args = (var, self.get_slot(var, "accum"), self.get_slot(var, "linear"), grad.values,
+                grad.indices, _cast(self._lr_t, d), _cast(self._l1_t, d), _cast(self._l2_t, d))
+        if self._shrink <= 0.0:
+            return _sparse.sparse_apply_ftrl(*args, _cast(self._lr_power_t, d),
+                                             use_locking=self._use_locking).op
+        return _sparse.sparse_apply_ftrl_v2(*args, _cast(self._shrink_t, d),
+                                            _cast(self._lr_power_t, d),
+                                            use_locking=self._use_locking).op
+
 
 class AdagradDAOptimizer(Optimizer):
     """Adagrad dual averaging (`tf.train.AdagradDAOptimizer`); slots "gradient_accumulator"
@@ -210,6 +240,14 @@ class AdagradDAOptimizer(Optimizer):
                                      _cast(self._lr_t, d), _cast(self._l1_t, d),
                                      _cast(self._l2_t, d), math_ops.cast(self._step_t, d),
                                      use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var: Variable):
+        d = var.dtype.base_dtype
+        return _sparse.sparse_apply_adagrad_da(
+            var, self.get_slot(var, "gradient_accumulator"),
+            self.get_slot(var, "gradient_squared_accumulator"), grad.values, grad.indices,
+            _cast(self._lr_t, d), _cast(self._l1_t, d), _cast(self._l2_t, d),
+            math_ops.cast(self._step_t, d), use_locking=self._use_locking).op
 
 
 del dtypes

@@ -15,6 +15,7 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.constant import constant, convert_to_tensor, graph_of, name_scope
 from ..framework.graph import Graph, Operation, Tensor, get_default_graph
+from ..framework.indexed_slices import IndexedSlices
 from ..framework.graph_keys import GraphKeys
 from ..framework.tensor_shape import TensorShape
 from ..ops import state_ops
@@ -91,7 +92,9 @@ class Optimizer:
     """Base class of the optimizers (`tf.train.Optimizer`).
 
     Subclasses implement `_create_slots(var_list)`, `_prepare()` (hyperparameters as tensors),
-    `_apply_dense(grad, var)` (one update op) and optionally `_finish(update_ops, name_scope)`.
+    `_apply_dense(grad, var)` (one update op), `_apply_sparse(grad, var)` (an `IndexedSlices`
+    gradient with unique indices: TF1's `SparseApply*`/`Scatter*` updates touching only its
+    rows) and optionally `_finish(update_ops, name_scope)`.
 
     Args:
       use_locking: Passed to the update ops (accepted; a session runs one plan at a time).
@@ -237,7 +240,7 @@ class Optimizer:
             raise ValueError("No variables provided.")
         converted = []
         for g, v in grads_and_vars:
-            if g is not None:
+            if g is not None and not isinstance(g, IndexedSlices):
                 try:
                     g = convert_to_tensor(g)
                 except TypeError:
@@ -279,8 +282,11 @@ class Optimizer:
                 train_ops.append(apply_updates)
         return apply_updates
 
-    def _update_op(self, grad: Tensor, var: Variable) -> Any:
-        update_op = self._apply_dense(grad, var)
+    def _update_op(self, grad: Any, var: Variable) -> Any:
+        if isinstance(grad, IndexedSlices):
+            update_op = self._apply_sparse_duplicate_indices(grad, var)
+        else:
+            update_op = self._apply_dense(grad, var)
         if var.constraint is not None:
             with var.graph.control_dependencies([update_op]):
                 return var.assign(var.constraint(var))
@@ -383,8 +389,23 @@ class Optimizer:
         """Returns the op that applies `grad` to `var`."""
         raise NotImplementedError()
 
-    def _apply_sparse(self, grad: Any, var: Variable) -> Any:
-        raise NotImplementedError()
+    def _apply_sparse_duplicate_indices(self, grad: IndexedSlices, var: Variable) -> Any:
+        """Applies sparse `grad` to `var`: its rows with the same index summed first (TF1's
+        `_deduplicate_indexed_slices`), then `_apply_sparse`."""
+        from ..ops import array_ops
+        unique_indices, new_index_positions = array_ops.unique(grad.indices)
+        summed_values = array_ops.unsorted_segment_sum(
+            grad.values, new_index_positions, array_ops.shape(unique_indices)[0])
+        return self._apply_sparse(IndexedSlices(summed_values, unique_indices, grad.dense_shape),
+                                  var)
+
+    def _apply_sparse(self, grad: IndexedSlices, var: Variable) -> Any:
+        """Returns the op that applies the sparse `grad` (unique indices) to `var`.
+
+        TF1's base class raises NotImplementedError; here an optimizer without a sparse
+        update applies the densified gradient instead.
+        """
+        return self._apply_dense(convert_to_tensor(grad), var)
 
     def _finish(self, update_ops: List[Any], name_scope: str) -> Operation:
         """The op that runs after every update (default: a group named `name_scope`)."""

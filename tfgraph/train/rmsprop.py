@@ -6,7 +6,7 @@ from typing import Any, List
 
 from ..framework.constant import convert_to_tensor
 from ..framework.graph import Tensor
-from ..ops import training_ops
+from ..ops import sparse_training_ops, training_ops
 from ..ops.variables import Variable
 from .optimizer import Optimizer, _cast
 
@@ -59,18 +59,31 @@ class RMSPropOptimizer(Optimizer):
         self._epsilon_tensor = convert_to_tensor(
             self._call_if_callable(self._epsilon), name="epsilon")
 
-    def _apply_dense(self, grad: Tensor, var: Variable):
+    def _hyper(self, var: Variable):
+        """The slots rms, momentum and the hyperparameters in `var`'s dtype."""
         dtype = var.dtype.base_dtype
-        rms = self.get_slot(var, "rms")
-        mom = self.get_slot(var, "momentum")
-        hyper = (_cast(self._learning_rate_tensor, dtype), _cast(self._decay_tensor, dtype),
-                 _cast(self._momentum_tensor, dtype), _cast(self._epsilon_tensor, dtype))
+        return (self.get_slot(var, "rms"), self.get_slot(var, "momentum"),
+                (_cast(self._learning_rate_tensor, dtype), _cast(self._decay_tensor, dtype),
+                 _cast(self._momentum_tensor, dtype), _cast(self._epsilon_tensor, dtype)))
+
+    def _apply_dense(self, grad: Tensor, var: Variable):
+        rms, mom, hyper = self._hyper(var)
         if self._centered:
             return training_ops.apply_centered_rms_prop(
                 var, self.get_slot(var, "mg"), rms, mom, *hyper, grad,
                 use_locking=self._use_locking).op
         return training_ops.apply_rms_prop(var, rms, mom, *hyper, grad,
                                            use_locking=self._use_locking).op
+
+
+    def _apply_sparse(self, grad, var: Variable):
+        rms, mom, hyper = self._hyper(var)
+        if self._centered:
+            return sparse_training_ops.sparse_apply_centered_rms_prop(
+                var, self.get_slot(var, "mg"), rms, mom, *hyper, grad.values, grad.indices,
+                use_locking=self._use_locking).op
+        return sparse_training_ops.sparse_apply_rms_prop(
+            var, rms, mom, *hyper, grad.values, grad.indices, use_locking=self._use_locking).op
 
 
 __all__ = ["RMSPropOptimizer"]
