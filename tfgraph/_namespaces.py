@@ -47,6 +47,7 @@ _STREAM_FAMILIES = (
     "ops.check_ops", "ops.frame_api",
 
     # nn
+    "ops.conv_raw_ops",
 
     # estimator
 

@@ -131,6 +131,17 @@ TABLES: Dict[str, Dict[str, str]] = {
         **refusals(QUANTIZED, ("quantized_avg_pool", "quantized_conv2d", "quantized_max_pool",
                                "quantized_relu_x")),
         "approx_max_k": TPU_ONLY, "approx_min_k": TPU_ONLY,
+        "static_state_saving_rnn": ("state-saving RNNs need TF1's contrib SequenceQueueing"
+                                    "StateSaver, which tfgraph does not offer; keep the state "
+                                    "in tf.Variables (or feed it) and run tf.nn.static_rnn or "
+                                    "tf.nn.dynamic_rnn with initial_state"),
+        "experimental": ("tf.nn.experimental (stateless dropout, general_dropout) is TF2 API; "
+                         "use tf.nn.dropout with a seed"),
+    },
+    "tf.layers": {
+        "experimental": ("tf.layers.experimental (keras_style_scope, set_keras_style) switches "
+                         "to Keras-style layer objects, which tfgraph does not offer; use the "
+                         "tf.layers classes and functions directly"),
     },
     "tf.math": {"approx_max_k": TPU_ONLY, "approx_min_k": TPU_ONLY},
     "tf.linalg": {
@@ -182,4 +193,19 @@ TABLES["tf"].update({
 TABLES["tf.train"].update({
     "experimental": ("tf.train.experimental holds TF2 mixed-precision and Python-state "
                      "checkpointing helpers; " + EAGER_V2),
+})
+_OBJECT_CHECKPOINTS = ("TF2's object-based checkpoints are not offered; save and restore "
+                       "variables by name with tf.train.Saver (its files are TF1's V2 "
+                       "checkpoints) and read them with tf.train.load_checkpoint")
+_PROFILER = ("TensorFlow's profiler (tfprof) is not offered; time steps with Python "
+             "(time.perf_counter, cProfile) or tools/bench_*.py, and inspect the graph with "
+             "tf.viz")
+TABLES["tf.train"].update({
+    **refusals(_OBJECT_CHECKPOINTS, ("Checkpoint", "CheckpointManager", "CheckpointOptions")),
+    "ProfilerHook": _PROFILER,
+})
+TABLES["tf"].update({
+    "profiler": _PROFILER,
+    "types": ("tf.types holds TF2's type-annotation protocols (tf.types.experimental); annotate "
+              "with tf.Tensor / tf.Operation instead"),
 })

@@ -58,6 +58,35 @@ from ._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getat
 
 __getattr__ = _refusing_getattr("tf.nn", __name__, _TABLES["tf.nn"])
 
+# --- nn stream (issue 16): 3-D convolution/pooling, rank-generic builders -----------------------
+from .ops.conv3d_ops import (avg_pool3d, conv3d, conv3d_backprop_filter,  # noqa: E402,F401
+                             conv3d_backprop_filter_v2, conv3d_transpose, max_pool3d)
+from .ops.conv_nd_ops import (atrous_conv2d_transpose, conv1d_transpose,  # noqa: E402,F401
+                              conv_transpose, convolution, pool, with_space_to_batch)
+
+__all__ += ["avg_pool3d", "conv3d", "conv3d_backprop_filter", "conv3d_backprop_filter_v2",
+            "conv3d_transpose", "max_pool3d", "atrous_conv2d_transpose", "conv1d_transpose",
+            "conv_transpose", "convolution", "pool", "with_space_to_batch"]
+
+from .ops.nn_window_ops import (batch_norm_with_global_normalization,  # noqa: E402,F401
+                                dilation2d, erosion2d, fractional_avg_pool, fractional_max_pool,
+                                local_response_normalization, lrn, max_pool_with_argmax)
+
+__all__ += ["batch_norm_with_global_normalization", "dilation2d", "erosion2d",
+            "fractional_avg_pool", "fractional_max_pool", "local_response_normalization", "lrn",
+            "max_pool_with_argmax"]
+
+from .ops.ctc_ops import (collapse_repeated, ctc_beam_search_decoder,  # noqa: E402,F401
+                          ctc_beam_search_decoder_v2, ctc_greedy_decoder, ctc_loss, ctc_loss_v2,
+                          ctc_unique_labels)
+
+__all__ += ["collapse_repeated", "ctc_beam_search_decoder", "ctc_beam_search_decoder_v2",
+            "ctc_greedy_decoder", "ctc_loss", "ctc_loss_v2", "ctc_unique_labels"]
+
+from .layers._raw_rnn import raw_rnn  # noqa: E402,F401
+
+__all__ += ["raw_rnn"]
+
 # Candidate sampling (sparsegrad stream).
 from .ops.candidate_sampling_ops import (  # noqa: E402,F401
     all_candidate_sampler, compute_accidental_hits, fixed_unigram_candidate_sampler,

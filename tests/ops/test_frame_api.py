@@ -187,3 +187,30 @@ def test_switch_case_branches_default_and_errors():
         tf.switch_case(i, [(0, branch(0)), (1, 3)])
     with pytest.raises(ValueError, match="at least one"):
         tf.switch_case(i, [])
+
+
+def test_cond_branch_ops_and_control_deps_on_outer_tensors_run():
+    """A branch returning an op runs it, and `control_dependencies` inside a branch also
+    orders ops whose inputs come from outside the cond (through the branch's Switch)."""
+    p = tf.placeholder(tf.bool, [])
+    v = tf.Variable(0, name="v")
+    outer = tf.constant(5)
+    q = tf.FIFOQueue(4, [tf.int32], shapes=[[]])
+    as_op = tf.cond(p, lambda: tf.assign_add(v, 1).op, tf.no_op)
+    enq = tf.cond(p, lambda: q.enqueue([outer]), tf.no_op)
+
+    def gated():
+        bump = tf.assign_add(v, 10)
+        with tf.control_dependencies([bump]):
+            return tf.identity(outer)
+    through = tf.cond(p, gated, lambda: outer)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        sess.run(as_op, {p: True})
+        assert sess.run(v) == 1
+        sess.run(as_op, {p: False})
+        assert sess.run(v) == 1
+        assert sess.run(through, {p: True}) == 5 and sess.run(v) == 11
+        sess.run(enq, {p: True})
+        sess.run(enq, {p: False})
+        assert sess.run(q.size()) == 1

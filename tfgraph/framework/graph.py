@@ -419,6 +419,10 @@ class Graph:
             _check_node_name(f"{self._name_stack}/{name}" if self._name_stack else name, op_type)
             name = self.unique_name(name)
         cf_context = self._cf_context
+        # Control dependencies are decided on the inputs as given: the Switch/Enter that
+        # brings an outer input into a cond branch or loop is new, but does not order the op
+        # after the `control_dependencies` block's ops.
+        control = self._current_control_inputs(inputs)
         if cf_context is not None:
             # Inside a cond branch or loop body: tensors from outside enter through a Switch
             # or an Enter, as TF1's control-flow contexts do.
@@ -428,7 +432,6 @@ class Graph:
         except (ValueError, TypeError) as e:
             shapes = ", ".join(f"{t.name}: {t.shape}" for t in inputs)
             raise type(e)(f"{e} (op '{name}' of type {op_type}, inputs {shapes})") from None
-        control = self._current_control_inputs(inputs)
         op = Operation(self, name, op_def, inputs, attrs, control, self._current_device(name, op_type))
         sequence = not isinstance(specs, Spec)
         if specs is None:

@@ -20,3 +20,16 @@ __all__ = ["AveragePooling1D", "AveragePooling2D", "BatchNormalization", "Conv1D
 from .._reexport import hide_submodules as _hide_submodules  # noqa: E402
 
 _hide_submodules(__name__)
+
+# --- nn stream (issue 16): 3-D layers and SeparableConv1D ------------------------------------------
+from ._convolutional3d import (AveragePooling3D, Conv3D, Conv3DTranspose,  # noqa: E402,F401
+                               MaxPooling3D, SeparableConv1D, average_pooling3d, conv3d,
+                               conv3d_transpose, max_pooling3d, separable_conv1d)
+
+__all__ += ["AveragePooling3D", "Conv3D", "Conv3DTranspose", "MaxPooling3D", "SeparableConv1D",
+            "average_pooling3d", "conv3d", "conv3d_transpose", "max_pooling3d",
+            "separable_conv1d"]
+
+from .._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
+
+__getattr__ = _refusing_getattr("tf.layers", __name__, _TABLES["tf.layers"])

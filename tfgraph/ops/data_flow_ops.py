@@ -125,6 +125,11 @@ class _Queue:
 
 
 def _queue(ctx, queue_op: Operation) -> _Queue:
+    # Inside a tf.cond branch or loop body the handle arrives through Switch/Enter/Identity
+    # ops (e.g. tf.train.maybe_batch's conditional enqueue): the queue is the op behind them.
+    while queue_op.type in ("Switch", "RefSwitch", "Enter", "RefEnter", "Identity") and \
+            queue_op.inputs:
+        queue_op = queue_op.inputs[0].op
     return ctx.resource(("queue", queue_op.name), lambda: _Queue(queue_op))
 
 

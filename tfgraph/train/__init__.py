@@ -67,3 +67,19 @@ from .more_schedules import (cosine_decay_restarts, linear_cosine_decay,  # noqa
                              noisy_linear_cosine_decay, piecewise_constant_decay)
 __all__ += ["cosine_decay_restarts", "linear_cosine_decay", "noisy_linear_cosine_decay",
             "piecewise_constant_decay"]
+
+# frame stream (issue 16): Supervisor/SessionManager, training-loop helpers, warm-starting, the
+# maybe_* batchers (in input.py) and the tf.train.queue_runner module.
+from .supervisor import SessionManager, Supervisor  # noqa: E402,F401
+from .training_loops import (GlobalStepWaiterHook, VocabInfo, basic_train_loop,  # noqa: E402,F401
+                             checkpoints_iterator, match_filenames_once, summary_iterator,
+                             warm_start)
+from .input import (maybe_batch, maybe_batch_join, maybe_shuffle_batch,  # noqa: E402,F401
+                    maybe_shuffle_batch_join)
+from . import queue_runner_ns as _queue_runner_ns  # noqa: E402
+
+globals()["queue_runner"] = _queue_runner_ns  # a module attribute _NamespacePackage would skip
+__all__ += ["SessionManager", "Supervisor", "GlobalStepWaiterHook", "VocabInfo",
+            "basic_train_loop", "checkpoints_iterator", "match_filenames_once",
+            "summary_iterator", "warm_start", "maybe_batch", "maybe_batch_join",
+            "maybe_shuffle_batch", "maybe_shuffle_batch_join", "queue_runner"]

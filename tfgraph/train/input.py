@@ -1,6 +1,6 @@
 """TF1's queue-based input functions: `tf.train.batch`, `shuffle_batch`, `batch_join`,
 `shuffle_batch_join`, `input_producer`, `string_input_producer`, `range_input_producer`,
-`slice_input_producer`, `limit_epochs`.
+`slice_input_producer`, `limit_epochs`, and the `maybe_*` variants of the batchers.
 
 Each builds a queue, an enqueue op and a `QueueRunner` (added to the graph's
 `QUEUE_RUNNERS` collection), and returns the dequeue side: call
@@ -122,7 +122,8 @@ def _flatten(tensors: Any):
 def _batch(tensors_list: List[Any], batch_size: Any, capacity: int, enqueue_many: bool,
            shapes: Any, dynamic_pad: bool, allow_smaller_final_batch: bool, shared_name,
            name: Optional[str], default_name: str, shuffle: bool = False,
-           min_after_dequeue: int = 0, seed: Optional[int] = None, threads_per_list: int = 1):
+           min_after_dequeue: int = 0, seed: Optional[int] = None, threads_per_list: int = 1,
+           keep_input: Any = None):
     flat0, pack = _flatten(tensors_list[0])
     with name_scope(name, default_name, flat0):
         lists = []
@@ -145,7 +146,13 @@ def _batch(tensors_list: List[Any], batch_size: Any, capacity: int, enqueue_many
         else:
             q = data_flow_ops.FIFOQueue(capacity, types, shapes, shared_name=shared_name)
         enqueue = q.enqueue_many if enqueue_many else q.enqueue
-        ops = [enqueue(ts) for ts in lists for _ in range(threads_per_list)]
+        if keep_input is None:
+            ops = [enqueue(ts) for ts in lists for _ in range(threads_per_list)]
+        else:  # maybe_*: enqueue only when keep_input holds (TF1's smart_cond)
+            from ..ops.cond_v1 import smart_cond
+            from ..ops.control_flow_ops import no_op
+            ops = [smart_cond(keep_input, lambda ts=ts: enqueue(ts), no_op)
+                   for ts in lists for _ in range(threads_per_list)]
         add_queue_runner(QueueRunner(q, ops))
         if allow_smaller_final_batch:
             out = q.dequeue_up_to(batch_size)
@@ -201,3 +208,83 @@ def shuffle_batch_join(tensors_list: List[Any], batch_size: Any, capacity: int,
 __all__ = ["batch", "batch_join", "shuffle_batch", "shuffle_batch_join", "input_producer",
            "string_input_producer", "range_input_producer", "slice_input_producer",
            "limit_epochs"]
+
+
+# --- frame stream (issue 16): the maybe_* batchers (conditional enqueue) ------------------------
+def _maybe(tensors_list: List[Any], keep_input: Any, enqueue_many: bool, **kw: Any):
+    """Batches like `_batch`, enqueuing only what `keep_input` keeps (TF1's `_enqueue`): a
+    scalar decides for the whole input, a vector (with `enqueue_many`) per example."""
+    from ..framework import dtypes
+    from ..ops import array_ops
+    keep = convert_to_tensor(keep_input, dtype=dtypes.bool, name="keep_input")
+    if keep.shape.ndims is None or keep.shape.ndims > 1:
+        raise ValueError(f"`keep_input` must be a scalar or a vector, got shape {keep.shape} "
+                         f"({keep.name})")
+    if keep.shape.ndims == 1 and not enqueue_many:
+        raise ValueError(f"`keep_input` is a vector ({keep.name}) but enqueue_many is False")
+    if keep.shape.ndims == 1:  # keep only the chosen examples of each component
+        def select(ts: Any) -> Any:
+            flat, pack = _flatten(ts)
+            return pack([array_ops.boolean_mask(convert_to_tensor(x), keep) for x in flat])
+        tensors_list = [select(ts) for ts in tensors_list]
+        return _batch(tensors_list, enqueue_many=enqueue_many, **kw)
+    return _batch(tensors_list, enqueue_many=enqueue_many, keep_input=keep, **kw)
+
+
+def maybe_batch(tensors: Any, keep_input: Any, batch_size: Any, num_threads: int = 1,
+                capacity: int = 32, enqueue_many: bool = False, shapes: Any = None,
+                dynamic_pad: bool = False, allow_smaller_final_batch: bool = False,
+                shared_name: Optional[str] = None, name: Optional[str] = None):
+    """`tf.train.batch` that enqueues only when `keep_input` is true (`tf.train.maybe_batch`).
+
+    Args:
+      keep_input: A bool scalar (keep the whole input or not), or with `enqueue_many` a bool
+        vector (one per example).
+      Others: as `tf.train.batch`.
+    """
+    return _maybe([tensors], keep_input, enqueue_many, batch_size=batch_size,
+                  capacity=capacity, shapes=shapes, dynamic_pad=dynamic_pad,
+                  allow_smaller_final_batch=allow_smaller_final_batch, shared_name=shared_name,
+                  name=name, default_name="batch", threads_per_list=num_threads)
+
+
+def maybe_batch_join(tensors_list: List[Any], keep_input: Any, batch_size: Any,
+                     capacity: int = 32, enqueue_many: bool = False, shapes: Any = None,
+                     dynamic_pad: bool = False, allow_smaller_final_batch: bool = False,
+                     shared_name: Optional[str] = None, name: Optional[str] = None):
+    """`tf.train.batch_join` enqueuing only what `keep_input` keeps (`tf.train.maybe_batch_join`)."""
+    return _maybe(list(tensors_list), keep_input, enqueue_many, batch_size=batch_size,
+                  capacity=capacity, shapes=shapes, dynamic_pad=dynamic_pad,
+                  allow_smaller_final_batch=allow_smaller_final_batch, shared_name=shared_name,
+                  name=name, default_name="batch_join")
+
+
+def maybe_shuffle_batch(tensors: Any, batch_size: Any, capacity: int, min_after_dequeue: int,
+                        keep_input: Any, num_threads: int = 1, seed: Optional[int] = None,
+                        enqueue_many: bool = False, shapes: Any = None,
+                        allow_smaller_final_batch: bool = False,
+                        shared_name: Optional[str] = None, name: Optional[str] = None):
+    """`tf.train.shuffle_batch` enqueuing only what `keep_input` keeps
+    (`tf.train.maybe_shuffle_batch`)."""
+    return _maybe([tensors], keep_input, enqueue_many, batch_size=batch_size,
+                  capacity=capacity, shapes=shapes, dynamic_pad=False,
+                  allow_smaller_final_batch=allow_smaller_final_batch, shared_name=shared_name,
+                  name=name, default_name="shuffle_batch", shuffle=True,
+                  min_after_dequeue=min_after_dequeue, seed=seed, threads_per_list=num_threads)
+
+
+def maybe_shuffle_batch_join(tensors_list: List[Any], batch_size: Any, capacity: int,
+                             min_after_dequeue: int, keep_input: Any,
+                             seed: Optional[int] = None, enqueue_many: bool = False,
+                             shapes: Any = None, allow_smaller_final_batch: bool = False,
+                             shared_name: Optional[str] = None, name: Optional[str] = None):
+    """`tf.train.shuffle_batch_join` enqueuing only what `keep_input` keeps
+    (`tf.train.maybe_shuffle_batch_join`)."""
+    return _maybe(list(tensors_list), keep_input, enqueue_many, batch_size=batch_size,
+                  capacity=capacity, shapes=shapes, dynamic_pad=False,
+                  allow_smaller_final_batch=allow_smaller_final_batch, shared_name=shared_name,
+                  name=name, default_name="shuffle_batch_join", shuffle=True,
+                  min_after_dequeue=min_after_dequeue, seed=seed)
+
+
+__all__ += ["maybe_batch", "maybe_batch_join", "maybe_shuffle_batch", "maybe_shuffle_batch_join"]
