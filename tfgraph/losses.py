@@ -13,3 +13,7 @@ __all__ = [
     "hinge_loss", "huber_loss", "log_loss", "mean_squared_error", "sigmoid_cross_entropy",
     "softmax_cross_entropy", "sparse_softmax_cross_entropy",
 ]
+
+# The rest of TF1's losses (issue 16).
+from .ops.pairwise_loss_ops import mean_pairwise_squared_error  # noqa: E402,F401
+__all__.append("mean_pairwise_squared_error")

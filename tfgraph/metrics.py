@@ -10,4 +10,4 @@ sensitivity_at_specificity sparse_average_precision_at_k sparse_precision_at_k
 specificity_at_sensitivity true_negatives true_negatives_at_thresholds true_positives
 true_positives_at_thresholds""".split()
 
-__all__ = _export(globals(), _NAMES, ("ops.metrics_ops",))
+__all__ = _export(globals(), _NAMES, ("ops.metrics_ops", "ops.metrics_at_k_ops"))
