@@ -14,14 +14,14 @@ from typing import Any, List, Optional
 
 import numpy as np
 
-from ..framework import dtypes, errors
+from ..framework import dtypes
 from ..framework.graph import Tensor
 from ..framework.ops import convert_to_tensor, gen_op, gen_tensor, name_scope
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..framework.tensor_util import constant_value, register_constant_folder
 from . import array_ops, math_ops
-from ._helpers import FLOATS, INTEGERS, REAL, host_array, host_ints
+from ._helpers import REAL, host_array, host_ints
 from .array_ops import _INDEX_TYPES
 from .clip_ops import clip_by_value
 from .nn_ops import top_k
