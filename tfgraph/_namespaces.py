@@ -33,6 +33,8 @@ _STREAM_FAMILIES = (
     "ops.indexed_slices_ops", "ops.more_random_ops",
 
     # sparse-ops
+    "ops.sparse_more_ops", "ops.sparse_segment_ops", "ops.sparse_serialize_ops",
+    "ops.sparse_misc_ops",
 
     # mathfn
 
@@ -74,6 +76,9 @@ __all__.append("print")
 
 from .ops.image_ops import random_crop  # noqa: E402,F401  (tf.random_crop)
 __all__.append("random_crop")
+
+from . import sets  # noqa: E402,F401  (tf.sets: the sparse-ops stream's namespace)
+__all__.append("sets")
 
 # frame stream (issue 16): tf.version, tf.resource_loader, tf.audio; tf.flags (absl) loads on
 # first use.

@@ -144,6 +144,7 @@ TABLES: Dict[str, Dict[str, str]] = {
                          "not offered; use tf.random.stateless_* with an explicit seed pair, "
                          "tf.random.fold_in and tf.random.split"),
     },
+    "tf.sparse": {"SparseConditionalAccumulator": ACCUMULATORS},
 }
 
 # --- frame stream (issue 16): framework/train names tfgraph decides not to offer ----------------

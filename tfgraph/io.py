@@ -25,5 +25,9 @@ def __getattr__(name: str):
         return _importlib.import_module(f"{__package__}._io_gfile")
     raise AttributeError(f"module 'tfgraph.io' has no attribute {name!r}")
 
+# SparseTensor serialization (the sparse-ops stream; ops/sparse_serialize_ops.py).
+from .ops.sparse_serialize_ops import (deserialize_many_sparse,  # noqa: E402,F401
+                                       serialize_many_sparse, serialize_sparse)
+
 from .ops.bytes_ops import (decode_base64, decode_compressed,  # noqa: E402,F401  (arrayops)
                             decode_json_example, encode_base64, parse_tensor, serialize_tensor)

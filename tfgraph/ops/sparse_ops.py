@@ -17,8 +17,10 @@ from ..framework.ops import gen_op as _gen_op
 from ..framework.registry import OpDef, register_op, spec
 from ..framework.sparse_tensor import SparseTensor
 from ._helpers import host_array as _to_numpy
-from .array_ops import _INDEX_TYPES, gather, placeholder, transpose
-from .math_ops import multiply, reduce_sum
+from .array_ops import (_INDEX_TYPES, gather, gather_nd, invert_permutation, placeholder,
+                        range as range_, reshape, shape, transpose)
+from .gen_math_ops import cast
+from .math_ops import floordiv, multiply, reduce_sum, reduced_shape, subtract
 
 _I64 = (dtypes.int64,)
 
@@ -84,6 +86,19 @@ class SparseToDense(OpDef):
                              f"has {idx.shape[0]}")
         return _scatter_dense(xp, xp.asarray(idx), vals, shape, default_value)
 
+    def gradient(self, op, grad):
+        # TF1's: the values get grad at their positions, the default the rest of the sum.
+        sparse_indices, output_shape, values, _ = op.inputs
+        idx = sparse_indices
+        if idx.shape.ndims is not None and idx.shape.ndims < 2:
+            idx = reshape(idx, [-1, 1]) if output_shape.shape.as_list() in ([1], [None]) \
+                and idx.shape.ndims == 1 else reshape(idx, [1, -1])
+        values_grad = gather_nd(grad, idx)
+        if values.shape.ndims == 0:
+            values_grad = reduce_sum(values_grad)
+        default_grad = subtract(reduce_sum(grad), reduce_sum(values_grad))
+        return [None, None, values_grad, default_grad]
+
 
 @register_op("SparseReorder")
 class SparseReorder(OpDef):
@@ -99,6 +114,13 @@ class SparseReorder(OpDef):
             return input_indices, input_values
         order = xp.lexsort(input_indices.T[::-1])
         return input_indices[order], input_values[order]
+
+    def gradient(self, op, _indices_grad, values_grad):
+        # TF1's: reorder the entry numbers the same way, then invert that permutation.
+        input_indices, _, input_shape = op.inputs
+        entries = range_(shape(input_indices)[0])
+        ordered = sparse_reorder(SparseTensor(input_indices, entries, input_shape))
+        return [None, gather(values_grad, invert_permutation(ordered.values)), None]
 
 
 @register_op("SparseReduceSum")
@@ -128,6 +150,17 @@ class SparseReduceSum(OpDef):
             xp.add.at(dense, tuple(input_indices[:, j] for j in range(shape.size)), input_values)
         return xp.sum(dense, axis=tuple(sorted(axes)), keepdims=bool(keep_dims)).astype(
             input_values.dtype)
+
+    def gradient(self, op, grad):
+        # TF1's: broadcast the reduced gradient back, read at the entries' (scaled) indices.
+        sp_indices, _, sp_shape, axes = op.inputs
+        ax = _const(axes)
+        if ax is not None and np.size(ax) == 0:   # no axes: all of them
+            kept = floordiv(sp_shape, sp_shape)
+        else:
+            kept = reduced_shape(sp_shape, axes)
+        scale = floordiv(sp_shape, cast(kept, dtypes.int64))
+        return [None, gather_nd(reshape(grad, kept), floordiv(sp_indices, scale)), None, None]
 
 
 def _norm_axes(ax, rank: int) -> set:
