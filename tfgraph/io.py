@@ -28,6 +28,7 @@ def __getattr__(name: str):
 # SparseTensor serialization (the sparse-ops stream; ops/sparse_serialize_ops.py).
 from .ops.sparse_serialize_ops import (deserialize_many_sparse,  # noqa: E402,F401
                                        serialize_many_sparse, serialize_sparse)
+from .ops.parsing_ops import SparseFeature  # noqa: E402,F401
 
 from .ops.bytes_ops import (decode_base64, decode_compressed,  # noqa: E402,F401  (arrayops)
                             decode_json_example, encode_base64, parse_tensor, serialize_tensor)

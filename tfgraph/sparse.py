@@ -13,7 +13,8 @@ __all__ = ["SparseTensor", "placeholder", "reduce_sum", "reorder", "sparse_dense
 from .ops.sparse_more_ops import (from_dense, sparse_add as add,  # noqa: E402,F401
                                   sparse_concat as concat, sparse_expand_dims as expand_dims,
                                   sparse_eye as eye, sparse_fill_empty_rows as fill_empty_rows,
-                                  sparse_maximum as maximum, sparse_merge as merge,
+                                  sparse_mask as mask, sparse_maximum as maximum,
+                                  sparse_merge as merge,
                                   sparse_minimum as minimum, sparse_reduce_max as reduce_max,
                                   sparse_reduce_max_sparse as reduce_max_sparse,
                                   sparse_reduce_sum_sparse as reduce_sum_sparse,
@@ -23,7 +24,8 @@ from .ops.sparse_more_ops import (from_dense, sparse_add as add,  # noqa: E402,F
                                   sparse_to_indicator as to_indicator,
                                   sparse_transpose as transpose)
 
-__all__ += ["add", "concat", "expand_dims", "eye", "fill_empty_rows", "from_dense", "maximum",
+__all__ += ["add", "concat", "expand_dims", "eye", "fill_empty_rows", "from_dense", "mask",
+            "maximum",
             "merge", "minimum", "reduce_max", "reduce_max_sparse", "reduce_sum_sparse",
             "reset_shape", "reshape", "retain", "slice", "softmax", "split", "to_indicator",
             "transpose"]

@@ -262,3 +262,19 @@ def test_gradients_reach_the_values():
     np.testing.assert_allclose(_run(g), [2.0, 2.0, 2.0])
     mx = tf.sparse.maximum(sp, sp)
     assert tf.gradients(tf.reduce_sum(mx.values), [v]) == [None]
+
+
+def test_mask_drops_the_masked_slices_of_indexed_slices():
+    vals = np.arange(8, dtype=np.float32).reshape(4, 2)
+    a = tf.IndexedSlices(tf.constant(vals), tf.constant([12, 26, 37, 45]), tf.constant([50, 2]))
+    m = tf.sparse.mask(a, [12, 45])
+    assert tf.sparse_mask is tf.sparse.mask
+    assert isinstance(m, tf.IndexedSlices) and m.values.name == "sparse_mask:0"
+    assert m.indices.op.type == "ListDiff"
+    v, i, s = _run([m.values, m.indices, m.dense_shape])
+    keep = ~np.isin([12, 26, 37, 45], [12, 45])
+    np.testing.assert_array_equal(v, vals[keep])
+    np.testing.assert_array_equal(i, np.array([12, 26, 37, 45])[keep])
+    np.testing.assert_array_equal(s, [50, 2])
+    with pytest.raises(TypeError, match="sparse_mask: a must be a tf.IndexedSlices"):
+        tf.sparse.mask(tf.constant(vals), [1])

@@ -26,11 +26,15 @@ class SparseTensor:
     """
 
     def __init__(self, indices: Any, values: Any, dense_shape: Any):
-        from .constant import convert_to_tensor
+        from .constant import convert_to_tensor, name_scope
         from . import dtypes
-        self._indices = convert_to_tensor(indices, dtype=dtypes.int64, name="indices")
-        self._values = convert_to_tensor(values, name="values")
-        self._dense_shape = convert_to_tensor(dense_shape, dtype=dtypes.int64, name="dense_shape")
+        # TF1 converts the components inside a "SparseTensor" name scope (constants are
+        # named "SparseTensor/indices", ...; existing tensors are used as they are).
+        with name_scope(None, "SparseTensor", [indices, values, dense_shape]):
+            self._indices = convert_to_tensor(indices, dtype=dtypes.int64, name="indices")
+            self._values = convert_to_tensor(values, name="values")
+            self._dense_shape = convert_to_tensor(dense_shape, dtype=dtypes.int64,
+                                                  name="dense_shape")
 
     @classmethod
     def from_value(cls, value: Any) -> "SparseTensor":

@@ -21,6 +21,7 @@ from ..framework.graph import Operation, Tensor, get_default_graph
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.sparse_tensor import SparseTensor
 from ..framework.tensor_shape import as_shape
+from .sparse_more_ops import sparse_merge
 
 
 class FixedLenFeature(collections.namedtuple("FixedLenFeature", ["shape", "dtype", "default_value"])):
@@ -54,6 +55,61 @@ class FixedLenSequenceFeature(collections.namedtuple(
 
     def __new__(cls, shape, dtype, allow_missing=False, default_value=None):
         return super().__new__(cls, shape, dtype, allow_missing, default_value)
+
+
+class SparseFeature(collections.namedtuple(
+        "SparseFeature", ["index_key", "value_key", "dtype", "size", "already_sorted"])):
+    """A SparseTensor assembled from index and value features (`tf.io.SparseFeature`).
+
+    Parsing reads `value_key` and each `index_key` as `VarLenFeature`s of one length per
+    Example and combines them with `tf.sparse_merge`, as TF1 does.
+
+    Args:
+      index_key: The int64 feature holding each value's index (or a list: one per dimension).
+      value_key: The feature holding the values.
+      dtype: The values' dtype.
+      size: The dense size (a list when `index_key` is a list).
+      already_sorted: The indices come sorted (skips the reorder).
+    """
+
+    def __new__(cls, index_key, value_key, dtype, size, already_sorted=False):
+        return super().__new__(cls, index_key, value_key, dtype, size, already_sorted)
+
+
+def _expand_sparse_features(features: Dict[str, Any]) -> Dict[str, Any]:
+    """`features` with each SparseFeature replaced by VarLenFeatures of its index and value
+    keys (TF1's parsing config does the same)."""
+    out = {k: f for k, f in features.items() if not isinstance(f, SparseFeature)}
+    for key in sorted(features):
+        f = features[key]
+        if not isinstance(f, SparseFeature):
+            continue
+        if not f.index_key or not f.value_key or not f.dtype:
+            raise ValueError(f"SparseFeature '{key}' needs index_key, value_key and dtype, got "
+                             f"{f}")
+        index_keys = [f.index_key] if isinstance(f.index_key, str) else list(f.index_key)
+        for k, dt in [(i, dtypes.int64) for i in index_keys] + [(f.value_key, f.dtype)]:
+            want = VarLenFeature(dtypes.as_dtype(dt))
+            have = out.get(k)
+            if have is not None and (not isinstance(have, VarLenFeature) or
+                                     dtypes.as_dtype(have.dtype) != want.dtype):
+                raise ValueError(f"Conflicting type for feature '{k}': SparseFeature '{key}' "
+                                 f"reads it as {want}, another feature as {have}")
+            out[k] = want
+    return out
+
+
+def _merge_sparse_features(features: Dict[str, Any], parsed: Dict[str, Any]) -> Dict[str, Any]:
+    """Builds each SparseFeature from its parsed parts; drops the parts not asked for."""
+    result = dict(parsed)
+    for key in sorted(features):
+        f = features[key]
+        if isinstance(f, SparseFeature):
+            ids = parsed[f.index_key] if isinstance(f.index_key, str) else \
+                [parsed[i] for i in f.index_key]
+            result[key] = sparse_merge(ids, parsed[f.value_key], vocab_size=f.size,
+                                       already_sorted=f.already_sorted)
+    return {k: result[k] for k in features}
 
 
 _KIND = {dtypes.float32: "float_list", dtypes.int64: "int64_list", dtypes.string: "bytes_list"}
@@ -293,12 +349,13 @@ def _unpack(outs, attrs) -> Dict[str, Any]:
 
 
 def _parse(op_type: str, serialized: Any, features: Dict[str, Any], name: Optional[str]):
-    attrs = _features_attrs(features)
+    attrs = _features_attrs(_expand_sparse_features(features) if isinstance(features, dict)
+                            else features)
     with name_scope(name, op_type, [serialized]):
         s = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
         op = get_default_graph().create_op(op_type, [s], attrs, name=op_type)
-    result = _unpack(op.outputs, attrs)
-    return {k: result[k] for k in features}
+    # TF1 assembles SparseFeatures after the parse scope (their ops sit in "SparseMerge/").
+    return _merge_sparse_features(features, _unpack(op.outputs, attrs))
 
 
 def parse_example(serialized: Any, features: Dict[str, Any], name: Optional[str] = None,
@@ -656,5 +713,6 @@ def decode_csv(records: Any, record_defaults: Sequence[Any], field_delim: str = 
     return list(op.outputs)
 
 
-__all__ = ["FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature", "parse_example",
+__all__ = ["FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature", "SparseFeature",
+           "parse_example",
            "parse_single_example", "parse_single_sequence_example", "decode_raw", "decode_csv"]

@@ -23,6 +23,7 @@ from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.sparse_tensor import SparseTensor, SparseTensorValue
 from ._helpers import host_array as _host
 from .array_ops import reshape
+from .bytes_ops import fingerprint64
 from .sparse_more_ops import sparse_reshape
 from .sparse_ops import _sp
 
@@ -525,19 +526,18 @@ def _fingerprint_cat64(fp1: int, fp2: int) -> int:
     return _shift_mix(r)
 
 
-def _farmhash():
-    """The optional `pyfarmhash` module (the "hash" extra): TF1's Fingerprint64."""
-    try:
-        import farmhash
-    except ImportError:
-        raise NotImplementedError(
-            "tf.sparse.cross_hashed of string features needs FarmHash fingerprints: "
-            "pip install pyfarmhash (tfgraph's 'hash' extra), or use tf.sparse.cross") from None
-    return farmhash
-
-
 def _fingerprint64(data: bytes) -> int:
-    return _farmhash().fingerprint64(data) & _MASK
+    return fingerprint64(data) & _MASK
+
+
+def _require_farmhash() -> None:
+    """Refuses string crosses at build time when the optional pyfarmhash is missing."""
+    try:
+        fingerprint64(b"")
+    except ImportError:
+        raise ImportError("tf.sparse.cross_hashed of string features needs FarmHash "
+                          "fingerprints: pip install pyfarmhash (tfgraph's 'hash' extra), or "
+                          "use tf.sparse.cross") from None
 
 
 @register_op("SparseCross")
@@ -638,7 +638,7 @@ def sparse_cross_hashed(inputs: Sequence[Any], num_buckets: int = 0, hash_key: A
     """
     ins, attrs = _cross_inputs(inputs, "sparse.cross_hashed")
     if dtypes.string in attrs["sparse_types"] + attrs["dense_types"]:
-        _farmhash()   # refuse at build time, not at the first run
+        _require_farmhash()   # refuse at build time, not at the first run
     attrs.update(hashed_output=True, num_buckets=int(num_buckets),
                  hash_key=_DEFAULT_HASH_KEY if hash_key is None else int(hash_key),
                  out_type=dtypes.int64, internal_type=dtypes.string)

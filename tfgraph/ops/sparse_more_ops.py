@@ -21,6 +21,7 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.constant import name_scope
+from ..framework.indexed_slices import IndexedSlices
 from ..framework.ops import convert_to_tensor
 from ..framework.ops import gen_op as _gen_op
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
@@ -31,6 +32,7 @@ from .array_ops import (concat, expand_dims, fill, gather, gather_nd, ones, rang
                         reshape, shape as _shape, slice as _slice, stack, transpose, where,
                         zeros_like)
 from .gen_math_ops import cast
+from .manip_ops import setdiff1d
 from .math_ops import (add, equal, floordiv, minimum, multiply, negative, not_equal,
                        reduce_max, square, truediv)
 from .sparse_ops import _sp, sparse_reduce_sum, sparse_reorder, sparse_tensor_to_dense
@@ -1219,8 +1221,31 @@ def sparse_to_indicator(sp_input: Any, vocab_size: Any, name: Optional[str] = No
         return sparse_tensor_to_dense(merged, default_value=False, validate_indices=False)
 
 
+def sparse_mask(a: Any, mask_indices: Any, name: Optional[str] = None) -> IndexedSlices:
+    """The slices of an `IndexedSlices` whose indices are not in `mask_indices`
+    (`tf.sparse.mask` / `tf.sparse_mask`; TF1's ListDiff + gather).
+
+    Args:
+      a: An `IndexedSlices`.
+      mask_indices: A 1-D tensor of the indices to drop.
+      name: Name scope (default "sparse_mask").
+
+    Returns:
+      An `IndexedSlices` with the remaining slices, in `a`'s order.
+
+    Raises:
+      TypeError: If `a` is not an IndexedSlices.
+    """
+    if not isinstance(a, IndexedSlices):
+        raise TypeError(f"sparse_mask: a must be a tf.IndexedSlices, got {type(a).__name__}")
+    with name_scope(name, "sparse_mask", [a.values, a.indices, mask_indices]) as scope:
+        out_indices, to_gather = setdiff1d(a.indices, mask_indices)
+        out_values = gather(a.values, to_gather, name=scope)
+    return IndexedSlices(out_values, out_indices, a.dense_shape)
+
+
 __all__ = ["sparse_add", "sparse_concat", "sparse_reshape", "sparse_slice", "sparse_split",
            "sparse_softmax", "sparse_reduce_max", "sparse_reduce_max_sparse",
            "sparse_reduce_sum_sparse", "sparse_fill_empty_rows", "sparse_maximum",
            "sparse_minimum", "sparse_retain", "sparse_reset_shape", "sparse_transpose",
-           "sparse_merge", "sparse_to_indicator"]
+           "sparse_merge", "sparse_to_indicator", "sparse_mask"]

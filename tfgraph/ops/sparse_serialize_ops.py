@@ -24,36 +24,15 @@ from ._helpers import host_array as _host
 from .sparse_ops import _sp
 
 
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def _read_varint(buf: bytes, pos: int):
-    shift = result = 0
-    while True:
-        b = buf[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        if not b & 0x80:
-            return result, pos
-        shift += 7
-
-
 def _encode(arr: np.ndarray, dt: dtypes.DType) -> bytes:
     """One serialized TensorProto, as TF's AsProtoTensorContent writes it."""
     pb = protos().tensor_pb2.TensorProto(dtype=dtype_enum(dt),
                                          tensor_shape=shape_proto(list(arr.shape)))
     if dt is dtypes.string:
+        # protobuf's own varint codec (loaded with the protos, like graph_io's).
+        from google.protobuf.internal.encoder import _VarintBytes
         items = [v.encode("utf-8") if isinstance(v, str) else bytes(v) for v in arr.ravel()]
-        content = b"".join(_varint(len(v)) for v in items) + b"".join(items)
+        content = b"".join(_VarintBytes(len(v)) for v in items) + b"".join(items)
     else:
         content = np.ascontiguousarray(arr, dtype=dt.np_dtype.newbyteorder("<")).tobytes()
     if content:
@@ -72,9 +51,10 @@ def _decode(what: str, data: bytes) -> np.ndarray:
     if dt is dtypes.string and pb.tensor_content:
         shape = tuple(int(d.size) for d in pb.tensor_shape.dim)
         n = int(np.prod(shape, dtype=np.int64))
+        from google.protobuf.internal.decoder import _DecodeVarint
         buf, pos, lens = pb.tensor_content, 0, []
         for _ in range(n):
-            ln, pos = _read_varint(buf, pos)
+            ln, pos = _DecodeVarint(buf, pos)
             lens.append(ln)
         out = np.empty(n, object)
         for i, ln in enumerate(lens):
