@@ -56,3 +56,24 @@ def test_markdown_table_of_a_result(bench):
     assert "wall missed by 1.25x; CPU met" in row
     assert any(r.startswith("| `sess.run`") and "2.5 µs (2.4)" in r for r in table)
     assert any(r.startswith("| peak RSS mlp128") and "vs NumPy 1.11" in r for r in table)
+
+
+def test_markdown_table_names_pinned_threads_and_histogram_share(bench):
+    def fw(ms, cpu):
+        return {"ms_per_step": ms, "cpu_ms_per_step": cpu, "peak_rss_mb": 50}
+    result = {"frameworks": ["tfgraph", "tf1"], "threads": 1,
+              "mlp128": {"tfgraph": fw(4.0, 5.0), "tf1": fw(5.0, 5.0)},
+              "hist": {"tfgraph": fw(5.0, 8.0), "tf1": fw(20.0, 25.0)}}
+    table = bench.markdown_table(result).splitlines()
+    assert table[0].startswith("| work (1 thread(s) each) | tfgraph | TF1 graph |")
+    row = next(r for r in table if r.startswith("| MLP batch 128 + histogram"))
+    # the summaries' share of the step: wall (CPU) against the plain mlp128 step
+    assert "tfgraph 25% (60%), tf1 300% (400%)" in row
+
+
+def test_threads_option_reaches_the_workers(bench, monkeypatch):
+    monkeypatch.setenv("BENCH_THREADS", "1")
+    assert bench._threads() == 1
+    monkeypatch.setenv("BENCH_THREADS", "")
+    assert bench._threads() is None
+    assert bench._machine_busy_seconds() is None or bench._machine_busy_seconds() > 0

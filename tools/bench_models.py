@@ -20,11 +20,15 @@ all steps.  TF1's graph and tfgraph's are built by the SAME function (`build_tf_
 API) from the same initial weights, so the first steps' losses must agree (`loss_check`).
 Peak RSS is each worker's VmHWM (imports included) after it built and ran its one model.
 `--busy N` repeats the timing with N busy-loop processes keeping cores busy and reports each
-framework's slowdown.
+framework's slowdown.  `--threads N` pins every framework to N threads (on a machine
+that other jobs load, 2-thread BLAS/OpenMP pools collapse and only one thread each compares
+like with like); each turn starts after `--settle` seconds of idle, and each framework's
+entry records how many cores other processes kept busy during its turns.
 
 Usage:
     python tools/bench_models.py --peer-python /work/venvs/peer/bin/python --busy 1 > r.json
     python tools/bench_models.py --models mlp32,ae --rounds 5
+    python tools/bench_models.py --peer-python PY --rounds 5 --threads 1 > r.json  # loaded machine
     python tools/bench_models.py --table r.json       # the README's markdown table
 """
 from __future__ import annotations
@@ -160,7 +164,7 @@ def graph_stepper(tf, model: str, params, logdir: Optional[str]) -> Callable:
     if hasattr(tf, "reset_default_graph"):
         tf.reset_default_graph()
     x, y, loss, train, summary = build_tf_graph(tf, model, params)
-    sess = tf.Session()
+    sess = _session(tf)
     sess.run(tf.global_variables_initializer())
     if summary is None:
         def step(xb, yb):
@@ -391,7 +395,7 @@ def overhead_call(framework: str) -> Callable:
             tf.reset_default_graph()
         pa, pb, pc = (tf.placeholder(tf.float32, [], name=n) for n in "abc")
         e = pc + pa * pb
-        sess = tf.Session()
+        sess = _session(tf)
         return lambda: sess.run(e, feed_dict={pa: a, pb: b, pc: c})
     if framework == "torch":
         import torch
@@ -409,6 +413,21 @@ def _tf_module(framework: str):
     import tensorflow.compat.v1 as tf1
     tf1.disable_eager_execution()
     return tf1
+
+
+def _threads() -> Optional[int]:
+    """The thread count every framework is pinned to (`--threads`), None for their defaults."""
+    v = os.environ.get("BENCH_THREADS", "")
+    return int(v) if v.isdigit() and int(v) > 0 else None
+
+
+def _session(tf):
+    """A session; TF1's pools sized to `--threads` when given (tfgraph: TFGRAPH_NUM_THREADS)."""
+    n = _threads()
+    if n and tf.__name__.startswith("tensorflow"):
+        return tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads=n,
+                                                inter_op_parallelism_threads=n))
+    return tf.Session()
 
 
 def _peak_rss_mb() -> float:
@@ -448,9 +467,12 @@ def worker_main(framework: str) -> None:
                 step = graph_stepper(_tf_module(framework), model, params, cmd.get("logdir"))
             elif framework == "torch":
                 import torch
-                torch.set_num_threads(os.cpu_count() or 1)
+                torch.set_num_threads(_threads() or os.cpu_count() or 1)
                 step = torch_stepper(model, params)
             else:
+                if _threads():
+                    from threadpoolctl import threadpool_limits
+                    threadpool_limits(_threads(), user_api="blas")
                 step = numpy_stepper(model, params)
             reply = {"build_s": round(time.perf_counter() - t0, 3)}
         elif cmd["op"] == "losses":
@@ -486,6 +508,10 @@ class Worker:
         self.framework = framework
         env = dict(os.environ)
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        n = _threads()
+        if n:  # every framework on the same number of threads
+            env.update(TFGRAPH_NUM_THREADS=str(n), OMP_NUM_THREADS=str(n),
+                       OPENBLAS_NUM_THREADS=str(n))
         self.proc = subprocess.Popen([python, os.path.abspath(__file__), "--worker", framework],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True, env=env)
@@ -519,8 +545,18 @@ def _supported(fw: str, model: str) -> bool:
     return True
 
 
+def _machine_busy_seconds() -> Optional[float]:
+    """Core-seconds all processes have been busy since boot (None without /proc/stat)."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (v[0] + v[1] + v[2] + sum(v[5:8])) / os.sysconf("SC_CLK_TCK")
+
+
 def bench_model(model: str, fws: Dict[str, str], tmp: str, rounds: int,
-                steps: Optional[int], loss_steps: int) -> Dict[str, Any]:
+                steps: Optional[int], loss_steps: int, settle: float = 0.3) -> Dict[str, Any]:
     rng = np.random.default_rng(1234)
     params = make_params("mlp128" if model == "hist" else model, rng)
     batches = make_batches("mlp128" if model in ("hist", "overhead") else model, rng)
@@ -552,17 +588,25 @@ def bench_model(model: str, fws: Dict[str, str], tmp: str, rounds: int,
             else:
                 workers[fw].ask(op="steps", n=max(2, n // 2))
         cpu: Dict[str, List[float]] = {fw: [] for fw in workers}
+        others: Dict[str, List[float]] = {fw: [] for fw in workers}
         for r in range(rounds):
             order = names[r % len(names):] + names[:r % len(names)]
             for fw in order:
+                # let the previous worker's BLAS/OpenMP threads stop spinning first (OpenBLAS
+                # spins about 0.1 s after each call): each turn starts on an idle machine
+                time.sleep(settle)
+                busy0, t0 = _machine_busy_seconds(), time.perf_counter()
                 if model == "overhead":
                     wall, used = workers[fw].ask(op="calls", n=2000, repeats=3)
-                    samples[fw] += wall
-                    cpu[fw] += used
                 else:
                     wall, used = workers[fw].ask(op="steps", n=n)
-                    samples[fw] += wall
-                    cpu[fw] += used
+                busy1, t1 = _machine_busy_seconds(), time.perf_counter()
+                samples[fw] += wall
+                cpu[fw] += used
+                if busy0 is not None and busy1 is not None:
+                    # cores kept busy by everything but this worker's timed calls
+                    spent = sum(used) if model != "overhead" else sum(used) * 2000
+                    others[fw].append(max(0.0, (busy1 - busy0) - spent) / (t1 - t0))
         for fw, ts in samples.items():
             med = statistics.median(ts)
             e = entry[fw]
@@ -575,6 +619,8 @@ def bench_model(model: str, fws: Dict[str, str], tmp: str, rounds: int,
                 # CPU time of all the worker's threads per step (median)
                 e["cpu_ms_per_step"] = round(statistics.median(cpu[fw]) * 1e3, 3)
             e["samples"] = len(ts)
+            if others[fw]:
+                e["other_cores_busy_during_turns"] = round(statistics.median(others[fw]), 2)
             e["peak_rss_mb"] = workers[fw].ask(op="rss")
     finally:
         for w in workers.values():
@@ -647,6 +693,9 @@ def markdown_table(r: Dict[str, Any]) -> str:
     cols = [fw for fw in ("tfgraph", "tf1", "torch", "numpy") if fw in fws]
     head = ["work"] + [names[c] for c in cols] + ["tfgraph / TF1 wall (CPU)", "goal"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    if r.get("threads", "default") != "default":
+        head[0] = f"work ({r['threads']} thread(s) each)"
+        lines[0] = "| " + " | ".join(head) + " |"
     for m in ("cnn", "lenet", "mlp32", "mlp128", "ae", "hist"):
         if m not in r:
             continue
@@ -663,10 +712,14 @@ def markdown_table(r: Dict[str, Any]) -> str:
                     f"{what} " + ("met" if v <= g else f"missed by {v / g:.2f}x")
                     for what, v in (("wall", w), ("CPU", c)))
         if m == "hist":
-            fr = {fw: e[fw].get("summary_cost_fraction_of_step") for fw in ("tfgraph", "tf1")
-                  if fw in e}
-            goal = "summaries ≤ 10% of the step: " + ", ".join(
-                f"{fw} {v:.0%}" for fw, v in fr.items() if v is not None)
+            plain = r.get("mlp128", {})
+            parts = []
+            for fw in ("tfgraph", "tf1"):
+                if fw in e and fw in plain:  # the summaries' share: wall (CPU)
+                    w = e[fw]["ms_per_step"] / plain[fw]["ms_per_step"] - 1
+                    c = e[fw]["cpu_ms_per_step"] / plain[fw]["cpu_ms_per_step"] - 1
+                    parts.append(f"{fw} {w:.0%} ({c:.0%})")
+            goal = "summaries ≤ 10% of the step: " + ", ".join(parts)
         lines.append("| " + " | ".join([TITLES[m]] + [_cell(e, fw) for fw in cols]
                                        + [ratio, goal]) + " |")
     if "overhead" in r:
@@ -705,6 +758,10 @@ def main(argv: Optional[List[str]] = None) -> None:
                    help="a Python that has tensorflow and/or torch (run as separate workers)")
     p.add_argument("--rounds", type=int, default=7, help="timed rounds (each framework a turn)")
     p.add_argument("--steps", type=int, default=None, help="steps per turn (default per model)")
+    p.add_argument("--threads", type=int, default=None,
+                   help="pin every framework to this many threads (default: their own choice)")
+    p.add_argument("--settle", type=float, default=0.3,
+                   help="seconds of idle machine before each turn (spinning threads park)")
     p.add_argument("--loss-steps", type=int, default=3, help="first steps whose losses are compared")
     p.add_argument("--busy", type=int, default=0,
                    help="also time with this many busy-loop processes running")
@@ -720,12 +777,15 @@ def main(argv: Optional[List[str]] = None) -> None:
         with open(a.table) as f:
             print(markdown_table(json.load(f)))
         return
+    if a.threads:
+        os.environ["BENCH_THREADS"] = str(a.threads)  # read by the workers (_threads)
     want = [f.strip() for f in a.frameworks.split(",")]
     fws = {fw: py for fw, py in _frameworks_available(a.peer_python).items() if fw in want}
-    result: Dict[str, Any] = {"machine": machine(), "frameworks": list(fws)}
+    result: Dict[str, Any] = {"machine": machine(), "frameworks": list(fws),
+                              "threads": a.threads or "default"}
     with tempfile.TemporaryDirectory() as tmp:
         for model in [m.strip() for m in a.models.split(",") if m.strip()]:
-            result[model] = bench_model(model, fws, tmp, a.rounds, a.steps, a.loss_steps)
+            result[model] = bench_model(model, fws, tmp, a.rounds, a.steps, a.loss_steps, a.settle)
         if "hist" in result and "mlp128" in result:
             h = result["hist"]
             for fw in ("tfgraph", "tf1"):
@@ -737,12 +797,13 @@ def main(argv: Optional[List[str]] = None) -> None:
             for model in [m.strip() for m in a.busy_models.split(",") if m.strip()]:
                 procs = _busy_loops(a.busy)
                 try:
-                    e = bench_model(model, fws, tmp, a.rounds, a.steps, 0)
+                    e = bench_model(model, fws, tmp, a.rounds, a.steps, 0, a.settle)
                 finally:
                     for pr in procs:
                         pr.kill()
                         pr.wait()
-                quiet = result.get(model) or bench_model(model, fws, tmp, a.rounds, a.steps, 0)
+                quiet = result.get(model) or bench_model(model, fws, tmp, a.rounds, a.steps, 0,
+                                                        a.settle)
                 busy[model] = {fw: {"ms_per_step": e[fw]["ms_per_step"],
                                     "slowdown": round(e[fw]["ms_per_step"] /
                                                       quiet[fw]["ms_per_step"], 3)}

@@ -339,6 +339,28 @@ def test_max_pool_gradient_goes_to_first_maximum_on_ties(run, k, s):
                                                       [0, 0, 0, 0]])
 
 
+@pytest.mark.parametrize("xs", [(3, 6, 8, 5), (2, 4, 4, 64), (1, 2, 2, 1), (2, 6, 2, 3)])
+def test_max_pool_grad_of_tiling_2x2_windows_with_many_ties(run, xs):
+    # 2x2 windows with stride 2 that tile the input run a row-wise kernel: every tie
+    # pattern inside a window (values 0..2) must still route to the first maximum
+    rng = np.random.default_rng(8)
+    x = rng.integers(0, 3, xs).astype(np.float32)
+    x[0, 0, 0, 0] = np.nan  # a NaN window: equal to no pixel, no gradient (as before)
+    xt = tf.constant(x)
+    y = tf.nn.max_pool(xt, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+    dy = rng.normal(size=y.shape.as_list()).astype(np.float32)
+    g = run(tf.gradients(y, xt, grad_ys=tf.constant(dy))[0])
+    want = ref_max_pool_grad(np.nan_to_num(x, nan=-1.0), dy, (2, 2), (2, 2), "VALID")
+    want[0, :2, :2, 0] = 0.0
+    assert g.dtype == np.float32
+    np.testing.assert_array_equal(g, want)
+    # NCHW: the same values through the transposed views
+    xc = tf.constant(x.transpose(0, 3, 1, 2))
+    yc = tf.nn.max_pool(xc, [1, 1, 2, 2], [1, 1, 2, 2], "VALID", data_format="NCHW")
+    gc = run(tf.gradients(yc, xc, grad_ys=tf.constant(dy.transpose(0, 3, 1, 2)))[0])
+    np.testing.assert_array_equal(gc, want.transpose(0, 3, 1, 2))
+
+
 def test_pool_nchw_and_names_and_int_ksize(run):
     rng = np.random.default_rng(7)
     x = rng.normal(size=(2, 3, 5, 6)).astype(np.float32)

@@ -512,21 +512,36 @@ class Conv2DBackpropInput(_ConvBase):
                 conv2d(grad, w, **_builder_attrs(attrs))]
 
 
+# col2im_conv works through the batch in chunks whose gradient slices stay in the core's
+# cache while the kh*kw products are added into them (CNN 3x3x32x64, batch 64: 23.5 -> 21 ms
+# CPU), but of at least this many output pixels, below which the GEMMs lose efficiency.
+_COL2IM_CHUNK_BYTES = 256 * 1024
+_COL2IM_MIN_ROWS = 2048
+
+
 def col2im_conv(be, dy: Any, w: Any, g: Geometry) -> Any:
     """The input gradient (NHWC) of a convolution from `dy` (N, OH, OW, F) and the filter:
     one GEMM per kernel offset, added into a strided slice of the padded gradient."""
     xp = be.xp
     f = w.shape[3]
-    dx = xp.zeros((g.n, g.h + g.pt + g.pb, g.w + g.pl + g.pr, g.c), dtype=dy.dtype)
-    dy2 = dy.reshape(-1, f)
+    hp, wp = g.h + g.pt + g.pb, g.w + g.pl + g.pr
+    dx = xp.zeros((g.n, hp, wp, g.c), dtype=dy.dtype)
     w3 = w.reshape(g.kh * g.kw, g.c, f)
-    if dy2.shape[0]:
-        with WORKSPACE.borrow(be, "col2im", (dy2.shape[0], g.c), dy.dtype) as z:
-            z4 = z.reshape(g.n, g.oh, g.ow, g.c)
-            for k in range(g.kh * g.kw):
-                xp.matmul(dy2, w3[k].T, out=z)
-                dst = dx[g.offset_slice(*divmod(k, g.kw))]
-                xp.add(dst, z4, out=dst)
+    pixels = g.oh * g.ow
+    if g.n and pixels and g.c:
+        per_image = (pixels + hp * wp) * g.c * dy.dtype.itemsize
+        nb = min(g.n, max(-(-_COL2IM_MIN_ROWS // pixels), _COL2IM_CHUNK_BYTES // per_image, 1))
+        with WORKSPACE.borrow(be, "col2im", (nb * pixels, g.c), dy.dtype) as z:
+            for s in range(0, g.n, nb):
+                e = min(g.n, s + nb)
+                zc = z[:(e - s) * pixels]
+                z4 = zc.reshape(e - s, g.oh, g.ow, g.c)
+                dy2 = dy[s:e].reshape(-1, f)
+                dxc = dx[s:e]
+                for k in range(g.kh * g.kw):
+                    xp.matmul(dy2, w3[k].T, out=zc)
+                    dst = dxc[g.offset_slice(*divmod(k, g.kw))]
+                    xp.add(dst, z4, out=dst)
     if g.padded:
         dx = xp.ascontiguousarray(dx[:, g.pt:g.pt + g.h, g.pl:g.pl + g.w, :])
     return dx

@@ -191,9 +191,10 @@ def _bucket_tables() -> Tuple[np.ndarray, float, float]:
 
 
 # float32 values: the bucket of every value from a table indexed by the sign, exponent and
-# top 10 mantissa bits (a "cell": values within 2**-10 of each other, far narrower than the
-# 1.1 ratio between limits, so at most one limit falls inside a cell).
-_F32_SHIFT = 13
+# top 7 mantissa bits (a "cell": values within 2**-7 of each other, narrower than the 1.1
+# ratio between limits, so at most one limit falls inside a cell).  2**16 cells keep both
+# tables (512 + 256 KB) in the L2 cache: 2x faster gathers than 2**19 cells.
+_F32_SHIFT = 16
 _F32_TABLES: Optional[Tuple[np.ndarray, np.ndarray]] = None
 
 
@@ -221,7 +222,7 @@ def _f32_tables() -> Tuple[np.ndarray, np.ndarray]:
         split = np.where(split.astype(np.float64) < crossed,
                          np.nextafter(split, np.float32(np.inf)), split)
         split = np.where(b_hi > b_lo, split, np.float32(np.inf)).astype(np.float32)
-        _F32_TABLES = (b_lo.astype(np.int32), split)
+        _F32_TABLES = (b_lo.astype(np.intp), split)  # intp: what bincount counts
     return _F32_TABLES
 
 
@@ -235,9 +236,11 @@ def bucket_indices(x: np.ndarray) -> np.ndarray:
     if x.dtype != np.float32:
         return _bucket_indices_by_log(x)
     base, split = _f32_tables()
-    cell = np.ascontiguousarray(x).view(np.uint32) >> np.uint32(_F32_SHIFT)
+    x = np.ascontiguousarray(x)
+    # the cell as intp straight away: `take` would convert any other index type first
+    cell = np.right_shift(x.view(np.uint32), _F32_SHIFT, dtype=np.intp)
     idx = base.take(cell)
-    idx += x.reshape(cell.shape) >= split.take(cell)
+    idx += x >= split.take(cell)
     return idx
 
 
@@ -270,21 +273,35 @@ def _bucket_indices_by_log(x: np.ndarray) -> np.ndarray:
     return idx
 
 
-def histogram_proto(values: np.ndarray):
-    """A `HistogramProto` of `values` with TF1's buckets (empty-bucket runs collapsed)."""
+def _flat_values(values: np.ndarray) -> np.ndarray:
+    """The values as a 1-D float32 or float64 array (others converted to float64)."""
+    v = np.asarray(values)
+    return v.ravel() if v.dtype in (np.float32, np.float64) else v.astype(np.float64).ravel()
+
+
+def _min_max(v: np.ndarray) -> Tuple[float, float]:
+    """(min, max) of flat values; (DBL_MAX, -DBL_MAX) when empty, as TF1's Histogram."""
+    return (float(v.min()), float(v.max())) if v.size else (_DBL_MAX, -_DBL_MAX)
+
+
+def _histogram_proto_of(v: np.ndarray, lo: float, hi: float):
+    """The HistogramProto of flat finite values `v` whose min and max are `lo` and `hi`."""
     pb = protos().summary_pb2
     limits = default_bucket_limits()
-    v = np.asarray(values)
-    v = v.ravel() if v.dtype in (np.float32, np.float64) else v.astype(np.float64).ravel()
-    x = v.astype(np.float64)
     counts = np.bincount(bucket_indices(v), minlength=len(limits)).astype(np.float64)
     # Keep every non-empty bucket and the last bucket of each run of empty ones.
     nonzero = counts > 0
     keep = nonzero | np.append(nonzero[1:], True)
+    x = v.astype(np.float64, copy=False)  # the sums in float64, as TF1's double accumulators
     return pb.HistogramProto(
-        min=float(x.min()) if x.size else _DBL_MAX, max=float(x.max()) if x.size else -_DBL_MAX,
-        num=float(x.size), sum=float(x.sum()), sum_squares=float(np.dot(x, x)),
+        min=lo, max=hi, num=float(v.size), sum=float(x.sum()), sum_squares=float(np.dot(x, x)),
         bucket_limit=limits[keep].tolist(), bucket=counts[keep].tolist())
+
+
+def histogram_proto(values: np.ndarray):
+    """A `HistogramProto` of finite `values` with TF1's buckets (empty-bucket runs collapsed)."""
+    v = _flat_values(values)
+    return _histogram_proto_of(v, *_min_max(v))
 
 
 @register_op("HistogramSummary")
@@ -305,12 +322,14 @@ class HistogramSummary(OpDef):
 
         def run(tag, values):
             tag = _as_text(be.to_host(tag)[()])
-            values = be.to_host(values)
-            if values.dtype.kind == "f" and not np.isfinite(values).all():
+            v = _flat_values(be.to_host(values))
+            lo, hi = _min_max(v)
+            # any NaN or infinity shows in the min or max (NaN propagates): no extra pass
+            if not (np.isfinite(lo) and np.isfinite(hi)):
                 raise errors.InvalidArgumentError(
                     None, op, f"Nan in summary histogram for: {tag}\n\t [[node {op.name}]]")
             s = pb.Summary()
-            s.value.add(tag=tag, histo=histogram_proto(values))
+            s.value.add(tag=tag, histo=_histogram_proto_of(v, lo, hi))
             return _serialized(s)
         return run
 
