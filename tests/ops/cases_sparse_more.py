@@ -44,7 +44,8 @@ CASES = {
                       Case(lambda v: tf.sparse.softmax(_sp(v)).values, [(4,)], label="2d")],
     "SparseDenseCwiseMul": [
         Case(lambda v, d: (_sp(v) * d).values, [(4,), (3, 3)]),
-        Case(lambda v, d: (_sp(v) * d).values, [(4,), (3,)], label="broadcast")],
+        Case(lambda v, d: (_sp(v) * d).values, [(4,), (3,)], label="broadcast"),
+        Case(lambda v, d: (_sp(v) * tf.reshape(d, [])).values, [(4,), (1,)], label="scalar")],
     "SparseDenseCwiseDiv": [
         Case(lambda v, d: (_sp(v) / d).values, [(4,), (3, 3)], low=[-1.0, 1.0], high=[1.0, 2.0]),
         Case(lambda v, d: (_sp(v) / d).values, [(4,), (1, 3)],

@@ -205,6 +205,8 @@ def test_retain_reset_shape_transpose_expand_dims():
     np.testing.assert_array_equal(_run(tf.sparse.reset_shape(sp, [5, 6])).dense_shape, [5, 6])
     np.testing.assert_array_equal(_run(tf.sparse.reset_shape(sp)).dense_shape,
                                   a[1].max(axis=0) + 1)
+    empty = tf.SparseTensor(np.zeros([0, 2], np.int64), np.zeros([0], np.float32), [3, 4])
+    np.testing.assert_array_equal(_run(tf.sparse.reset_shape(empty)).dense_shape, [0, 0])
     with pytest.raises(ValueError, match="sparse_reset_shape: new_shape"):
         tf.sparse.reset_shape(sp, [2, 4])
     t = tf.sparse.transpose(sp)
@@ -278,3 +280,18 @@ def test_mask_drops_the_masked_slices_of_indexed_slices():
     np.testing.assert_array_equal(s, [50, 2])
     with pytest.raises(TypeError, match="sparse_mask: a must be a tf.IndexedSlices"):
         tf.sparse.mask(tf.constant(vals), [1])
+
+
+def test_fed_sparse_placeholder_runs_through_the_ops():
+    p = tf.sparse_placeholder(tf.float32)
+    a, r = tf.sparse.add(p, p), tf.sparse.reshape(p, [-1])
+    sm, mx = tf.sparse.softmax(p), tf.sparse.reduce_max(p, 1)
+    dense = np.array([[0, 1.0, 0], [2.0, 0, -3.0]], np.float32)
+    ind = np.argwhere(dense != 0)
+    feed = {p: tf.SparseTensorValue(ind, dense[tuple(ind.T)], np.array(dense.shape))}
+    ra, rr, rs, rm = _run([a, r, sm, mx], feed)
+    np.testing.assert_array_equal(_to_dense(ra), 2 * dense)
+    np.testing.assert_array_equal(_to_dense(rr), dense.reshape(-1))
+    np.testing.assert_allclose(rs.values, [1.0, 1 / (1 + np.exp(-5.0)), 1 / (1 + np.exp(5.0))],
+                               rtol=1e-6)
+    np.testing.assert_array_equal(rm, [1.0, 2.0])

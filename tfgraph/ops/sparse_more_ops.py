@@ -28,7 +28,8 @@ from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.sparse_tensor import SparseTensor
 from ..framework.tensor_util import constant_value
 from ._helpers import host_array as _host
-from .array_ops import (concat, expand_dims, fill, gather, gather_nd, ones, range as _range,
+from .array_ops import (concat, expand_dims, fill, gather, gather_nd, identity, ones, ones_like,
+                        range as _range,
                         reshape, shape as _shape, slice as _slice, stack, transpose, where,
                         zeros_like)
 from .gen_math_ops import cast
@@ -204,6 +205,8 @@ class SparseTensorDenseAdd(OpDef):
         if tuple(int(d) for d in sa) != tuple(b.shape):
             raise ValueError(f"SparseTensorDenseAdd: a's shape {sa.tolist()} and b's shape "
                              f"{list(b.shape)} differ")
+        if not len(sa):   # a scalar: every entry lands on it
+            return (b + xp.sum(a_values)).astype(b.dtype)
         out = b.copy()
         if a_indices.shape[0]:
             xp.add.at(out, tuple(a_indices[:, j] for j in range(len(sa))), a_values)
@@ -1074,7 +1077,8 @@ def sparse_retain(sp_input: Any, to_retain: Any) -> SparseTensor:
         raise ValueError(f"sparse_retain: to_retain has {m} entries but sp_input has {n} "
                          "values")
     keep = reshape(where(to_retain), [-1])
-    return SparseTensor(gather(sp.indices, keep), gather(sp.values, keep), sp.dense_shape)
+    return SparseTensor(gather(sp.indices, keep), gather(sp.values, keep),
+                        identity(sp.dense_shape))
 
 
 def sparse_reset_shape(sp_input: Any, new_shape: Any = None) -> SparseTensor:
@@ -1082,21 +1086,26 @@ def sparse_reset_shape(sp_input: Any, new_shape: Any = None) -> SparseTensor:
     rank, each dimension at least the old one when checkable) or, when None, the tightest
     shape holding the indices (max index + 1 per dimension)."""
     sp = _st(sp_input, "sparse_reset_shape")
-    with name_scope(None, "SparseResetShape", [sp.values]):
-        if new_shape is None:
-            dims = add(reduce_max(sp.indices, axis=0), 1)
-            return SparseTensor(sp.indices, sp.values, dims)
-        ns = convert_to_tensor(new_shape, dtype=dtypes.int64, name="new_shape")
-        c, old = constant_value(ns), constant_value(sp.dense_shape)
-        if c is not None and old is not None:
-            c, old = np.reshape(c, [-1]), np.reshape(old, [-1])
-            if c.size != old.size:
-                raise ValueError(f"sparse_reset_shape: new_shape has rank {c.size}, sp_input "
-                                 f"has rank {old.size}")
-            if np.any(c < old):
-                raise ValueError(f"sparse_reset_shape: new_shape {c.tolist()} is smaller than "
-                                 f"the current shape {old.tolist()}")
-        return SparseTensor(sp.indices, sp.values, ns)
+    # TF1's form: identities of the entries, the shape computed outside any name scope.
+    indices, values = identity(sp.indices), identity(sp.values)
+    if new_shape is None:
+        # max index + 1, and 0 for an empty tensor: a row of -1 joins the reduction (TF1 takes
+        # the max with 0 after reduce_max's lowest-int result for no rows)
+        minus_one = fill(stack([np.int64(1), _shape(indices, out_type=dtypes.int64)[1]]),
+                         np.int64(-1))
+        low = reduce_max(concat([indices, minus_one], 0), axis=0)
+        return SparseTensor(indices, values, add(low, ones_like(low)))
+    ns = convert_to_tensor(new_shape, dtype=dtypes.int64)
+    c, old = constant_value(ns), constant_value(sp.dense_shape)
+    if c is not None and old is not None:
+        c, old = np.reshape(c, [-1]), np.reshape(old, [-1])
+        if c.size != old.size:
+            raise ValueError(f"sparse_reset_shape: new_shape has rank {c.size}, sp_input "
+                             f"has rank {old.size}")
+        if np.any(c < old):
+            raise ValueError(f"sparse_reset_shape: new_shape {c.tolist()} is smaller than "
+                             f"the current shape {old.tolist()}")
+    return SparseTensor(indices, values, ns)
 
 
 def sparse_transpose(sp_input: Any, perm: Any = None,
@@ -1214,11 +1223,12 @@ def sparse_to_indicator(sp_input: Any, vocab_size: Any, name: Optional[str] = No
     if sp.dtype not in (dtypes.int32, dtypes.int64):
         raise TypeError(f"sparse_to_indicator: sp_input must hold int32 or int64 ids, got "
                         f"{sp.dtype.name}")
-    with name_scope(name, "SparseToIndicator", [sp.values]):
+    with name_scope(name, "SparseToIndicator", [sp.values]) as scope:
         n = _shape(sp.values, out_type=dtypes.int64)
         vals = SparseTensor(sp.indices, ones(n, dtype=dtypes.bool), sp.dense_shape)
         merged = sparse_merge(sp, vals, vocab_size)
-        return sparse_tensor_to_dense(merged, default_value=False, validate_indices=False)
+        return sparse_tensor_to_dense(merged, default_value=False, validate_indices=False,
+                                      name=scope)
 
 
 def sparse_mask(a: Any, mask_indices: Any, name: Optional[str] = None) -> IndexedSlices:
