@@ -6,7 +6,8 @@
 `write` builds small models with tfgraph (an MLP trained a few Adam steps, a small CNN, string
 and int64 variables) and writes a checkpoint with its `.meta`, a text and a frozen binary
 GraphDef, a SavedModel, TFRecord files of `tf.train.Example`s (plain, GZIP), a
-control-flow graph (while loop with a cond, scan, their gradients: stacks), plus
+control-flow graph (while loop with a cond, scan, their gradients: stacks), a GraphDef of
+the array-manipulation/space-batch/bytes ops (hashes and TensorProtos byte for byte), plus
 `expected.npz` (inputs, outputs and variable values tfgraph
 computed). `read` loads each file with TensorFlow's own APIs (`NewCheckpointReader`,
 `import_meta_graph` + `restore`, `import_graph_def`, `saved_model.loader.load`,
@@ -113,6 +114,7 @@ def write(out):
                 expected[t.op.name] = v
         expected.update({"cf_x": cf_feed[cx], "cf_w": cf_feed[cw]})
         tf.train.write_graph(g3.as_graph_def(), out, "control_flow.pb", as_text=False)
+    _write_array_ops(tf, out, expected)  # 8. array manipulation, space/batch, bytes ops
     np.savez(os.path.join(out, "expected.npz"), **expected)
     print(json.dumps({"written": sorted(os.listdir(out))}))
 
@@ -232,11 +234,78 @@ def read(out):
     check("saved_model", saved_model)
     check("tfrecord_examples", tfrecords)
     check("control_flow_graph", control_flow)
+    check("array_bytes_ops_graph", lambda: _read_array_ops(tf, out, exp))
     failed = [r["check"] for r in results if not r["ok"]]
     print(json.dumps({"tensorflow": tf.__version__, "checks": len(results), "failed": failed}))
     # The plain closing line CI log readers understand.
     print(f"tf_compat_check: {len(results) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
+
+
+
+def _array_ops(tf, x):
+    """The manipulation, space/batch, bitwise and bytes ops, one output each."""
+    i = tf.cast(x, tf.int32)
+    s2b = tf.space_to_batch_nd(x, [2, 2], [[0, 0], [0, 0]])
+    return [tf.roll(x, 1, 2), tf.sort(x), tf.argsort(x, axis=1, direction="DESCENDING"),
+            tf.reverse_sequence(x, [1, 3], seq_axis=1), tf.space_to_depth(x, 2),
+            tf.depth_to_space(tf.space_to_depth(x, 2), 2), s2b,
+            tf.batch_to_space_nd(s2b, [2, 2], [[0, 0], [0, 0]]),
+            tf.extract_image_patches(x, [1, 2, 2, 1], [1, 1, 2, 1], [1, 1, 1, 1], "SAME"),
+            tf.extract_volume_patches(tf.expand_dims(x, 1), [1, 1, 2, 2, 1], [1, 1, 1, 1, 1],
+                                      "VALID"),
+            tf.ensure_shape(x, [2, None, 4, 3]), tf.tensor_scatter_nd_max(x, [[0]], x[:1]),
+            tf.dynamic_partition(x, [0, 1], 2)[1], tf.histogram_fixed_width(x, [-1.0, 1.0], 5),
+            tf.truncatediv(i, 3), tf.truncatemod(x, 3.0), tf.bitwise.left_shift(i, 2),
+            tf.bitwise.right_shift(i, 1), tf.bitwise.invert(i),
+            tf.unique_with_counts(tf.reshape(i, [-1]))[2], tf.setdiff1d([1, 2, 3], [2])[0],
+            tf.unravel_index([3, 5], [2, 3]),
+            tf.searchsorted(tf.sort(tf.reshape(x, [12, 8])), tf.reshape(x, [12, 8])),
+            tf.broadcast_dynamic_shape(tf.shape(x), [5, 1, 1, 1, 1]),
+            tf.encode_base64(["a?"]), tf.decode_base64(["YT8"]),
+            tf.string_to_hash_bucket(["a", "bc"], 1000),
+            tf.string_to_hash_bucket_strong(["a", "bc"], 1000, [1, 2]),
+            tf.string_to_hash_bucket_fast(["a", "bc"], 1000), tf.fingerprint(["a", "bc"]),
+            tf.serialize_tensor(x), tf.parse_tensor(tf.serialize_tensor(x), tf.float32),
+            tf.decode_json_example(['{"features": {}}'])]
+
+
+def _write_array_ops(tf, out, expected):
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [2, 4, 4, 3], name="x")
+        outs = _array_ops(tf, x)
+        v = (np.random.RandomState(1).randn(2, 4, 4, 3) * 3).astype(np.float32)
+        with tf.Session() as sess:
+            vals = sess.run(outs, {x: v})
+    expected["arr/x"] = v
+    expected["arr/names"] = np.array([t.name for t in outs])
+    for k, val in enumerate(vals):
+        expected[f"arr/{k}"] = np.asarray(val)
+    tf.train.write_graph(g.as_graph_def(), out, "array_ops.pb", as_text=False)
+
+
+def _read_array_ops(tf, out, exp):
+    """TF runs tfgraph's GraphDef of the array/bytes ops and gets tfgraph's values (hashes,
+    fingerprints and serialized TensorProtos byte for byte)."""
+    gd = tf.GraphDef()
+    with open(os.path.join(out, "array_ops.pb"), "rb") as f:
+        gd.ParseFromString(f.read())
+    names = [str(n) for n in exp["arr/names"]]
+    with tf.Graph().as_default():
+        tf.import_graph_def(gd, name="")
+        with tf.Session() as sess:
+            got = sess.run(names, {"x:0": exp["arr/x"]})
+    for k, (n, v) in enumerate(zip(names, got)):
+        want = exp[f"arr/{k}"]
+        v = np.asarray(v)
+        assert v.shape == want.shape, (n, v.shape, want.shape)
+        if want.dtype.kind in "fc":
+            np.testing.assert_allclose(v, want, rtol=RTOL, atol=ATOL, err_msg=n)
+        else:
+            assert v.tolist() == want.tolist(), (n, v, want)
+    return f"{len(names)} outputs of {len(gd.node)} nodes equal"
+
 
 
 if __name__ == "__main__":

@@ -174,6 +174,10 @@ def test_make_tensor_proto_and_make_ndarray():
         tf.make_tensor_proto([1, 2, 3], shape=[2])
     with pytest.raises(TypeError, match="shape"):
         tf.make_tensor_proto([1, 2], shape=[3], verify_shape=True)
+    with pytest.raises(TypeError, match="int32"):
+        tf.make_tensor_proto([1.5], dtype=tf.int32)
+    np.testing.assert_array_equal(tf.make_ndarray(tf.make_tensor_proto([2.0], dtype=tf.int64)),
+                                  [2])
     with pytest.raises(TypeError, match="TensorProto"):
         tf.make_ndarray([1, 2])
     # a proto made here is a Const's value as TF builds it

@@ -52,6 +52,15 @@ def test_sort_and_argsort_match_numpy(dtype, axis):
         assert got_s.dtype == dtype
 
 
+def test_sort_of_unknown_rank():
+    p = tf.placeholder(tf.float32)
+    x = RNG.normal(size=(3, 4, 2)).astype(np.float32)
+    s, a = tf.sort(p, axis=1, direction="DESCENDING"), tf.argsort(p, axis=-3)
+    gs, ga = run([s, a], {p: x})
+    np.testing.assert_array_equal(gs, -np.sort(-x, axis=1))
+    np.testing.assert_array_equal(ga, np.argsort(x, axis=0, kind="stable"))
+
+
 def test_sort_names_and_errors():
     x = tf.placeholder(tf.float32, [3, None])
     assert tf.sort(x, axis=0).op.name == "sort/Neg_1"

@@ -28,7 +28,7 @@ from ..framework import graph_io
 from ..framework.graph import Tensor
 from ..framework.ops import convert_to_tensor, gen_tensor
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
-from ..framework.tensor_shape import TensorShape, as_shape
+from ..framework.tensor_shape import as_shape
 
 _M64 = (1 << 64) - 1
 
@@ -467,6 +467,11 @@ def make_tensor_proto(values: Any, dtype: Any = None, shape: Any = None,
         dt = dtypes.string
     else:
         arr = np.asarray(values, dtype=None if dt is None else dt.np_dtype)
+        raw = np.asarray(values)
+        if dt is not None and (dt.is_integer or dt is dtypes.bool) and raw.dtype.kind in "fc" \
+                and not np.array_equal(raw, arr):
+            raise TypeError(f"Expected {dt.name}, got {values!r} of type "
+                            f"'{type(values).__name__}' instead.")
         if dt is None:
             dt = dtypes.as_dtype(_default_dtype(values, arr))
             arr = arr.astype(dt.np_dtype)
