@@ -37,6 +37,8 @@ _STREAM_FAMILIES = (
     "ops.sparse_misc_ops",
 
     # mathfn
+    "ops.special_math_ops", "ops.complex_ops", "ops.math_rest_ops", "ops.fft_ops",
+    "ops.linalg_decomp_ops",
 
     # arrayops
     "ops.manip_ops", "ops.space_batch_ops", "ops.bytes_ops",
@@ -64,6 +66,11 @@ for _ns in ("dtypes", "debugging", "linalg", "metrics", "strings", "sparse"):  #
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 for _ns in ("manip", "bitwise"):  # arrayops (issue 16)
+    globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
+    __all__.append(_ns)
+
+# mathfn: TF1's FFT namespaces.
+for _ns in ("signal", "spectral"):
     globals()[_ns] = _importlib.import_module(f"{__package__}.{_ns}")
     __all__.append(_ns)
 

@@ -32,6 +32,11 @@ TF_BUILD = ("build information of the TensorFlow C++ runtime does not apply to t
             "see tfgraph.__version__")
 
 
+LINEAR_OPERATORS = ("tf.linalg's LinearOperator classes are not offered: build the dense "
+                    "matrix (tf.linalg.diag, tf.linalg.band_part, tf.eye, ...) and use "
+                    "tf.matmul, tf.linalg.solve, tf.linalg.cholesky or tf.linalg.lu on it")
+
+
 def refusals(advice: str, names: Iterable[str]) -> Dict[str, str]:
     """`{name: advice}` for each of `names` (to build a namespace's refusal table)."""
     return {n: advice for n in names}
@@ -128,6 +133,20 @@ TABLES: Dict[str, Dict[str, str]] = {
         "approx_max_k": TPU_ONLY, "approx_min_k": TPU_ONLY,
     },
     "tf.math": {"approx_max_k": TPU_ONLY, "approx_min_k": TPU_ONLY},
+    "tf.linalg": {
+        **refusals(LINEAR_OPERATORS, (
+            "LinearOperator", "LinearOperatorAdjoint", "LinearOperatorBlockDiag",
+            "LinearOperatorBlockLowerTriangular", "LinearOperatorCirculant",
+            "LinearOperatorCirculant2D", "LinearOperatorCirculant3D",
+            "LinearOperatorComposition", "LinearOperatorDiag", "LinearOperatorFullMatrix",
+            "LinearOperatorHouseholder", "LinearOperatorIdentity", "LinearOperatorInversion",
+            "LinearOperatorKronecker", "LinearOperatorLowRankUpdate",
+            "LinearOperatorLowerTriangular", "LinearOperatorPermutation",
+            "LinearOperatorScaledIdentity", "LinearOperatorToeplitz", "LinearOperatorTridiag",
+            "LinearOperatorZeros")),
+        "experimental": ("tf.linalg.experimental (conjugate_gradient) is not offered; solve "
+                         "with tf.linalg.solve, tf.linalg.lstsq or tf.linalg.cholesky_solve"),
+    },
     "tf.train": {
         **refusals(DISTRIBUTED_RUNTIME, ("Server", "ClusterSpec", "ClusterDef", "JobDef",
                                          "ServerDef", "replica_device_setter",

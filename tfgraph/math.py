@@ -19,9 +19,14 @@ unsorted_segment_sqrt_n unsorted_segment_sum xdivy xlog1py xlogy zero_fraction z
 
 __all__ = _export(globals(), _NAMES,
                   ("ops.math_ops", "ops.more_math_ops", "ops.segment_ops", "ops.array_ops",
-                   "ops.nn_ops", "ops.misc_api", "ops.linalg_ops", "ops.array_extra_ops"),
+                   "ops.nn_ops", "ops.misc_api", "ops.linalg_ops", "ops.array_extra_ops",
+                   "ops.special_math_ops", "ops.complex_ops", "ops.math_rest_ops"),
                   renames={"divide_no_nan": "div_no_nan"})
 
 from ._unsupported import TABLES as _TABLES, refusing_getattr as _refusing_getattr  # noqa: E402
 
 __getattr__ = _refusing_getattr("tf.math", __name__, _TABLES["tf.math"])
+
+# mathfn: tf.math.special (a module of its own, as in TF1).
+from . import _math_special as special  # noqa: E402
+__all__.append("special")

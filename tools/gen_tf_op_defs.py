@@ -59,6 +59,10 @@ HistogramSummary ScalarSummary ImageSummary AudioSummary MergeSummary TensorSumm
 ReadFile WriteFile MatchingFiles DecodeRaw DecodePng DecodeJpeg EncodePng EncodeJpeg
 ParseExample ParseExampleV2 ParseSingleExample SerializeTensor ParseTensor
 BitwiseAnd BitwiseOr BitwiseXor Invert LeftShift RightShift
+Erfinv Ndtri BesselI0 BesselI0e BesselI1 BesselI1e BesselJ0 BesselJ1 BesselY0 BesselY1
+BesselK0 BesselK0e BesselK1 BesselK1e Dawsn Expint FresnelCos FresnelSin Spence NextAfter
+FFT IFFT FFT2D IFFT2D FFT3D IFFT3D RFFT IRFFT RFFT2D IRFFT2D RFFT3D IRFFT3D FFTND IFFTND
+RFFTND IRFFTND
 """.split()
 
 

@@ -9,6 +9,7 @@ subclasses may override; add new ones here so every backend gets them.
 """
 from __future__ import annotations
 
+import importlib
 from typing import Any, Sequence
 
 import numpy as np
@@ -82,5 +83,28 @@ class Backend:
         return self.xp.lib.stride_tricks.as_strided(x, shape=tuple(shape),
                                                     strides=tuple(strides))
 
+    def scipy(self, submodule: str) -> Any:
+        """SciPy's `submodule` ("special", "linalg") working on this backend's arrays.
+
+        NumPy arrays use SciPy itself (an optional dependency, imported on first use by the
+        kernels that need it: special functions, matrix square roots); CuPy uses
+        `cupyx.scipy.<submodule>`. A function that module lacks is the kernel's business
+        (see `ops/special_math_ops._scipy_fn`, which falls back to the host).
+
+        Raises:
+          ImportError: If SciPy is not installed (naming the extra to install).
+        """
+        return import_scipy(submodule)
+
     def __repr__(self) -> str:
         return f"<Backend {self.name} ({self.device_type}:{self.device_index})>"
+
+
+def import_scipy(submodule: str) -> Any:
+    """`scipy.<submodule>`, or an ImportError saying how to install SciPy."""
+    try:
+        return importlib.import_module(f"scipy.{submodule}")
+    except ImportError as e:
+        raise ImportError(
+            f"this op needs SciPy (scipy.{submodule}), which is not installed: "
+            f"pip install scipy (or tfgraph's 'scipy' extra)") from e

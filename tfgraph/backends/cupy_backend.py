@@ -6,6 +6,7 @@ CUDA device (or driver) can be used.
 """
 from __future__ import annotations
 
+import importlib
 from typing import Any, Optional, Tuple
 
 import numpy as np
@@ -97,6 +98,9 @@ class CupyBackend(Backend):
         # cupyx.scatter_add exists in every CuPy version (ufunc.at only in recent ones).
         import cupyx
         cupyx.scatter_add(target, indices, values)
+
+    def scipy(self, submodule: str) -> Any:
+        return importlib.import_module(f"cupyx.scipy.{submodule}")
 
     def description(self) -> str:
         """The GPU's name and memory, e.g. "NVIDIA H100 80GB HBM3, 79.1 GiB"."""

@@ -31,7 +31,7 @@ from typing import Any, Callable, Dict
 
 import numpy as np
 
-from .base import Backend
+from .base import Backend, import_scipy
 
 DEVICE_NAME = "strict"
 _DEVICE_DESC = ("the test-only 'strict' device (TFGRAPH_BACKEND=strict: CPU ops run on "
@@ -473,6 +473,10 @@ class StrictBackend(Backend):
         self.name = name
         self.device_type = device_type
         self.counters = COUNTERS if name == "strict" else StrictCounters()
+
+    def scipy(self, submodule: str) -> Any:
+        # SciPy's ufuncs and functions wrapped like xp's: device arrays in, device arrays out.
+        return _Proxy(import_scipy(submodule), f"scipy.{submodule}")
 
     def from_host(self, array: Any) -> StrictArray:
         if type(array) is StrictArray:

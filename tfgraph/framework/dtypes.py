@@ -37,6 +37,9 @@ class DType:
 
     @property
     def real_dtype(self) -> "DType":
+        """The dtype of a complex dtype's parts (complex64 -> float32); other dtypes: self."""
+        if self._np.kind == "c":
+            return _BY_NP[np.dtype(self._np.char.lower())]
         return self
 
     @property

@@ -83,6 +83,12 @@ _SHAPE_ARITH = dict(scalar_operands_ok=True, host_memory_ok=True)
 
 
 # --- arithmetic -------------------------------------------------------------------------------
+def _conj(t: Tensor) -> Tensor:
+    """conj(t) for a complex t (op "Conj", declared with the complex ops), else t: TF1's
+    gradients of holomorphic ops multiply by the conjugate derivative."""
+    return gen_math_ops.unary("Conj", t, None) if t.dtype.is_complex else t
+
+
 def _add_grad(op, grad):
     return binary_grads(op, grad, grad)
 
@@ -106,14 +112,15 @@ subtract = binary_op("Sub", "subtract", ufunc="subtract", **_SHAPE_ARITH,
                      grad=lambda op, grad: binary_grads(op, grad, negative(grad)),
                      doc='Elementwise `x - y` (`tf.subtract`, op "Sub"); see `add`.')
 multiply = binary_op("Mul", "multiply", ufunc="multiply", **_SHAPE_ARITH,
-                     grad=lambda op, grad: binary_grads(op, multiply(grad, op.inputs[1]),
-                                                        multiply(op.inputs[0], grad)),
+                     grad=lambda op, grad: binary_grads(op, multiply(grad, _conj(op.inputs[1])),
+                                                        multiply(_conj(op.inputs[0]), grad)),
                      doc='Elementwise `x * y` (`tf.multiply`, op "Mul"); see `add`.')
 
 
 def _realdiv_grad(op, grad):
     x, y = op.inputs
-    return binary_grads(op, realdiv(grad, y), multiply(grad, realdiv(realdiv(negative(x), y), y)))
+    return binary_grads(op, realdiv(grad, _conj(y)),
+                        multiply(grad, _conj(realdiv(realdiv(negative(x), y), y))))
 
 
 realdiv = binary_op("RealDiv", "realdiv", ufunc="true_divide", **_SHAPE_ARITH,
@@ -137,7 +144,8 @@ def _div_no_nan_grad(op, grad):
                         multiply(grad, div_no_nan(div_no_nan(negative(x), y), y)))
 
 
-binary_op("DivNoNan", None, allowed=FLOATS, kernel=_div_no_nan_kernel, grad=_div_no_nan_grad,
+binary_op("DivNoNan", None, allowed=_FLOAT_COMPLEX, kernel=_div_no_nan_kernel,
+          grad=_div_no_nan_grad,
           doc="`x / y`, or 0 where `y` is 0.")
 
 
@@ -244,9 +252,22 @@ squared_difference = binary_op(
 negative = unary_op("Neg", "negative", ufunc="negative", host_memory_ok=True,
                     grad=lambda op, grad: [negative(grad)],
                     doc='Elementwise `-x` (`tf.negative`, op "Neg").')
-abs = unary_op("Abs", "abs", ufunc="absolute", host_memory_ok=True,  # noqa: A001 (TF1 name)
-               allowed=REAL, grad=lambda op, grad: [multiply(grad, sign(op.inputs[0]))],
-               doc='Elementwise `|x|` (`tf.abs`, op "Abs").')
+unary_op("Abs", None, ufunc="absolute", host_memory_ok=True, allowed=REAL,
+         grad=lambda op, grad: [multiply(grad, sign(op.inputs[0]))], doc="Elementwise `|x|`.")
+
+
+def abs(x: Any, name: Optional[str] = None) -> Tensor:  # noqa: A001 (TF1 name)
+    """Elementwise `|x|` (`tf.abs`, op "Abs"); a complex `x` gives its real magnitude, op
+    "ComplexAbs" (declared with the complex ops in complex_ops.py), as in TF1."""
+    graph = graph_of([x])
+    with graph.as_default(), graph.name_scope(name or "Abs") as scope:
+        x = convert_to_tensor(x, name="x")
+        if x.dtype.is_complex:
+            return graph.create_op("ComplexAbs", [x], {"Tout": x.dtype.real_dtype},
+                                   name=scope).outputs[0]
+        return graph.create_op("Abs", [x], name=scope).outputs[0]
+
+
 sign = unary_op("Sign", "sign", ufunc="sign",
                 grad=lambda op, grad: [zeros_like(op.inputs[0])],  # TF1: zeros (not None)
                 doc='Elementwise -1, 0 or 1 (`tf.sign`, op "Sign"); its gradient is zero.')
@@ -256,14 +277,14 @@ def _square_grad(op, grad):
     x = op.inputs[0]
     with op.graph.control_dependencies([grad]):
         two = convert_to_tensor(2, dtype=x.dtype)
-    return [multiply(grad, multiply(x, two))]
+    return [multiply(grad, multiply(_conj(x), two))]
 
 
 square = unary_op("Square", "square", ufunc="square", grad=_square_grad,
                   doc='Elementwise `x * x` (`tf.square`, op "Square").')
 sqrt = unary_op("Sqrt", "sqrt", ufunc="sqrt", allowed=_FLOAT_COMPLEX,
                 # d sqrt(x) = 0.5 / sqrt(x)
-                grad=lambda op, grad: [realdiv(multiply(grad, 0.5), op.outputs[0])],
+                grad=lambda op, grad: [realdiv(multiply(grad, 0.5), _conj(op.outputs[0]))],
                 doc='Elementwise square root of a float tensor (`tf.sqrt`, op "Sqrt").')
 
 
@@ -280,26 +301,27 @@ def _rsqrt_grad(op, grad):
 rsqrt = unary_op("Rsqrt", "rsqrt", allowed=_FLOAT_COMPLEX, kernel=_rsqrt_kernel,
                  grad=_rsqrt_grad, doc='Elementwise `1 / sqrt(x)` (`tf.rsqrt`, op "Rsqrt").')
 exp = unary_op("Exp", "exp", ufunc="exp", allowed=_FLOAT_COMPLEX,
-               grad=lambda op, grad: [multiply(grad, op.outputs[0])],
+               grad=lambda op, grad: [multiply(grad, _conj(op.outputs[0]))],
                doc='Elementwise `e^x` (`tf.exp`, op "Exp").')
 expm1 = unary_op("Expm1", "expm1", ufunc="expm1", allowed=_FLOAT_COMPLEX,
-                 grad=lambda op, grad: [multiply(grad, exp(op.inputs[0]))],
+                 grad=lambda op, grad: [multiply(grad, _conj(exp(op.inputs[0])))],
                  doc='Elementwise `e^x - 1`, accurate near 0 (`tf.expm1`, op "Expm1").')
 log = unary_op("Log", "log", ufunc="log", allowed=_FLOAT_COMPLEX,
-               grad=lambda op, grad: [multiply(grad, reciprocal(op.inputs[0]))],
+               grad=lambda op, grad: [multiply(grad, reciprocal(_conj(op.inputs[0])))],
                doc='Elementwise natural logarithm (`tf.log`, op "Log").')
 log1p = unary_op("Log1p", "log1p", ufunc="log1p", allowed=_FLOAT_COMPLEX,
-                 grad=lambda op, grad: [multiply(grad, reciprocal(add(op.inputs[0], 1)))],
+                 grad=lambda op, grad: [multiply(grad, reciprocal(_conj(add(op.inputs[0], 1))))],
                  doc='Elementwise `log(1 + x)`, accurate near 0 (`tf.log1p`, op "Log1p").')
 reciprocal = unary_op("Reciprocal", "reciprocal", ufunc="reciprocal", allowed=_FLOAT_COMPLEX,
                       # d 1/x = -y^2
-                      grad=lambda op, grad: [negative(multiply(grad, square(op.outputs[0])))],
+                      grad=lambda op, grad: [
+                          negative(multiply(grad, _conj(square(op.outputs[0]))))],
                       doc='Elementwise `1 / x` (`tf.reciprocal`, op "Reciprocal").')
 sin = unary_op("Sin", "sin", ufunc="sin", allowed=_FLOAT_COMPLEX,
-               grad=lambda op, grad: [multiply(grad, cos(op.inputs[0]))],
+               grad=lambda op, grad: [multiply(grad, _conj(cos(op.inputs[0])))],
                doc='Elementwise sine (`tf.sin`, op "Sin").')
 cos = unary_op("Cos", "cos", ufunc="cos", allowed=_FLOAT_COMPLEX,
-               grad=lambda op, grad: [negative(multiply(grad, sin(op.inputs[0])))],
+               grad=lambda op, grad: [negative(multiply(grad, _conj(sin(op.inputs[0]))))],
                doc='Elementwise cosine (`tf.cos`, op "Cos").')
 floor = unary_op("Floor", "floor", ufunc="floor", allowed=FLOATS, grad=None,
                  doc='Elementwise floor (`tf.floor`, op "Floor"); not differentiable.')
@@ -662,12 +684,32 @@ def _min_or_max_grad(op, grad):
     return [multiply(truediv(indicators, num_selected), g), None]
 
 
+class _MinMaxReduction(Reduction):
+    """Max/Min: an empty reduction gives the dtype's lowest/highest value, as in TF1 (NumPy
+    raises for a zero-size max)."""
+
+    def reducer(self, be, op):
+        f = getattr(be.xp, self.np_name)
+        dt = op.inputs[0].dtype.as_numpy_dtype
+        info = np.finfo(dt) if np.issubdtype(dt, np.floating) else np.iinfo(dt)
+        ident = dt(-np.inf if np.issubdtype(dt, np.floating) else info.min) \
+            if self.np_name == "max" else dt(np.inf if np.issubdtype(dt, np.floating)
+                                             else info.max)
+
+        def min_or_max(x, axis, keepdims):
+            if x.size:
+                return f(x, axis=axis, keepdims=keepdims)
+            shape = np.sum(np.zeros(x.shape, np.int8), axis=axis, keepdims=keepdims).shape
+            return be.xp.full(shape, ident, dtype=dt)
+        return min_or_max
+
+
 reduce_max = reduction_op(
-    "Max", "reduce_max", base=Reduction, np_name="max", allowed=REAL, host_memory_ok=True,
+    "Max", "reduce_max", base=_MinMaxReduction, np_name="max", allowed=REAL, host_memory_ok=True,
     grad=_min_or_max_grad,
     doc='Maximum over `axis` (`tf.reduce_max`). Args: as `reduce_sum` (default name "Max").')
 reduce_min = reduction_op(
-    "Min", "reduce_min", base=Reduction, np_name="min", allowed=REAL, host_memory_ok=True,
+    "Min", "reduce_min", base=_MinMaxReduction, np_name="min", allowed=REAL, host_memory_ok=True,
     grad=_min_or_max_grad,
     doc='Minimum over `axis` (`tf.reduce_min`). Args: as `reduce_sum` (default name "Min").')
 reduce_any = reduction_op(
@@ -998,7 +1040,7 @@ class MatMul(OpDef):
         return lambda a, b: xp.matmul(a.T, b.T)
 
     def gradient(self, op, grad):
-        a, b = op.inputs
+        a, b = _conj(op.inputs[0]), _conj(op.inputs[1])  # TF1: the conjugates, for complex
         ta, tb = op.attrs.get("transpose_a", False), op.attrs.get("transpose_b", False)
         if not ta and not tb:
             return [matmul(grad, b, transpose_b=True), matmul(a, grad, transpose_a=True)]
