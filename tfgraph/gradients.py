@@ -227,8 +227,8 @@ def _backprop(ys_l: Sequence[Tensor], seeds: Sequence[Tensor], xs_l: Sequence[Te
             if has_grad:
                 with graph.name_scope(n.name + "_grad"):
                     in_grads = while_v1.loop_gradients(
-                        n.ctx, [_densify(g) for g in out_grads], lambda ys, xs, gys, ctx: _body_gradients(
-                            ys, xs, gys, ctx))
+                        n.ctx, [_densify(g) for g in out_grads],
+                        lambda ys, xs, gys, ctx: _body_gradients(ys, xs, gys, ctx))
         elif has_grad and n not in stop_ops and not stop_here and \
                 not _is_leaf_x(n, x_nodes, between):
             grad_fn = get_gradient_function(n)  # raises LookupError if none registered
@@ -238,9 +238,6 @@ def _backprop(ys_l: Sequence[Tensor], seeds: Sequence[Tensor], xs_l: Sequence[Te
                 with graph.name_scope(n.name + "_grad"):
                     in_grads = [_SPARSE_PASS_THROUGH[n.type](n, sparse)] + [None] * (len(ins) - 1)
             elif grad_fn is not None:
-                # Other gradient functions take dense gradients (TF1's convert them as they use
-                # them); densify here once.
-                out_grads = [_densify(g) for g in out_grads]
                 filled = []
                 for t, g in zip(outs, out_grads):
                     if g is None and _is_differentiable(t):
@@ -249,7 +246,9 @@ def _backprop(ys_l: Sequence[Tensor], seeds: Sequence[Tensor], xs_l: Sequence[Te
                             g = array_ops.zeros_like(t)
                     filled.append(g)
                 with graph.name_scope(n.name + "_grad"):
-                    result = grad_fn(n, *filled)
+                    # Other gradient functions take dense gradients (TF1's convert them as
+                    # they use them, in this scope); densify here once.
+                    result = grad_fn(n, *[_densify(g) for g in filled])
                 result = list(result) if isinstance(result, (list, tuple)) else [result]
                 if len(result) != len(ins):
                     raise ValueError(

@@ -67,9 +67,10 @@ __all__ += ["all_candidate_sampler", "compute_accidental_hits",
             "fixed_unigram_candidate_sampler", "learned_unigram_candidate_sampler",
             "log_uniform_candidate_sampler", "uniform_candidate_sampler"]
 from .ops.embedding_ops import (embedding_lookup_sparse, nce_loss,  # noqa: E402,F401
-                                sampled_softmax_loss)
+                                safe_embedding_lookup_sparse, sampled_softmax_loss)
 
-__all__ += ["embedding_lookup_sparse", "nce_loss", "sampled_softmax_loss"]
+__all__ += ["embedding_lookup_sparse", "nce_loss", "safe_embedding_lookup_sparse",
+            "sampled_softmax_loss"]
 from .ops.space_batch_ops import depth_to_space, space_to_batch, space_to_depth  # noqa: E402,F401
 
 __all__ += ["depth_to_space", "space_to_batch", "space_to_depth"]  # arrayops

@@ -58,6 +58,9 @@ QueueDequeueV2 QueueEnqueueV2 FIFOQueueV2 RandomShuffleQueueV2 QueueCloseV2 Queu
 HistogramSummary ScalarSummary ImageSummary AudioSummary MergeSummary TensorSummaryV2
 ReadFile WriteFile MatchingFiles DecodeRaw DecodePng DecodeJpeg EncodePng EncodeJpeg
 ParseExample ParseExampleV2 ParseSingleExample SerializeTensor ParseTensor
+SparseApplyMomentum SparseApplyAdagrad SparseApplyRMSProp SparseApplyCenteredRMSProp
+SparseApplyAdadelta SparseApplyProximalGradientDescent SparseApplyProximalAdagrad
+SparseApplyFtrl SparseApplyFtrlV2 SparseApplyAdagradDA
 BitwiseAnd BitwiseOr BitwiseXor Invert LeftShift RightShift
 Erfinv Ndtri BesselI0 BesselI0e BesselI1 BesselI1e BesselJ0 BesselJ1 BesselY0 BesselY1
 BesselK0 BesselK0e BesselK1 BesselK1e Dawsn Expint FresnelCos FresnelSin Spence NextAfter

@@ -217,17 +217,22 @@ SP_IDS = np.array([1, 3, 2, 1, 1, 5], np.int64)
 SP_W = np.array([0.5, 2.0, 1.0, 1.0, 3.0, -1.0], np.float32)
 
 
+def _np_combine(ids, w, combiner):
+    """One row of an embedding_lookup_sparse: the weighted rows of EMB, combined."""
+    s = (EMB[ids] * w[:, None]).sum(0)
+    if combiner == "mean":
+        return s / w.sum()
+    if combiner == "sqrtn":
+        return s / np.sqrt((w ** 2).sum())
+    return s
+
+
 def _np_lookup_sparse(combiner, weights):
     out = np.zeros((3, 3), np.float64)
     for r in range(3):
         sel = SP_IND[:, 0] == r
         w = weights[sel] if weights is not None else np.ones(sel.sum())
-        s = (EMB[SP_IDS[sel]] * w[:, None]).sum(0)
-        if combiner == "mean":
-            s = s / w.sum()
-        elif combiner == "sqrtn":
-            s = s / np.sqrt((w ** 2).sum())
-        out[r] = s
+        out[r] = _np_combine(SP_IDS[sel], w, combiner)
     return out
 
 
@@ -258,3 +263,56 @@ def test_embedding_lookup_sparse_errors_and_default_combiner(run, caplog):
     out = tf.nn.embedding_lookup_sparse([EMB], ids, None)
     assert "combiner will change" in caplog.text
     np.testing.assert_allclose(run(out), _np_lookup_sparse("mean", None), rtol=1e-5)
+
+
+# --- safe_embedding_lookup_sparse ---------------------------------------------------------------
+SAFE_IND = np.array([[0, 0], [0, 1], [1, 0], [3, 0], [3, 1]], np.int64)  # row 2 empty
+SAFE_IDS = np.array([1, -1, 4, 2, 5], np.int64)                       # one invalid id
+SAFE_W = np.array([2.0, 1.0, -1.0, 1.0, 3.0], np.float32)             # one non-positive weight
+
+
+def _np_safe(combiner, weights, default_id):
+    out = np.zeros((4, 3), np.float64)
+    for r in range(4):
+        sel = (SAFE_IND[:, 0] == r) & (SAFE_IDS >= 0)
+        ids = SAFE_IDS[sel]
+        w = weights[sel] if weights is not None else np.ones(sel.sum())
+        if weights is not None and combiner != "sum":
+            ids, w = ids[w > 0], w[w > 0]
+        if not len(ids):
+            if default_id is None:
+                continue
+            ids, w = np.array([default_id]), np.array([1.0])
+        out[r] = _np_combine(ids, w, combiner)
+    return out
+
+
+@pytest.mark.parametrize("combiner", ["sum", "mean", "sqrtn"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("default_id", [None, 3])
+def test_safe_embedding_lookup_sparse(run, combiner, weighted, default_id):
+    ids = tf.SparseTensor(SAFE_IND, SAFE_IDS, [4, 2])
+    wts = tf.SparseTensor(SAFE_IND, SAFE_W, [4, 2]) if weighted else None
+    out = tf.nn.safe_embedding_lookup_sparse(tf.constant(EMB), ids, wts, combiner=combiner,
+                                             default_id=default_id)
+    assert out.shape.ndims == 2 and out.shape.as_list()[1] == 3
+    np.testing.assert_allclose(run(out), _np_safe(combiner, SAFE_W if weighted else None,
+                                                  default_id), rtol=1e-5, atol=1e-6)
+
+
+def test_safe_embedding_lookup_sparse_higher_rank_and_gradient(run):
+    ind = np.array([[0, 0, 0], [0, 1, 0], [0, 1, 1], [1, 1, 0]], np.int64)
+    ids = tf.SparseTensor(ind, np.array([1, 2, 3, 4], np.int64), [2, 2, 2])
+    emb = tf.Variable(EMB)
+    out = tf.nn.safe_embedding_lookup_sparse(emb, ids, combiner="sum")
+    assert out.shape.ndims == 3 and out.shape.as_list()[2] == 3
+    g = tf.gradients(tf.reduce_sum(out), emb)[0]
+    assert isinstance(g, tf.IndexedSlices)
+    with tf.Session() as sess:
+        sess.run(emb.initializer)
+        got = sess.run(out)
+    want = np.zeros((2, 2, 3))
+    want[0, 0], want[0, 1], want[1, 1] = EMB[1], EMB[2] + EMB[3], EMB[4]
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+    with pytest.raises(ValueError, match="Missing embedding_weights"):
+        tf.nn.safe_embedding_lookup_sparse(None, ids)

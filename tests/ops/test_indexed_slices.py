@@ -184,3 +184,28 @@ def test_clip_by_global_norm_and_global_norm_take_indexed_slices(run):
     np.testing.assert_allclose(c0.values, W.reshape(4, 3) / want, rtol=1e-6)
     np.testing.assert_array_equal(c0.indices, IDS.reshape(-1))
     np.testing.assert_allclose(c1, np.full((2, 2), 3 / want), rtol=1e-6)
+
+
+def test_variable_scatter_methods_take_indexed_slices():
+    v = tf.Variable(P0, name="table")
+    delta = tf.IndexedSlices(tf.constant(np.ones((3, 3), np.float32) * 2), tf.constant([0, 4, 0]))
+    ops = {"add": v.scatter_add(delta), "sub": v.scatter_sub(delta),
+           "update": v.scatter_update(tf.IndexedSlices(tf.constant([[7.0, 7, 7]]),
+                                                       tf.constant([2]))),
+           "mul": v.scatter_mul(delta), "div": v.scatter_div(delta),
+           "max": v.scatter_max(delta), "min": v.scatter_min(delta)}
+    assert ops["sub"].op.type == "ScatterSub" and ops["min"].op.type == "ScatterMin"
+    add_want = P0.copy()
+    add_want[[0, 4]] += [[4] * 3, [2] * 3]
+    mul_want = P0.copy()
+    mul_want[[0, 4]] *= [[4] * 3, [2] * 3]
+    with tf.Session() as sess:
+        for kind, want in (("add", add_want), ("sub", 2 * P0 - add_want),
+                           ("mul", mul_want), ("max", np.where(
+                               np.isin(np.arange(5), [0, 4])[:, None], np.maximum(P0, 2), P0))):
+            sess.run(v.initializer)
+            np.testing.assert_allclose(sess.run(ops[kind]), want, err_msg=kind)
+        sess.run(v.initializer)
+        np.testing.assert_array_equal(sess.run(ops["update"])[2], [7, 7, 7])
+    with pytest.raises(TypeError, match="sparse_delta is not IndexedSlices.*table"):
+        v.scatter_add(tf.constant(P0))

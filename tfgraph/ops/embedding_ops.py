@@ -1,11 +1,13 @@
 """Embeddings of sparse ids and sampled losses, built from existing ops as TF1's
 `embedding_ops.py` / `nn_impl.py` build them: `tf.nn.embedding_lookup_sparse` (combiner
-sum/mean/sqrtn), `tf.nn.nce_loss`, `tf.nn.sampled_softmax_loss`.
+sum/mean/sqrtn), `tf.nn.safe_embedding_lookup_sparse`, `tf.nn.nce_loss`,
+`tf.nn.sampled_softmax_loss`.
 
 Their gradients w.r.t. the embedding/weight tables are `IndexedSlices` (through
 `embedding_lookup`), so optimizers update only the rows that were looked up or sampled.
-The unweighted combiners are `segment_sum`/`segment_mean` of the gathered rows, numerically
-TF1's `SparseSegmentSum`/`Mean`/`SqrtN`.
+Unweighted combiners use TF1's `SparseSegmentSum`/`Mean`/`SqrtN` (ops/sparse_segment_ops.py),
+the safe lookup `SparseReshape`, `SparseFillEmptyRows` and `sparse_retain`
+(ops/sparse_more_ops.py).
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from ..framework import dtypes
 from ..framework.constant import convert_to_tensor, name_scope
 from ..framework.graph import Tensor
 from ..framework.sparse_tensor import SparseTensor
-from . import array_ops, math_ops, segment_ops, sparse_ops
+from ..framework.tensor_shape import TensorShape
+from . import array_ops, math_ops, segment_ops, sparse_more_ops, sparse_ops, sparse_segment_ops
 from .candidate_sampling_ops import compute_accidental_hits, log_uniform_candidate_sampler
 from .losses_ops import sigmoid_cross_entropy_with_logits, softmax_cross_entropy_with_logits_v2
 from .nn_ops import embedding_lookup
@@ -70,22 +73,18 @@ def embedding_lookup_sparse(params: Any, sp_ids: SparseTensor, sp_weights: Optio
         segment_ids = sp_ids.indices[:, 0]
         if segment_ids.dtype != dtypes.int32:
             segment_ids = math_ops.cast(segment_ids, dtypes.int32)
-        # One lookup per id (TF1 looks up the unique ids, then gathers them back: the same
-        # values, and the gradient here reaches `params` as IndexedSlices without a densified
-        # intermediate of unknown shape).
-        embeddings = embedding_lookup(params, sp_ids.values,
-                                      partition_strategy=partition_strategy, max_norm=max_norm)
-        if embeddings.dtype == dtypes.float16:
-            embeddings = math_ops.cast(embeddings, dtypes.float32)
         if ignore_weights:
-            if combiner == "sum":
-                return segment_ops.segment_sum(embeddings, segment_ids, name=name)
-            if combiner == "mean":
-                return segment_ops.segment_mean(embeddings, segment_ids, name=name)
-            ones = array_ops.ones_like(segment_ids, dtype=embeddings.dtype)
-            weight_sum = segment_ops.segment_sum(ones, segment_ids)
-            return _divide_rows(segment_ops.segment_sum(embeddings, segment_ids),
-                                math_ops.sqrt(weight_sum), embeddings, name)
+            # TF1: look up the unique ids, combine with SparseSegmentSum/Mean/SqrtN.
+            ids, idx = array_ops.unique(sp_ids.values)
+            embeddings = _lookup(params, ids, partition_strategy, max_norm)
+            combine = {"sum": sparse_segment_ops.sparse_segment_sum,
+                       "mean": sparse_segment_ops.sparse_segment_mean,
+                       "sqrtn": sparse_segment_ops.sparse_segment_sqrt_n}[combiner]
+            return combine(embeddings, idx, segment_ids, name=name)
+        # Weighted: one lookup per id (TF1 looks up the unique ids and gathers them back: the
+        # same values; here the gradient reaches `params` as IndexedSlices without a densified
+        # intermediate of unknown shape, and TF1's warning about it).
+        embeddings = _lookup(params, sp_ids.values, partition_strategy, max_norm)
         weights = sp_weights.values
         if weights.dtype != embeddings.dtype:
             weights = math_ops.cast(weights, embeddings.dtype)
@@ -101,6 +100,15 @@ def embedding_lookup_sparse(params: Any, sp_ids: SparseTensor, sp_weights: Optio
         return math_ops.divide(total, math_ops.sqrt(weight_sum), name=name)
 
 
+def _lookup(params: List[Any], ids: Tensor, partition_strategy: str,
+            max_norm: Optional[float]) -> Tensor:
+    embeddings = embedding_lookup(params, ids, partition_strategy=partition_strategy,
+                                  max_norm=max_norm)
+    if embeddings.dtype == dtypes.float16:  # combined in float32, as TF1
+        embeddings = math_ops.cast(embeddings, dtypes.float32)
+    return embeddings
+
+
 def _broadcastable_rows(weights: Tensor, like: Tensor) -> Tensor:
     """`weights` [n] reshaped to [n, 1, ...] to broadcast against the rows of `like`."""
     rank = like.shape.ndims
@@ -110,8 +118,86 @@ def _broadcastable_rows(weights: Tensor, like: Tensor) -> Tensor:
     return array_ops.reshape(weights, [-1] + [1] * (rank - 1))
 
 
-def _divide_rows(total: Tensor, per_row: Tensor, like: Tensor, name: str) -> Tensor:
-    return math_ops.divide(total, _broadcastable_rows(per_row, like), name=name)
+def safe_embedding_lookup_sparse(embedding_weights: Any, sparse_ids: SparseTensor,
+                                 sparse_weights: Optional[SparseTensor] = None,
+                                 combiner: str = "mean", default_id: Optional[int] = None,
+                                 name: Optional[str] = None, partition_strategy: str = "div",
+                                 max_norm: Optional[float] = None) -> Tensor:
+    """Embeddings of sparse ids with invalid ids and empty rows handled
+    (`tf.nn.safe_embedding_lookup_sparse`).
+
+    Ids < 0 are dropped (and, unless `combiner` is "sum", ids whose weight is <= 0); rows left
+    empty get the embedding of `default_id`, or zeros when it is None. `sparse_ids` of rank
+    > 2 are looked up row by row of their last dimension and the result reshaped back.
+
+    Args:
+      embedding_weights: The embedding table `[vocab, d]` (or a list of one).
+      sparse_ids: int64 `SparseTensor` `[d_0, ..., d_n, max_ids]`.
+      sparse_weights: float `SparseTensor` with the indices of `sparse_ids`, or None.
+      combiner: "sum", "mean" (default) or "sqrtn".
+      default_id: Id whose embedding fills empty rows (default: zero vectors).
+      name: Name scope (default "embedding_lookup").
+      partition_strategy: Accepted for compatibility.
+      max_norm: If given, looked-up rows with a larger L2 norm are scaled down to it.
+
+    Returns:
+      A dense `[d_0, ..., d_n, d]` tensor.
+
+    Raises:
+      ValueError: If `embedding_weights` is None or empty.
+    """
+    if embedding_weights is None:
+        raise ValueError(f"Missing embedding_weights {embedding_weights}.")
+    weights = _as_param_list(embedding_weights)
+    if not weights:
+        raise ValueError(f"Missing embedding_weights {embedding_weights}.")
+    weights = [w if getattr(w, "dtype", None) in (dtypes.float32, dtypes.float64)
+               else convert_to_tensor(w, dtype=dtypes.float32) for w in weights]
+    with name_scope(name, "embedding_lookup", weights + [sparse_ids, sparse_weights]) as scope:
+        # Higher-rank ids become rows of their last dimension.
+        original_shape = sparse_ids.dense_shape
+        rank_dim = original_shape.shape.as_list()[0] if original_shape.shape.ndims == 1 else None
+        original_rank = array_ops.size(original_shape) if rank_dim is None else rank_dim
+        sparse_ids = sparse_more_ops.sparse_reshape(sparse_ids, [
+            math_ops.reduce_prod(array_ops.slice(original_shape, [0], [original_rank - 1])),
+            array_ops.gather(original_shape, original_rank - 1)])
+        if sparse_weights is not None:
+            sparse_weights = SparseTensor(sparse_ids.indices, sparse_weights.values,
+                                          sparse_ids.dense_shape)
+        # Drop invalid ids (and non-positive weights unless summing).
+        valid = math_ops.greater_equal(sparse_ids.values, 0)
+        if sparse_weights is not None:
+            valid = math_ops.logical_and(valid, array_ops.ones_like(sparse_weights.values,
+                                                                    dtype=dtypes.bool))
+        sparse_ids = sparse_more_ops.sparse_retain(sparse_ids, valid)
+        if sparse_weights is not None:
+            sparse_weights = sparse_more_ops.sparse_retain(sparse_weights, valid)
+            if combiner != "sum":
+                positive = math_ops.greater(sparse_weights.values, 0)
+                sparse_ids = sparse_more_ops.sparse_retain(sparse_ids, positive)
+                sparse_weights = sparse_more_ops.sparse_retain(sparse_weights, positive)
+        # Every row gets at least one id (default_id, or 0 zeroed below).
+        sparse_ids, is_row_empty = sparse_more_ops.sparse_fill_empty_rows(sparse_ids,
+                                                                          default_id or 0)
+        if sparse_weights is not None:
+            sparse_weights, _ = sparse_more_ops.sparse_fill_empty_rows(sparse_weights, 1.0)
+        result = embedding_lookup_sparse(weights, sparse_ids, sparse_weights, combiner=combiner,
+                                         partition_strategy=partition_strategy,
+                                         name=None if default_id is None else scope,
+                                         max_norm=max_norm)
+        if default_id is None:
+            is_row_empty = array_ops.tile(array_ops.reshape(is_row_empty, [-1, 1]),
+                                          array_ops.stack([1, array_ops.shape(result)[1]]))
+            result = array_ops.where(is_row_empty, array_ops.zeros_like(result), result,
+                                     name=scope)
+        final = array_ops.reshape(result, array_ops.concat(
+            [array_ops.slice(math_ops.cast(original_shape, dtypes.int32), [0],
+                             [original_rank - 1]),
+             array_ops.slice(array_ops.shape(result), [1], [-1])], 0))
+        if rank_dim is not None:
+            final.set_shape(TensorShape([None] * (rank_dim - 1)).concatenate(
+                result.shape[1:]))
+        return final
 
 
 def _sum_rows(x: Tensor) -> Tensor:

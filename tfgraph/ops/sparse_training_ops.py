@@ -12,7 +12,7 @@ Not imported by `tfgraph` itself: the optimizer modules import it.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
@@ -149,9 +149,6 @@ class _SparseApplyOp(OpDef):
         return run
 
 
-_SPARSE_OPS: Dict[str, str] = {}
-
-
 def _derive(dense_type: str, dense_cls: type) -> None:
     sparse_type = "Sparse" + dense_type
     cls = type(sparse_type, (_SparseApplyOp,), {
@@ -159,7 +156,6 @@ def _derive(dense_type: str, dense_cls: type) -> None:
         "__doc__": f"`{dense_type}` applied to the rows `indices` only (TF1's {sparse_type})."})
     register_op(sparse_type)(cls)
     NotDifferentiable(sparse_type)
-    _SPARSE_OPS[dense_type] = sparse_type
 
 
 for _mod, _names in ((training_ops, ("ApplyMomentum", "ApplyAdagrad", "ApplyRMSProp",

@@ -16,7 +16,8 @@ from ..framework.graph import Operation, Tensor, get_default_graph, get_default_
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.graph_keys import GraphKeys
 from ..framework.tensor_shape import TensorShape, as_shape
-from . import array_ops, state_ops
+from ..framework.indexed_slices import IndexedSlices
+from . import array_ops, scatter_ops, state_ops
 from .array_ops import identity
 from .control_flow_ops import group, no_op
 
@@ -202,6 +203,43 @@ class Variable:
         """Returns a tensor that, when run, subtracts `delta` from this variable."""
         t = state_ops.assign_sub(self._variable, delta, use_locking=use_locking, name=name)
         return t if read_value else t.op
+
+    # TF1's RefVariable.scatter_*: `sparse_delta` is an IndexedSlices (rows and their indices).
+    def _scatter(self, fn: Callable, sparse_delta: Any, use_locking: bool, name: Optional[str]):
+        if not isinstance(sparse_delta, IndexedSlices):
+            raise TypeError(f"sparse_delta is not IndexedSlices: {sparse_delta} (variable "
+                            f"{self.op.name})")
+        return fn(self, sparse_delta.indices, sparse_delta.values, use_locking=use_locking,
+                  name=name)
+
+    def scatter_add(self, sparse_delta: Any, use_locking: bool = False, name: Optional[str] = None):
+        """Adds the `IndexedSlices` `sparse_delta` to this variable (op ScatterAdd)."""
+        return self._scatter(scatter_ops.scatter_add, sparse_delta, use_locking, name)
+
+    def scatter_sub(self, sparse_delta: Any, use_locking: bool = False, name: Optional[str] = None):
+        """Subtracts the `IndexedSlices` `sparse_delta` from this variable (op ScatterSub)."""
+        return self._scatter(scatter_ops.scatter_sub, sparse_delta, use_locking, name)
+
+    def scatter_update(self, sparse_delta: Any, use_locking: bool = False,
+                       name: Optional[str] = None):
+        """Assigns the `IndexedSlices` `sparse_delta` to this variable's rows (ScatterUpdate)."""
+        return self._scatter(scatter_ops.scatter_update, sparse_delta, use_locking, name)
+
+    def scatter_mul(self, sparse_delta: Any, use_locking: bool = False, name: Optional[str] = None):
+        """Multiplies this variable's rows by the `IndexedSlices` `sparse_delta` (ScatterMul)."""
+        return self._scatter(scatter_ops.scatter_mul, sparse_delta, use_locking, name)
+
+    def scatter_div(self, sparse_delta: Any, use_locking: bool = False, name: Optional[str] = None):
+        """Divides this variable's rows by the `IndexedSlices` `sparse_delta` (ScatterDiv)."""
+        return self._scatter(scatter_ops.scatter_div, sparse_delta, use_locking, name)
+
+    def scatter_max(self, sparse_delta: Any, use_locking: bool = False, name: Optional[str] = None):
+        """Row-wise maximum with the `IndexedSlices` `sparse_delta` (ScatterMax)."""
+        return self._scatter(scatter_ops.scatter_max, sparse_delta, use_locking, name)
+
+    def scatter_min(self, sparse_delta: Any, use_locking: bool = False, name: Optional[str] = None):
+        """Row-wise minimum with the `IndexedSlices` `sparse_delta` (ScatterMin)."""
+        return self._scatter(scatter_ops.scatter_min, sparse_delta, use_locking, name)
 
     def set_shape(self, shape: Any) -> None:
         self._variable.set_shape(shape)

@@ -6,7 +6,7 @@ from typing import Any
 from ..framework.constant import convert_to_tensor
 from ..framework.graph import Tensor
 from ..framework.indexed_slices import IndexedSlices
-from ..ops import scatter_ops, training_ops
+from ..ops import training_ops
 from ..ops.variables import Variable
 from .optimizer import Optimizer, _cast
 
@@ -43,8 +43,8 @@ class GradientDescentOptimizer(Optimizer):
 
     def _apply_sparse(self, grad: IndexedSlices, var: Variable):
         lr = _cast(self._learning_rate_tensor, var.dtype.base_dtype)
-        return scatter_ops.scatter_sub(var, grad.indices, grad.values * lr,
-                                       use_locking=self._use_locking).op
+        delta = IndexedSlices(grad.values * lr, grad.indices, grad.dense_shape)
+        return var.scatter_sub(delta, use_locking=self._use_locking).op
 
 
 __all__ = ["GradientDescentOptimizer"]

@@ -18,7 +18,7 @@ from ..framework.graph import Graph, Operation, Tensor, get_default_graph
 from ..framework.indexed_slices import IndexedSlices
 from ..framework.graph_keys import GraphKeys
 from ..framework.tensor_shape import TensorShape
-from ..ops import state_ops
+from ..ops import array_ops, state_ops
 from ..ops.variables import Variable
 from ..util import nest
 
@@ -392,7 +392,6 @@ class Optimizer:
     def _apply_sparse_duplicate_indices(self, grad: IndexedSlices, var: Variable) -> Any:
         """Applies sparse `grad` to `var`: its rows with the same index summed first (TF1's
         `_deduplicate_indexed_slices`), then `_apply_sparse`."""
-        from ..ops import array_ops
         unique_indices, new_index_positions = array_ops.unique(grad.indices)
         summed_values = array_ops.unsorted_segment_sum(
             grad.values, new_index_positions, array_ops.shape(unique_indices)[0])
