@@ -412,7 +412,7 @@ NotDifferentiable("SparseReshape")
 # --------------------------------------------------------------------------- slice / split
 
 def _slice_rows(idx, start, size):
-    """Rows inside the box [start, start+size) and the clipped output shape's sizes."""
+    """Which index rows lie inside the box [start, start + size)."""
     keep = np.all((idx >= start) & (idx < start + size), axis=1) if idx.shape[0] else \
         np.zeros(0, bool)
     return keep
@@ -769,8 +769,7 @@ NotDifferentiable("SparseSparseMinimum")
 
 # --------------------------------------------------------------------------- builders
 
-def _st(x, what: str) -> SparseTensor:
-    return _sp(x, what)
+_st = _sp   # a SparseTensor or SparseTensorValue argument, else TypeError naming the builder
 
 
 def _dense_add(sp: SparseTensor, dense: Any, name: Optional[str] = None):
@@ -809,9 +808,7 @@ def sparse_add(a: Any, b: Any, threshold: Any = None, thresh: Any = None,
         raise TypeError("sparse_add: at least one of a and b must be a SparseTensor")
     if a_sp and b_sp:
         a, b = _st(a, "sparse_add"), _st(b, "sparse_add")
-        vdt = a.values.dtype
-        thr = convert_to_tensor(threshold, dtype=vdt.real_dtype if hasattr(vdt, "real_dtype")
-                                else vdt, name="threshold")
+        thr = convert_to_tensor(threshold, dtype=a.values.dtype, name="threshold")
         op = _gen_op("SparseAdd", name, [
             ("a_indices", a.indices, _I64, None), ("a_values", a.values, None, None),
             ("a_shape", a.dense_shape, _I64, None), ("b_indices", b.indices, _I64, None),
