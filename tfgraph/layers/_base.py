@@ -289,6 +289,18 @@ class _ConvBase(Layer):
             out = self.activation(out)
         return out
 
+    def _kernel_shape(self, in_channels: int) -> list:
+        """The kernel's shape: [*kernel_size, in, filters] (transposed layers swap the two)."""
+        return list(self.kernel_size) + [in_channels, self.filters]
+
+    def build(self, input_shape) -> None:
+        self.kernel = self.add_weight("kernel", self._kernel_shape(self._channels(input_shape)),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self._bias_weight()
+        self.built = True
+
     def _bias_weight(self) -> None:
         if self.use_bias:
             self.bias = self.add_weight("bias", [self.filters], initializer=self.bias_initializer,
@@ -301,15 +313,6 @@ class Conv2D(_ConvBase):
     [kh, kw, in_channels, filters]."""
 
     _base_name = "conv2d"
-
-    def build(self, input_shape) -> None:
-        c = self._channels(input_shape)
-        self.kernel = self.add_weight("kernel", list(self.kernel_size) + [c, self.filters],
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._bias_weight()
-        self.built = True
 
     def call(self, inputs: Tensor) -> Tensor:
         fmt = "NCHW" if self.data_format == "channels_first" else "NHWC"

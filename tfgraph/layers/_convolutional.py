@@ -44,15 +44,6 @@ class Conv1D(_ConvBase):
     _base_name = "conv1d"
     rank = 1
 
-    def build(self, input_shape) -> None:
-        c = self._channels(input_shape)
-        self.kernel = self.add_weight("kernel", [self.kernel_size[0], c, self.filters],
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._bias_weight()
-        self.built = True
-
     def call(self, inputs: Tensor) -> Tensor:
         fmt = "NCW" if self.data_format == "channels_first" else "NWC"
         out = conv1d(inputs, self.kernel, stride=self.strides[0], padding=self.padding,
@@ -66,17 +57,14 @@ class Conv2DTranspose(_ConvBase):
 
     _base_name = "conv2d_transpose"
 
+    def _kernel_shape(self, in_channels: int) -> list:
+        return list(self.kernel_size) + [self.filters, in_channels]
+
     def build(self, input_shape) -> None:
-        c = self._channels(input_shape)
         if self.dilation_rate != (1, 1):
             raise NotImplementedError("Conv2DTranspose with dilation_rate != 1 is not offered "
                                       "by tfgraph")
-        self.kernel = self.add_weight("kernel", list(self.kernel_size) + [self.filters, c],
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._bias_weight()
-        self.built = True
+        super().build(input_shape)
 
     def _out_len(self, n, k, s):
         if n is None:

@@ -36,15 +36,6 @@ class Conv3D(_ConvBase):
         super().__init__(filters, kernel_size, strides=strides, padding=padding,
                          data_format=data_format, dilation_rate=dilation_rate, **kwargs)
 
-    def build(self, input_shape) -> None:
-        c = self._channels(input_shape)
-        self.kernel = self.add_weight("kernel", list(self.kernel_size) + [c, self.filters],
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._bias_weight()
-        self.built = True
-
     def call(self, inputs: Tensor) -> Tensor:
         fmt = _fmt(self)
         strides = [1, 1, *self.strides] if fmt == "NCDHW" else [1, *self.strides, 1]
@@ -61,14 +52,8 @@ class Conv3DTranspose(Conv3D):
 
     _base_name = "conv3d_transpose"
 
-    def build(self, input_shape) -> None:
-        c = self._channels(input_shape)
-        self.kernel = self.add_weight("kernel", list(self.kernel_size) + [self.filters, c],
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._bias_weight()
-        self.built = True
+    def _kernel_shape(self, in_channels: int) -> list:
+        return list(self.kernel_size) + [self.filters, in_channels]
 
     def _out_len(self, n, k, s):
         """TF1's deconv_output_length (`n` an int or a scalar tensor)."""
