@@ -881,15 +881,33 @@ def argmin(input: Any, axis: Any = None, name: Optional[str] = None, dimension: 
 
 
 # --- cumsum -----------------------------------------------------------------------------------
-def scan_along(xp: Any, scan: Any, x: Any, axis: int, exclusive: bool, reverse: bool) -> Any:
-    """Runs `scan` (xp.cumsum or xp.cumprod) along `axis` with TF1's exclusive/reverse rules; an
-    exclusive scan starts from the identity (0 for a sum, 1 for a product)."""
+def scan_infer(op_type: str, x: Tensor, axis: Tensor, allowed: Any) -> Any:
+    """The shape rule of the cumulative ops (Cumsum, CumulativeLogsumexp): `x` of rank >= 1 and
+    one of `allowed` dtypes, an int `axis` within its rank; the output is like `x`."""
+    check_dtype(x, allowed)
+    check_dtype(axis, _INDEX, "axis")
+    n = x.shape.ndims
+    if n == 0:
+        raise ValueError(f"{op_type} needs an input of rank at least 1, got a scalar")
+    v = constant_value(axis)
+    if v is not None and n is not None and not -n <= int(v) < n:
+        raise ValueError(f"Expected axis in the range [{-n}, {n}), but got {int(v)}")
+    return spec(x.dtype, x.shape)
+
+
+def scan_along(xp: Any, scan: Any, x: Any, axis: int, exclusive: bool, reverse: bool,
+               identity: Any = None) -> Any:
+    """Runs `scan` (xp.cumsum, xp.cumprod, or any `scan(m, axis=0, dtype=...)`) along `axis`
+    with TF1's exclusive/reverse rules; an exclusive scan starts from `identity` (default: 0
+    for a sum, 1 for a product)."""
     m = xp.moveaxis(x, axis, 0)
     if reverse:
         m = m[::-1]
     c = scan(m, axis=0, dtype=x.dtype)
     if exclusive:
-        e = xp.zeros_like(c) if scan is xp.cumsum else xp.ones_like(c)
+        if identity is None:
+            identity = 0 if scan is xp.cumsum else 1
+        e = xp.full_like(c, identity)
         e[1:] = c[:-1]
         c = e
     if reverse:
@@ -904,15 +922,7 @@ class Cumsum(OpDef):
     host_inputs = (1,)
 
     def infer(self, x, axis, *, exclusive=False, reverse=False):
-        check_dtype(x, NUMERIC)
-        check_dtype(axis, _INDEX, "axis")
-        n = x.shape.ndims
-        if n == 0:
-            raise ValueError("Cumsum needs an input of rank at least 1, got a scalar")
-        v = constant_value(axis)
-        if v is not None and n is not None and not -n <= int(v) < n:
-            raise ValueError(f"Expected axis in the range [{-n}, {n}), but got {int(v)}")
-        return spec(x.dtype, x.shape)
+        return scan_infer("Cumsum", x, axis, NUMERIC)
 
     def kernel(self, be, op, ctx):
         xp = be.xp

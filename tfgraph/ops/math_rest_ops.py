@@ -21,7 +21,7 @@ from ..framework.tensor_util import constant_value
 from ._helpers import FLOATS, check_dtype, host_array
 from .array_ops import identity, ones_like, scatter_nd, squeeze, stack, zeros_like
 from .logging_ops import Assert
-from .math_ops import (add, cast, exp, greater, greater_equal, less, log, maximum, minimum,
+from .math_ops import (scan_along, scan_infer, add, cast, exp, greater, greater_equal, less, log, maximum, minimum,
                        multiply, negative, reduce_all, reduce_max, reduce_prod, select, subtract)
 from .op_families import binary_op
 from .array_ops import shape as _shape
@@ -194,16 +194,7 @@ class CumulativeLogsumexp(OpDef):
     host_inputs = (1,)
 
     def infer(self, x, axis, *, exclusive=False, reverse=False):
-        check_dtype(x, FLOATS)
-        check_dtype(axis, (dtypes.int32, dtypes.int64), "axis")
-        n = x.shape.ndims
-        if n == 0:
-            raise ValueError("CumulativeLogsumexp needs an input of rank at least 1, got a "
-                             "scalar")
-        v = constant_value(axis)
-        if v is not None and n is not None and not -n <= int(v) < n:
-            raise ValueError(f"Expected axis in the range [{-n}, {n}), but got {int(v)}")
-        return spec(x.dtype, x.shape)
+        return scan_infer("CumulativeLogsumexp", x, axis, FLOATS)
 
     def kernel(self, be, op, ctx):
         xp = be.xp
@@ -211,7 +202,7 @@ class CumulativeLogsumexp(OpDef):
         reverse = op.attrs.get("reverse", False)
         accumulate = getattr(xp.logaddexp, "accumulate", None)
 
-        def scan(m):
+        def scan(m, axis=0, dtype=None):
             if accumulate is not None:
                 return accumulate(m, axis=0, dtype=m.dtype)
             out = xp.empty_like(m)  # a backend without ufunc.accumulate: one step per row
@@ -222,18 +213,9 @@ class CumulativeLogsumexp(OpDef):
             return out
 
         def cumulative_logsumexp(x, axis):
-            a = int(host_array(be, axis))
-            m = xp.moveaxis(x, a, 0)
-            if reverse:
-                m = m[::-1]
-            c = scan(m)
-            if exclusive:
-                e = xp.full_like(c, -np.inf)
-                e[1:] = c[:-1]
-                c = e
-            if reverse:
-                c = c[::-1]
-            return xp.ascontiguousarray(xp.moveaxis(c, 0, a))
+            c = scan_along(xp, scan, x, int(host_array(be, axis)), exclusive, reverse,
+                           identity=-np.inf)
+            return xp.ascontiguousarray(c)
         return cumulative_logsumexp
 
     def gradient(self, op, grad):
