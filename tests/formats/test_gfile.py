@@ -1,5 +1,6 @@
 """tf.io.gfile / tf.gfile on local files: values, TF's error classes naming the path."""
 import os
+import pathlib
 
 import pytest
 
@@ -82,3 +83,31 @@ def test_gfile_namespaces_hold_tf1_names_only():
         ["Copy", "DeleteRecursively", "Exists", "FastGFile", "GFile", "Glob", "IsDirectory",
          "ListDirectory", "MakeDirs", "MkDir", "Open", "Remove", "Rename", "Stat", "Walk"])
     assert "exists" in tf.io.gfile.__all__ and "Exists" not in tf.io.gfile.__all__
+
+
+def test_io_gfile_holds_tf_compat_v1_names():
+    # dir(tensorflow.compat.v1.io.gfile) in TF 2.21.
+    assert sorted(tf.io.gfile.__all__) == [
+        "GFile", "copy", "exists", "get_registered_schemes", "glob", "isdir", "join", "listdir",
+        "makedirs", "mkdir", "remove", "rename", "rmtree", "stat", "walk"]
+
+
+def test_io_gfile_join_as_tensorflow():
+    join = tf.io.gfile.join  # values as TF 2.21's tf.io.gfile.join gives them
+    assert join("a", "b", "/c", "d/") == "/c/d/"  # a local path: os.path.join
+    assert join("a") == "a"
+    assert join(pathlib.Path("a"), "b") == "a/b"
+    assert join(b"a", b"b") == b"a/b"
+    assert join("gs://bucket", "x", "y") == "gs://bucket/x/y"  # a URL: joined with "/"
+    assert join(b"ram://a", b"b") == b"ram://a/b"
+    assert join("file:///tmp", "z") == "file:///tmp/z"
+
+
+def test_io_gfile_registered_schemes_are_the_ones_it_reads(tmp_path):
+    schemes = tf.io.gfile.get_registered_schemes()
+    assert sorted(schemes) == ["", "file"]
+    p = tmp_path / "a.txt"
+    p.write_text("hi")
+    assert tf.io.gfile.exists(str(p)) and tf.io.gfile.exists("file://" + str(p))
+    with pytest.raises(tf.errors.UnimplementedError, match="'gs' not implemented"):
+        tf.io.gfile.exists("gs://bucket/a.txt")

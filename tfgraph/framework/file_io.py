@@ -12,6 +12,7 @@ import errno
 import glob as _glob
 import io
 import os
+import posixpath
 import shutil
 import tempfile
 from typing import Any, Callable, Iterator, List, NamedTuple, Optional, Tuple, Union
@@ -296,9 +297,31 @@ def walk(top: PathLike, topdown: bool = True, onerror: Any = None
         yield dirpath, dirnames, sorted(filenames)
 
 
-def get_matching_files(pattern: PathLike) -> List[str]:
-    """`glob` under TF's other name (`tf.io.gfile.glob` is the same function)."""
-    return glob(pattern)
+def join(path: PathLike, *paths: PathLike) -> Any:
+    """Joins path components (`tf.io.gfile.join`).
+
+    A path with a scheme ("gs://bucket", "ram://x") is joined like a URL, with "/"; a local
+    path with `os.path.join`. Nothing is checked on disk, so remote paths join too.
+
+    Args:
+      path: The first component (str, bytes or path-like).
+      *paths: More components, of the same kind.
+
+    Returns:
+      The joined path.
+    """
+    first = os.fspath(path)
+    text = first.decode("utf-8") if isinstance(first, bytes) else first
+    if "://" in text[1:]:
+        return posixpath.join(first, *paths)
+    return os.path.join(first, *paths)
+
+
+def get_registered_schemes() -> List[str]:
+    """The file-system schemes gfile accepts (`tf.io.gfile.get_registered_schemes`): "" for
+    plain local paths and "file" for "file://" URIs (tfgraph's gfile reads local files only).
+    """
+    return ["", "file"]
 
 
 def _walk_tf1(top: PathLike, in_order: bool = True):
@@ -413,6 +436,6 @@ Stat = stat
 Walk = _walk_tf1
 
 __all__ = ["GFile", "FastGFile", "Open", "exists", "isdir", "stat", "glob", "listdir",
-           "makedirs", "mkdir", "remove", "rmtree", "rename", "copy", "walk",
-           "get_matching_files", "Copy", "DeleteRecursively", "Exists", "Glob", "IsDirectory",
+           "makedirs", "mkdir", "remove", "rmtree", "rename", "copy", "walk", "join",
+           "get_registered_schemes", "Copy", "DeleteRecursively", "Exists", "Glob", "IsDirectory",
            "ListDirectory", "MakeDirs", "MkDir", "Remove", "Rename", "Stat", "Walk"]
