@@ -100,9 +100,7 @@ def test_tensorflows_sharded_saver_graph_saves_and_restores(tmp_path):
     with tf.Session(graph=tf.Graph()) as sess:
         mgd = tf.saved_model.loader.load(sess, ["serve"], str(ARTIFACTS / "mlp" / "saved_model"))
         assert mgd.saver_def.sharded
-        saver = tf.train.Saver(saver_def=tf.train.SaverDef(
-            mgd.saver_def.filename_tensor_name, mgd.saver_def.save_tensor_name,
-            mgd.saver_def.restore_op_name))
+        saver = tf.train.Saver(saver_def=mgd.saver_def)
         kernel = sess.graph.get_tensor_by_name("hidden/kernel:0")
         want = sess.run(kernel)
         path = saver.save(sess, str(tmp_path / "again"), write_meta_graph=False)

@@ -89,7 +89,9 @@ def test_whole_text_graph_imports_under_a_prefix(model):
     assert len(g.get_operations()) == len(gd.node)
     assert all(op.name.startswith("import/") for op in g.get_operations())
     saver = tf.train.Saver(saver_def=tf.train.SaverDef(
-        "import/save/Const:0", "import/save/control_dependency:0", "import/save/restore_all"))
+        filename_tensor_name="import/save/Const:0",
+        save_tensor_name="import/save/control_dependency:0",
+        restore_op_name="import/save/restore_all"))
     with tf.Session() as sess:
         saver.restore(sess, str(ARTIFACTS / model / "checkpoint" / "model.ckpt"))
         _run_outputs(model, sess, prefix="import/")

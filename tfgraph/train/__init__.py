@@ -32,6 +32,9 @@ def __getattr__(name: str):
     if name in _EXAMPLE_PROTOS:
         from ..lib import example_pb2
         return getattr(example_pb2, name)
+    if name == "SaverDef":  # TF's protobuf class (tensorboard's saver_pb2)
+        from .saver import _saver_def_class
+        return _saver_def_class()
     raise AttributeError(f"module 'tfgraph.train' has no attribute {name!r}")
 
 
@@ -53,7 +56,7 @@ _proto_getattr = __getattr__
 def __getattr__(name: str):  # noqa: F811
     """TF1's protobuf classes (above); names tfgraph does not offer raise NotImplementedError
     saying what to use instead."""
-    if name in _EXAMPLE_PROTOS:
+    if name in _EXAMPLE_PROTOS or name == "SaverDef":
         return _proto_getattr(name)
     return _refuse(name)
 

@@ -88,19 +88,6 @@ def _collection_def(key: str, values: List[Any], export_scope: Optional[str]) ->
     return cd
 
 
-def _saver_def_proto(saver_def: Any) -> Any:
-    pb = graph_io.protos()
-    if isinstance(saver_def, pb.saver_pb2.SaverDef):
-        return saver_def
-    return pb.saver_pb2.SaverDef(
-        filename_tensor_name=saver_def.filename_tensor_name,
-        save_tensor_name=saver_def.save_tensor_name,
-        restore_op_name=saver_def.restore_op_name,
-        max_to_keep=int(saver_def.max_to_keep or 0), sharded=bool(saver_def.sharded),
-        keep_checkpoint_every_n_hours=float(saver_def.keep_checkpoint_every_n_hours),
-        version=int(saver_def.version))
-
-
 def create_meta_graph_def(graph: Any = None, saver_def: Any = None,
                           collection_list: Optional[List[str]] = None,
                           clear_devices: bool = False, export_scope: Optional[str] = None,
@@ -140,7 +127,7 @@ def create_meta_graph_def(graph: Any = None, saver_def: Any = None,
         if od is not None:
             mgd.meta_info_def.stripped_op_list.op.append(od)
     if saver_def is not None:
-        mgd.saver_def.CopyFrom(_saver_def_proto(saver_def))
+        mgd.saver_def.CopyFrom(saver_def)
     keys = collection_list if collection_list is not None else graph.get_all_collection_keys()
     for key in keys:
         values = graph.get_collection(key)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import re
 import time
 import warnings
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -203,27 +204,25 @@ NotDifferentiable("SaveV2")
 NotDifferentiable("RestoreV2")
 
 
-class SaverDef:
-    """TF1's `SaverDef`: the names of a Saver's graph elements and its settings."""
+def _saver_def_class() -> Any:
+    """TF's `SaverDef` protobuf class (`tf.train.SaverDef`, tensorflow/core/protobuf/saver.proto,
+    as compiled by tensorboard): keyword arguments with proto3 defaults (max_to_keep=0,
+    version=LEGACY=0), `SerializeToString`/`FromString`, `CheckpointFormatVersion` values
+    LEGACY/V1/V2 on the class."""
+    from ..framework.graph_io import protos
+    return protos().saver_pb2.SaverDef
 
-    V1 = 1
-    V2 = 2
 
-    def __init__(self, filename_tensor_name: str = "", save_tensor_name: str = "",
-                 restore_op_name: str = "", max_to_keep: int = 5, sharded: bool = False,
-                 keep_checkpoint_every_n_hours: float = 10000.0, version: int = 2):
-        self.filename_tensor_name = filename_tensor_name
-        self.save_tensor_name = save_tensor_name
-        self.restore_op_name = restore_op_name
-        self.max_to_keep = max_to_keep
-        self.sharded = sharded
-        self.keep_checkpoint_every_n_hours = keep_checkpoint_every_n_hours
-        self.version = version
+def _prepend_name_scope(name: str, scope: str) -> str:
+    """`scope/name` (TF's `ops.prepend_name_scope`, for "^name" and "loc:@name" too)."""
+    scope = scope.rstrip("/")
+    return re.sub(r"([\^]|loc:@|^)(.*)", lambda m: f"{m.group(1)}{scope}/{m.group(2)}", name)
 
-    def __repr__(self) -> str:
-        return (f"SaverDef(filename_tensor_name={self.filename_tensor_name!r}, "
-                f"save_tensor_name={self.save_tensor_name!r}, "
-                f"restore_op_name={self.restore_op_name!r}, max_to_keep={self.max_to_keep})")
+
+def _strip_name_scope(name: str, scope: str) -> str:
+    """`name` without a leading `scope/` (TF's `ops.strip_name_scope`)."""
+    return re.sub(r"([\^]|loc:@|\b)" + re.escape(scope.rstrip("/")) + r"[\/]+(.*)",
+                  r"\1\2", name, count=1)
 
 
 def _ref_tensor(v: Any) -> Tensor:
@@ -281,7 +280,9 @@ class Saver:
       keep_checkpoint_every_n_hours: Additionally keep one checkpoint per this many hours.
       name: Name scope of the saver's ops (default "save").
       restore_sequential, builder, write_version: Accepted for compatibility.
-      saver_def: Reuse the save/restore ops of an existing tfgraph Saver in this graph.
+      saver_def: A `tf.train.SaverDef` naming save/restore ops already in the graph (from
+        `as_saver_def()`, or a meta graph TensorFlow wrote); with `name`, its names are
+        taken under that scope.
       defer_build: Build the ops only when `build()` is called.
       allow_empty: With no variables, save/restore do nothing instead of raising.
       pad_step_number: Zero-pad the step in file names ("ckpt-00000100").
@@ -292,13 +293,15 @@ class Saver:
       ValueError: If there is nothing to save and `allow_empty` is False, or two variables
         share a name.
       TypeError: If `var_list` holds something that is not a Variable.
+      ValueError: If `saver_def` is not a `tf.train.SaverDef` or lacks the save tensor or
+        restore op name.
       RuntimeError: If the graph is finalized (the saver adds ops).
     """
 
     def __init__(self, var_list: Any = None, reshape: bool = False, sharded: bool = False,
                  max_to_keep: Optional[int] = 5, keep_checkpoint_every_n_hours: float = 10000.0,
                  name: Optional[str] = None, restore_sequential: bool = False,
-                 saver_def: Optional[SaverDef] = None, builder: Any = None,
+                 saver_def: Any = None, builder: Any = None,
                  defer_build: bool = False, allow_empty: bool = False, write_version: int = 2,
                  pad_step_number: bool = False, save_relative_paths: bool = False,
                  filename: Optional[str] = None):
@@ -354,8 +357,7 @@ class Saver:
         self._is_built = True
         if not names_to_refs:
             if self._allow_empty:
-                self._is_empty = True
-                self._saver_def = SaverDef(max_to_keep=self._max_to_keep or 0)
+                self._is_empty = True  # and no SaverDef, as in TF1
                 return
             raise ValueError("No variables to save")
         names = sorted(names_to_refs)
@@ -405,13 +407,23 @@ class Saver:
         self._filename_tensor = fname
         self._save_tensor = save_tensor
         self._restore_op = restore_all
-        self._saver_def = SaverDef(
-            fname.name, save_tensor.name, restore_all.name, max_to_keep=self._max_to_keep or 0,
-            sharded=self._sharded,
-            keep_checkpoint_every_n_hours=self._keep_checkpoint_every_n_hours,
-            version=self._write_version)
+        self._saver_def = _saver_def_class()(
+            filename_tensor_name=fname.name, save_tensor_name=save_tensor.name,
+            restore_op_name=restore_all.name, max_to_keep=self._max_to_keep or 0,
+            sharded=bool(self._sharded),
+            keep_checkpoint_every_n_hours=float(self._keep_checkpoint_every_n_hours),
+            version=int(self._write_version))
 
-    def _build_from_saver_def(self, saver_def: SaverDef) -> None:
+    def _build_from_saver_def(self, saver_def: Any) -> None:
+        if not isinstance(saver_def, _saver_def_class()):
+            raise ValueError(f"saver_def must be a saver_pb2.SaverDef: {saver_def}")
+        if self._name:  # TF1: the name is the scope the saver_def's graph was imported under
+            for field in ("filename_tensor_name", "save_tensor_name", "restore_op_name"):
+                setattr(saver_def, field,
+                        _prepend_name_scope(getattr(saver_def, field), self._name))
+        for field in ("save_tensor_name", "restore_op_name"):
+            if not getattr(saver_def, field):
+                raise ValueError(f"saver_def must specify the {field}: {saver_def}")
         graph = get_default_graph()
         self._graph = graph
         try:
@@ -422,15 +434,40 @@ class Saver:
             raise ValueError(f"saver_def names elements not in the default graph: {e}") from None
         self._max_to_keep = saver_def.max_to_keep
         self._keep_checkpoint_every_n_hours = saver_def.keep_checkpoint_every_n_hours
+        self._sharded = saver_def.sharded
+        self._write_version = saver_def.version
+        self._next_checkpoint_time = time.time() + saver_def.keep_checkpoint_every_n_hours * 3600
 
     # --- properties -------------------------------------------------------------------------
     @property
-    def saver_def(self) -> SaverDef:
-        """The `SaverDef` naming this saver's filename tensor, save tensor and restore op."""
+    def saver_def(self) -> Any:
+        """The `tf.train.SaverDef` naming this saver's filename tensor, save tensor and restore
+        op (None for an empty saver)."""
         return self._saver_def
 
-    def as_saver_def(self) -> SaverDef:
+    def as_saver_def(self) -> Any:
+        """This saver's `tf.train.SaverDef` protobuf (None for an empty saver)."""
         return self._saver_def
+
+    def to_proto(self, export_scope: Optional[str] = None) -> Any:
+        """The `SaverDef`, with `export_scope/` taken off its names (None when a name is
+        outside `export_scope`)."""
+        if export_scope is None:
+            return self._saver_def
+        sd = self._saver_def
+        names = ("filename_tensor_name", "save_tensor_name", "restore_op_name")
+        if not all(getattr(sd, n).startswith(export_scope) for n in names):
+            return None
+        out = _saver_def_class()()
+        out.CopyFrom(sd)
+        for n in names:
+            setattr(out, n, _strip_name_scope(getattr(sd, n), export_scope))
+        return out
+
+    @staticmethod
+    def from_proto(saver_def: Any, import_scope: Optional[str] = None) -> "Saver":
+        """A `Saver` using the ops `saver_def` names (under `import_scope`, if given)."""
+        return Saver(saver_def=saver_def, name=import_scope)
 
     @property
     def last_checkpoints(self) -> List[str]:
@@ -620,12 +657,11 @@ def import_meta_graph(meta_graph_or_file: Any, clear_devices: bool = False,
     mgd, prefix = import_meta_graph_def(meta_graph_or_file, clear_devices=clear_devices,
                                         import_scope=import_scope, **kwargs)
     if mgd.HasField("saver_def"):
-        sd = mgd.saver_def
-        return Saver(saver_def=SaverDef(
-            prefix + sd.filename_tensor_name, prefix + sd.save_tensor_name,
-            prefix + sd.restore_op_name, max_to_keep=sd.max_to_keep, sharded=sd.sharded,
-            keep_checkpoint_every_n_hours=sd.keep_checkpoint_every_n_hours,
-            version=sd.version))
+        sd = _saver_def_class()()
+        sd.CopyFrom(mgd.saver_def)
+        for field in ("filename_tensor_name", "save_tensor_name", "restore_op_name"):
+            setattr(sd, field, prefix + getattr(sd, field))
+        return Saver(saver_def=sd)
     if get_default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES):
         return Saver()
     return None
@@ -637,4 +673,5 @@ def export_meta_graph(filename: Optional[str] = None, **kwargs: Any) -> Any:
     return _export(filename, **kwargs)
 
 
-__all__ = ["Saver", "SaverDef", "import_meta_graph", "export_meta_graph"]
+# tf.train.SaverDef (TF's protobuf class) is loaded on first use by tfgraph.train.
+__all__ = ["Saver", "import_meta_graph", "export_meta_graph"]
