@@ -27,6 +27,7 @@ import reprlib
 import threading
 import warnings
 import weakref
+from time import monotonic as _monotonic
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -261,9 +262,12 @@ class BaseSession(RunContext):
             with self._lock:
                 self._run_serial += 1
                 _THREADS.tick()  # BLAS threads sized to the cores other processes leave free
-                if feed_dict:
-                    return plan.fn(*feed_dict.values())
-                return plan.fn()
+                try:
+                    if feed_dict:
+                        return plan.fn(*feed_dict.values())
+                    return plan.fn()
+                finally:
+                    _THREADS.ended = _monotonic()
         except errors.OpError:
             raise
         except Exception as e:  # noqa: BLE001 - translated to name the op or tensor involved
@@ -286,7 +290,10 @@ class BaseSession(RunContext):
                 with self._lock:
                     self._run_serial += 1
                     _THREADS.tick()
-                    return plan.fn(*args)
+                    try:
+                        return plan.fn(*args)
+                    finally:
+                        _THREADS.ended = _monotonic()
             except errors.OpError:
                 raise
             except Exception as e:  # noqa: BLE001

@@ -572,7 +572,10 @@ def bench_model(model: str, fws: Dict[str, str], tmp: str, rounds: int,
             entry.setdefault(fw, {}).update(
                 w.ask(op="build", model=model, data=path, logdir=os.path.join(tmp, f"log-{fw}")))
         if model != "overhead" and loss_steps:
-            losses = {fw: w.ask(op="losses", n=loss_steps) for fw, w in workers.items()}
+            losses = {}
+            for fw, w in workers.items():
+                time.sleep(settle)  # as before every turn: the machine idle when it starts
+                losses[fw] = w.ask(op="losses", n=loss_steps)
             entry["first_losses"] = {fw: [round(v, 7) for v in ls] for fw, ls in losses.items()}
             if "tf1" in losses:
                 diff = max(abs(a - b) for a, b in zip(losses["tfgraph"], losses["tf1"]))
@@ -583,6 +586,7 @@ def bench_model(model: str, fws: Dict[str, str], tmp: str, rounds: int,
         n = steps or STEPS.get(model, 5)
         # warm-up turn (untimed), then the timed rounds, rotating the order every round
         for fw in names:
+            time.sleep(settle)
             if model == "overhead":
                 workers[fw].ask(op="calls", n=200, repeats=1)
             else:

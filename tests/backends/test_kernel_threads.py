@@ -32,42 +32,64 @@ def _controller(monkeypatch, ncpu=2, env=None):
     applied = []
     monkeypatch.setattr(threads.ThreadController, "_apply",
                         lambda self, n: (applied.append(n), setattr(self, "threads", n)))
-    return threads.ThreadController(interval=0.5, first_interval=0.1), applied
+    return threads.ThreadController(window=0.5, first_window=0.1, sample=0.05), applied
+
+
+def _work(c, clock, seconds, others, own=1.0):
+    """`seconds` of 10 ms runs back to back, while others use `others` cores."""
+    for _ in range(int(round(seconds / 0.01))):
+        c.tick()
+        clock.advance(0.01, others=others, own=own)
+        c.ended = clock.now
 
 
 def test_a_busy_core_shrinks_the_pool_and_a_free_one_grows_it_back(monkeypatch):
     clock = _Clock(monkeypatch)
     c, applied = _controller(monkeypatch)
     assert c.enabled and c.threads == 2
-    c.tick()                          # first sample only
-    clock.advance(0.1, others=1.0)
-    c.tick()
+    _work(c, clock, 0.11, others=1.0)  # the first decision comes after 0.1 s
     assert c.threads == 1 and applied == [1]
     assert c.others == pytest.approx(1.0)
-    clock.advance(0.2, others=0.0)
-    c.tick()                          # interval not over: no decision
+    _work(c, clock, 0.1, others=1.0)  # a change is judged again after 0.1 s: still busy
+    assert c.threads == 1 and applied == [1]
+    _work(c, clock, 0.3, others=0.0)  # later decisions after 0.5 s: none yet
     assert applied == [1]
-    clock.advance(0.4, others=0.5)    # 1.5 cores free: not clearly 2, keep 1 (hysteresis)
-    c.tick()
-    assert c.threads == 1
-    clock.advance(0.5, others=0.05)
-    c.tick()
+    _work(c, clock, 0.2, others=1.0)  # mean 0.4 busy over 0.5 s: 1.6 free, keep 1 (hysteresis)
+    assert c.threads == 1 and c.others == pytest.approx(0.4)
+    _work(c, clock, 0.5, others=0.05)
     assert c.threads == 2 and applied == [1, 2]
-    clock.advance(0.5, others=0.3)    # a little load: stay at 2
-    c.tick()
+    _work(c, clock, 0.5, others=0.3)  # a little load: stay at 2
     assert c.threads == 2 and applied == [1, 2]
 
 
-def test_an_idle_gap_starts_a_fresh_window(monkeypatch):
+def test_what_others_do_while_this_process_idles_is_not_counted(monkeypatch):
+    """A benchmark taking 80 ms turns with other programs that use both cores in between:
+    only the turns are judged, so the pool stays at 2; with a core busy during the turns
+    too, it shrinks once the turns add up to the first window."""
     clock = _Clock(monkeypatch)
     c, applied = _controller(monkeypatch)
-    c.tick()
-    clock.advance(10.0, others=1.0)   # we were idle while another process worked
-    c.tick()                          # the stale window is dropped, not judged
-    assert applied == []
-    clock.advance(0.1, others=0.0)
-    c.tick()
-    assert c.threads == 2 and applied == []
+    for _ in range(20):
+        _work(c, clock, 0.08, others=0.0, own=1.9)
+        clock.advance(1.4, others=2.0, own=0.0)  # the others' turns: both cores theirs
+    assert applied == [] and c.threads == 2
+    assert c.others is not None and c.others < 0.05
+    for _ in range(20):  # 0.05 s counted per turn; 0.5 s windows, the first mixed
+        _work(c, clock, 0.08, others=1.0, own=1.0)
+        clock.advance(1.4, others=2.0, own=0.0)
+    assert applied == [1]
+    assert 0.8 < c.others <= 1.0
+
+
+def test_short_pauses_between_runs_still_count(monkeypatch):
+    """Python work of a few ms between runs (feeding the next batch) is not a pause."""
+    clock = _Clock(monkeypatch)
+    c, applied = _controller(monkeypatch)
+    for _ in range(20):
+        c.tick()
+        clock.advance(0.008, others=1.0)
+        c.ended = clock.now
+        clock.advance(0.004, others=1.0)  # between runs: under the 20 ms gap
+    assert applied == [1] and c.others == pytest.approx(1.0)
 
 
 def test_environment_fixes_or_disables_the_pool(monkeypatch):
