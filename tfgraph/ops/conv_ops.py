@@ -28,6 +28,7 @@ from ..framework.constant import convert_to_tensor, graph_of, name_scope
 from ..framework.graph import Tensor
 from ..framework.registry import OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape
+from ..kernels.parallel import parallel_for
 from ..kernels.workspace import WORKSPACE
 from . import array_ops
 
@@ -289,10 +290,13 @@ def _fill_im2col(be, x: Any, g: Geometry, buf: Any) -> None:
     with padded_input(be, x, g) as xpad:
         win = g.window_view(be, xpad)
         if _im2col_transposed(g):
-            be.xp.copyto(buf.reshape(g.kh, g.kw, g.c, g.n, g.oh, g.ow),
-                         win.transpose(3, 4, 5, 0, 1, 2))
+            dst = buf.reshape(g.kh, g.kw, g.c, g.n, g.oh, g.ow)
+            src = win.transpose(3, 4, 5, 0, 1, 2)
+            parallel_for(be, g.n, lambda s, e: be.xp.copyto(dst[:, :, :, s:e], src[:, :, :, s:e]),
+                         2 * buf.nbytes)
         else:
-            be.xp.copyto(buf.reshape(g.n, g.oh, g.ow, g.kh, g.kw, g.c), win)
+            dst = buf.reshape(g.n, g.oh, g.ow, g.kh, g.kw, g.c)
+            parallel_for(be, g.n, lambda s, e: be.xp.copyto(dst[s:e], win[s:e]), 2 * buf.nbytes)
 
 
 @contextlib.contextmanager
@@ -512,36 +516,44 @@ class Conv2DBackpropInput(_ConvBase):
                 conv2d(grad, w, **_builder_attrs(attrs))]
 
 
-# col2im_conv works through the batch in chunks whose gradient slices stay in the core's
-# cache while the kh*kw products are added into them (CNN 3x3x32x64, batch 64: 23.5 -> 21 ms
-# CPU), but of at least this many output pixels, below which the GEMMs lose efficiency.
-_COL2IM_CHUNK_BYTES = 256 * 1024
+# col2im_conv works through the batch in chunks whose gradient slices stay in the cores'
+# caches while the kh*kw products are added into them, but of at least this many output
+# pixels, below which the GEMM loses efficiency.
+_COL2IM_CHUNK_BYTES = 512 * 1024
 _COL2IM_MIN_ROWS = 2048
 
 
 def col2im_conv(be, dy: Any, w: Any, g: Geometry) -> Any:
-    """The input gradient (NHWC) of a convolution from `dy` (N, OH, OW, F) and the filter:
-    one GEMM per kernel offset, added into a strided slice of the padded gradient."""
+    """The input gradient (NHWC) of a convolution from `dy` (N, OH, OW, F) and the filter.
+
+    Per chunk of the batch, one GEMM gives every kernel offset's contribution side by side,
+    (rows, F) @ (F, KH*KW*C), and each offset's C columns are added into its strided slice
+    of the padded gradient, the images split between threads (`parallel_for`): BLAS threads
+    the GEMM, the adds would otherwise run on one core."""
     xp = be.xp
     f = w.shape[3]
     hp, wp = g.h + g.pt + g.pb, g.w + g.pl + g.pr
     dx = xp.zeros((g.n, hp, wp, g.c), dtype=dy.dtype)
-    w3 = w.reshape(g.kh * g.kw, g.c, f)
+    kk = g.kh * g.kw
+    # (F, KH*KW*C): row f holds filter f's weights, offset-major like the columns of z
+    w_all = w.reshape(kk * g.c, f).T
     pixels = g.oh * g.ow
     if g.n and pixels and g.c:
-        per_image = (pixels + hp * wp) * g.c * dy.dtype.itemsize
+        per_image = (pixels * kk + hp * wp) * g.c * dy.dtype.itemsize
         nb = min(g.n, max(-(-_COL2IM_MIN_ROWS // pixels), _COL2IM_CHUNK_BYTES // per_image, 1))
-        with WORKSPACE.borrow(be, "col2im", (nb * pixels, g.c), dy.dtype) as z:
+        with WORKSPACE.borrow(be, "col2im", (nb * pixels, kk * g.c), dy.dtype) as z:
             for s in range(0, g.n, nb):
                 e = min(g.n, s + nb)
                 zc = z[:(e - s) * pixels]
-                z4 = zc.reshape(e - s, g.oh, g.ow, g.c)
-                dy2 = dy[s:e].reshape(-1, f)
+                xp.matmul(dy[s:e].reshape(-1, f), w_all, out=zc)
+                z5 = zc.reshape(e - s, g.oh, g.ow, kk, g.c)
                 dxc = dx[s:e]
-                for k in range(g.kh * g.kw):
-                    xp.matmul(dy2, w3[k].T, out=zc)
-                    dst = dxc[g.offset_slice(*divmod(k, g.kw))]
-                    xp.add(dst, z4, out=dst)
+
+                def add_offsets(a: int, b: int) -> None:
+                    for k in range(kk):
+                        dst = dxc[g.offset_slice(*divmod(k, g.kw))][a:b]
+                        xp.add(dst, z5[a:b, :, :, k], out=dst)
+                parallel_for(be, e - s, add_offsets, 2 * zc.nbytes)
     if g.padded:
         dx = xp.ascontiguousarray(dx[:, g.pt:g.pt + g.h, g.pl:g.pl + g.w, :])
     return dx

@@ -15,6 +15,7 @@ import numpy as np
 from ..framework.constant import convert_to_tensor, name_scope
 from ..framework.graph import Tensor
 from ..framework.registry import OpDef, register_op, spec
+from ..kernels.parallel import parallel_for
 from . import array_ops
 from .conv_ops import (Geometry, _host_ints, _nhwc, _static_dims, _to_format, check_data_format,
                        from_nhwc, get_sequence, make_geometry, padded_input, spatial_output,
@@ -86,11 +87,18 @@ class MaxPool(_PoolBase):
             # one elementwise maximum per window offset (strided views): faster than a
             # reduction over the window axes of a reshaped view, and also right for
             # overlapping and padded windows
+            y = xp.empty((g.n, g.oh, g.ow, g.c), x.dtype)
             with padded_input(be, x, g, fill=low) as xpad:
-                y = xp.maximum(xpad[g.offset_slice(0, 0)], xpad[g.offset_slice(*divmod(1, g.kw))]) \
-                    if g.kh * g.kw > 1 else xpad[g.offset_slice(0, 0)].copy()
-                for k in range(2, g.kh * g.kw):
-                    xp.maximum(y, xpad[g.offset_slice(*divmod(k, g.kw))], out=y)
+                def part(s: int, e: int) -> None:
+                    xs, ys = xpad[s:e], y[s:e]
+                    if g.kh * g.kw == 1:
+                        xp.copyto(ys, xs[g.offset_slice(0, 0)])
+                        return
+                    xp.maximum(xs[g.offset_slice(0, 0)], xs[g.offset_slice(*divmod(1, g.kw))],
+                               out=ys)
+                    for k in range(2, g.kh * g.kw):
+                        xp.maximum(ys, xs[g.offset_slice(*divmod(k, g.kw))], out=ys)
+                parallel_for(be, g.n, part, x.nbytes + y.nbytes)
             return _to_format(xp, y, fmt)
         return max_pool_kernel
 
@@ -115,7 +123,7 @@ def _first_max_masks(xp, xpad: Any, y: Any, g: Geometry):
         yield sl, m
 
 
-def _max_pool_grad_2x2(xp, x: Any, y: Any, dy: Any) -> Any:
+def _max_pool_grad_2x2(xp, x: Any, y: Any, dy: Any, out: Any) -> None:
     """MaxPoolGrad of 2x2 windows with stride 2 tiling `x` exactly (NHWC), with the same
     first-maximum rule as `_first_max_masks` but with every pass over whole image rows.
 
@@ -129,6 +137,8 @@ def _max_pool_grad_2x2(xp, x: Any, y: Any, dy: Any) -> Any:
     n, oh, ow, c = y.shape
     w = 2 * ow
     rows, row = n * oh, w * c
+    if not n:
+        return
     yw = xp.repeat(y, 2, axis=2)                      # (N, OH, W, C)
     dyw = xp.repeat(dy, 2, axis=2)
     odd = xp.repeat(xp.arange(w) % 2 == 1, c)        # elements of odd columns, one row
@@ -149,7 +159,7 @@ def _max_pool_grad_2x2(xp, x: Any, y: Any, dy: Any) -> Any:
         return shifted
 
     dyw = dyw.reshape(n, oh, row)
-    dx = xp.empty((n, oh, 2, row), dy.dtype)        # (N, H, W, C) as window rows
+    dx = out.reshape(n, oh, 2, row)                   # (N, H, W, C) as window rows
     taken = None
     for r in (0, 1):
         e = (x[:, r::2] == yw).reshape(rows, row)   # pixels equal to their window's max
@@ -162,7 +172,6 @@ def _max_pool_grad_2x2(xp, x: Any, y: Any, dy: Any) -> Any:
             earlier |= taken
             first = xp.greater(e, earlier)
         xp.multiply(dyw, first.reshape(n, oh, row), out=dx[:, :, r, :])
-    return dx.reshape(n, 2 * oh, w, c)
 
 
 @register_op("MaxPoolGrad")
@@ -188,7 +197,10 @@ class MaxPoolGrad(_PoolBase):
             x, y, dy = _nhwc(x, fmt), _nhwc(y, fmt), _nhwc(dy, fmt)
             g = _geometry(x.shape, attrs)
             if g.kh == g.kw == 2 and _exact_tiles(g):
-                return _to_format(xp, _max_pool_grad_2x2(xp, x, y, dy), fmt)
+                dx = xp.empty(x.shape, dy.dtype)
+                parallel_for(be, g.n, lambda s, e: _max_pool_grad_2x2(
+                    xp, x[s:e], y[s:e], dy[s:e], dx[s:e]), 4 * x.nbytes)
+                return _to_format(xp, dx, fmt)
             shape = (g.n, g.h + g.pt + g.pb, g.w + g.pl + g.pr, g.c)
             disjoint = g.kh <= g.sh and g.kw <= g.sw
             dx = xp.empty(shape, dy.dtype) if _exact_tiles(g) else xp.zeros(shape, dy.dtype)

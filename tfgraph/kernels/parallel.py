@@ -1,0 +1,92 @@
+"""Intra-op parallelism for the CPU work BLAS does not thread: window copies (im2col),
+pooling and its gradient, the strided adds of convolution input gradients.
+
+BLAS spreads matrix products over the cores; everything between the products (a third of a
+convolutional net's step) ran on one core while the other idled.  `parallel_for(n, body)`
+splits the batch range [0, n) into one contiguous part per thread and runs `body(start,
+stop)` on each, the calling thread taking the first part.  NumPy releases the GIL inside its
+copies and elementwise loops on large arrays, so the parts run truly in parallel.  Bodies
+must write disjoint parts of their outputs.
+
+The thread count follows the BLAS pool size chosen by `threads.CONTROLLER` (the cores other
+processes leave free, or `TFGRAPH_NUM_THREADS`); work under `MIN_BYTES` runs on the calling
+thread, since a hand-off costs tens of microseconds.  A body that itself calls
+`parallel_for` runs its parts serially (no nested hand-offs that could wait on each other).
+Only NumPy arrays are split this way: the GPU backend has its own parallelism and the strict
+test backend checks kernels, not speed.
+"""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, List, Optional
+
+from .threads import CONTROLLER
+
+# Below this many bytes touched, one thread is faster than a hand-off to another.
+MIN_BYTES = 1 << 20
+
+_pool: Optional[ThreadPoolExecutor] = None
+_pool_size = 0
+_pool_lock = threading.Lock()
+_inside = threading.local()
+
+
+def _executor(helpers: int) -> ThreadPoolExecutor:
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is None or _pool_size < helpers:
+            if _pool is not None:
+                _pool.shutdown(wait=False)  # its idle threads end; queued parts still run
+            _pool = ThreadPoolExecutor(max_workers=helpers, thread_name_prefix="tfgraph-kernel")
+            _pool_size = helpers
+        return _pool
+
+
+def threads_for(be: Any, nbytes: int) -> int:
+    """How many threads `parallel_for` would use for work touching `nbytes` on `be`."""
+    if be.name != "numpy" or nbytes < MIN_BYTES or getattr(_inside, "active", False):
+        return 1
+    return CONTROLLER.threads
+
+
+def parallel_for(be: Any, n: int, body: Callable[[int, int], Any], nbytes: int) -> None:
+    """Runs `body(start, stop)` over contiguous parts of [0, n), one per thread.
+
+    Args:
+      be: The kernel's backend (only "numpy" is split).
+      n: The length of the range (usually the batch size).
+      body: Does the work of [start, stop); its return value is ignored.  Parts must write
+        disjoint memory.
+      nbytes: About how many bytes the whole work reads and writes (decides whether a split
+        pays).
+
+    Raises whatever a part raised (the first part's exception first), after all parts ended.
+    """
+    k = min(threads_for(be, nbytes), n)
+    if k < 2:
+        body(0, n)
+        return
+    bounds = [n * i // k for i in range(k + 1)]
+    pool = _executor(k - 1)
+    futures = [pool.submit(_part, body, bounds[i], bounds[i + 1]) for i in range(1, k)]
+    errors: List[BaseException] = []
+    try:
+        _part(body, bounds[0], bounds[1])
+    except BaseException as e:  # noqa: BLE001 - re-raised once the other parts stopped
+        errors.append(e)
+    for f in futures:
+        try:
+            f.result()
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+    if errors:
+        raise errors[0]
+
+
+def _part(body: Callable[[int, int], Any], start: int, stop: int) -> None:
+    _inside.active = True
+    try:
+        body(start, stop)
+    finally:
+        _inside.active = False
