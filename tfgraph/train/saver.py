@@ -290,11 +290,10 @@ class Saver:
       filename: Default file name of the filename tensor.
 
     Raises:
-      ValueError: If there is nothing to save and `allow_empty` is False, or two variables
-        share a name.
+      ValueError: If there is nothing to save and `allow_empty` is False, two variables
+        share a name, or `saver_def` is not a `tf.train.SaverDef`, lacks the save tensor or
+        restore op name, or names elements not in the graph.
       TypeError: If `var_list` holds something that is not a Variable.
-      ValueError: If `saver_def` is not a `tf.train.SaverDef` or lacks the save tensor or
-        restore op name.
       RuntimeError: If the graph is finalized (the saver adds ops).
     """
 
