@@ -27,7 +27,6 @@ import reprlib
 import threading
 import warnings
 import weakref
-from time import monotonic as _monotonic
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -262,12 +261,9 @@ class BaseSession(RunContext):
             with self._lock:
                 self._run_serial += 1
                 _THREADS.tick()  # BLAS threads sized to the cores other processes leave free
-                try:
-                    if feed_dict:
-                        return plan.fn(*feed_dict.values())
-                    return plan.fn()
-                finally:
-                    _THREADS.ended = _monotonic()
+                if feed_dict:
+                    return plan.fn(*feed_dict.values())
+                return plan.fn()
         except errors.OpError:
             raise
         except Exception as e:  # noqa: BLE001 - translated to name the op or tensor involved
@@ -290,10 +286,7 @@ class BaseSession(RunContext):
                 with self._lock:
                     self._run_serial += 1
                     _THREADS.tick()
-                    try:
-                        return plan.fn(*args)
-                    finally:
-                        _THREADS.ended = _monotonic()
+                    return plan.fn(*args)
             except errors.OpError:
                 raise
             except Exception as e:  # noqa: BLE001
@@ -596,8 +589,15 @@ class _CodeGen:
             dt = self.const(t.dtype.np_dtype, "dt")
             # String feeds hold bytes, as in TF1 (`str` is UTF-8 encoded).
             conv = "_as_bytes_array" if t.dtype.np_dtype == object else "_asarray"
-            self.emit(f"{var} = {conv}(v{i}, {dt})", [], [var], ("feed", t), f"feed '{t.name}'")
             dims = t.shape.as_tuple()
+            if dims == () and conv == "_asarray":
+                # a NumPy scalar of the feed's dtype is used as it is (kernels already take
+                # scalars: ufuncs of 0-d arrays return them), saving a 0-d array a feed
+                st = self.const(t.dtype.np_dtype.type, "st")
+                code = f"{var} = v{i} if v{i}.__class__ is {st} else {conv}(v{i}, {dt})"
+            else:
+                code = f"{var} = {conv}(v{i}, {dt})"
+            self.emit(code, [], [var], ("feed", t), f"feed '{t.name}'")
             if dims is not None:
                 bad = self.const(_bad_feed_shape(t), "badshape")
                 if all(d is not None for d in dims):

@@ -481,3 +481,28 @@ def test_fetching_a_fed_placeholders_op_returns_none():
         out, none = sess.run([q, p.op], {p: [1.0, 2.0]})
     np.testing.assert_array_equal(out, [2.0, 4.0])
     assert none is None
+
+
+def test_float_scalar_arithmetic_takes_numpy_scalar_math_with_the_same_results():
+    """0-d float feeds are used as given when they are NumPy scalars of the feed's dtype, and
+    Add/Sub/Mul/RealDiv of two 0-d floats run through NumPy's scalar arithmetic: results
+    (values, dtype, inf on division by zero) equal the ufuncs'."""
+    a, b, c = (tf.placeholder(tf.float32, [], name=n) for n in "abc")
+    v = tf.placeholder(tf.float32, [3], name="v")
+    e = (c + a * b) / (a - b)
+    mixed = a * v                                       # scalar x vector keeps the ufunc
+    with tf.Session() as sess:
+        for av, bv, cv in [(1.5, 2.0, 0.5), (3.0, 3.0, 1.0), (-2.0, 7.25, 1e30)]:
+            A, B, C = np.float32(av), np.float32(bv), np.float32(cv)
+            with np.errstate(divide="ignore"):
+                A0, B0, C0 = (np.asarray(x) for x in (A, B, C))   # 0-d arrays: the ufuncs
+                want = np.true_divide(np.add(C0, np.multiply(A0, B0)), np.subtract(A0, B0))
+                got = sess.run(e, {a: A, b: B, c: C})
+                got64 = sess.run(e, {a: float(av), b: np.float64(bv), c: [cv][0]})
+            assert got.dtype == np.float32 and got64.dtype == np.float32
+            np.testing.assert_array_equal(got, want)
+            np.testing.assert_array_equal(got64, want)
+        r = sess.run(mixed, {a: np.float32(2), v: np.arange(3, dtype=np.float32)})
+        assert r.dtype == np.float32 and r.tolist() == [0.0, 2.0, 4.0]
+        with pytest.raises(ValueError, match="a:0"):
+            sess.run(e, {a: np.ones(2, np.float32), b: np.float32(1), c: np.float32(1)})

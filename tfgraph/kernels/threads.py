@@ -7,19 +7,18 @@ each call, taking time from everyone (measured on 2 cores with one busy-loop pro
 training steps 3-10x slower with 2 BLAS threads, 1.0-1.6x with 1).  TF1 has the same
 problem to a lesser degree (its own thread pool, about 2x).
 
-`ThreadController` sizes the BLAS pool to the cores other processes leave free.  Session
-runs call `tick()` when they start (one clock read and a comparison) and set `ended` when
-they finish.  At most every `sample` seconds `tick` reads the machine's busy time
-(/proc/stat, ~20 us) and this process's CPU time (`os.times`): others' load = machine busy -
-ours.  Only samples in which this process was running sessions count (idle gaps of over
-`gap` seconds between runs adding up to at most a quarter of the sample): a program that
-runs in bursts with pauses between them (a benchmark taking turns with other programs, an
-interactive session) must not judge the cores by what others did while it paused.  Once the
-counted samples add up to `first_window` seconds (then `window`, and `first_window` again
-after a change), their mean load decides the pool size; it changes (via threadpoolctl) only
-when the free cores cross a threshold, with hysteresis so that it does not flap.  Where
-/proc/stat or threadpoolctl is missing nothing is changed.  `TFGRAPH_NUM_THREADS=N` fixes
-the pool at N threads (no adaptation); `TFGRAPH_NUM_THREADS=0` leaves the BLAS library alone.
+`ThreadController` sizes the BLAS pool to the cores other processes leave free.  Every
+`Session.run` calls `tick()`, which costs one clock read; at most every `sample` seconds it
+reads the machine's busy time (/proc/stat, ~20 us) and this process's CPU time: others' load
+= machine busy - ours.  Only samples in which this process kept at least `active` of a core
+busy count: a program that runs in bursts with pauses between them (a benchmark taking turns
+with other programs, an interactive session) must not judge the cores by what others did
+while it paused.  Once the counted samples add up to `first_window` seconds (then `window`,
+and `first_window` again after a change), their mean load decides the pool size; it changes
+(via threadpoolctl) only when the free cores cross a threshold, with hysteresis so that it
+does not flap.  Where /proc/stat or threadpoolctl is missing nothing is changed.
+`TFGRAPH_NUM_THREADS=N` fixes the pool at N threads (no adaptation); `TFGRAPH_NUM_THREADS=0`
+leaves the BLAS library alone.
 """
 from __future__ import annotations
 
@@ -53,28 +52,25 @@ def _machine_busy_seconds() -> Optional[float]:
     return busy / _CLK_TCK
 
 
-def _own_cpu_seconds() -> float:
-    t = os.times()
-    return t.user + t.system
+# CPU seconds of all this process's threads (precise, unlike os.times' clock ticks)
+_own_cpu_seconds = time.process_time
 
 
 class ThreadController:
     """Keeps the BLAS thread pool at the number of cores other processes leave free."""
 
     def __init__(self, window: float = 0.5, first_window: float = 0.1, sample: float = 0.05,
-                 gap: float = 0.02):
+                 active: float = 0.8):
         self.ncpu = _cpu_count()
         self.window = window
         self.first_window = first_window
         self.sample = sample
-        self.gap = gap
-        self.ended = 0.0   # when the last run finished (set by Session)
-        self._idle = 0.0   # seconds in gaps of over `gap` between runs, summed since start
+        self.active = active
         env = os.environ.get("TFGRAPH_NUM_THREADS", "").strip()
         self.fixed: Optional[int] = int(env) if env.isdigit() else None
         self.threads: int = self.ncpu if not self.fixed else min(self.fixed, self.ncpu)
         self.others: Optional[float] = None  # cores busy with other processes, last decision
-        self._sample: Optional[Tuple[float, float, float, float]] = None  # wall busy own idle
+        self._sample: Optional[Tuple[float, float, float]] = None  # (wall, busy, own) at start
         self._counted_wall = 0.0    # working seconds summed since the last decision
         self._counted_others = 0.0  # others' core-seconds during them
         self._decided = False       # the first decision comes after first_window, then window
@@ -86,27 +82,24 @@ class ThreadController:
             self._apply(self.threads)
 
     def tick(self) -> None:
-        """Called when a run starts: notes an idle gap, takes a sample every `sample` s."""
-        if self.enabled:
-            now = time.monotonic()
-            if now - self.ended > self.gap:
-                self._idle += now - self.ended
-            if now >= self._next:
-                self._update(now)
+        """Called once per run: takes a sample when `sample` seconds have passed."""
+        if self.enabled and time.monotonic() >= self._next:
+            self._update()
 
-    def _update(self, now: float) -> None:
+    def _update(self) -> None:
         if not self._lock.acquire(blocking=False):
             return
         try:
+            now = time.monotonic()
             busy, own = _machine_busy_seconds(), _own_cpu_seconds()
             prev = self._sample
-            self._sample = (now, busy, own, self._idle)
+            self._sample = (now, busy, own)
             self._next = now + self.sample
             if prev is None or self.fixed:
                 return
             wall, used = now - prev[0], own - prev[2]
-            if wall <= 0 or self._idle - prev[3] > 0.25 * wall:
-                return  # this process paused between runs: the sample says nothing about them
+            if wall <= 0 or used < self.active * wall:
+                return  # this process paused or waited: the sample says nothing about its runs
             self._counted_wall += wall
             self._counted_others += max(0.0, (busy - prev[1]) - used)
             if self._counted_wall < (self.window if self._decided else self.first_window):

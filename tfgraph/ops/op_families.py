@@ -24,6 +24,7 @@ Irregular ops (several outputs, attributes, special shape rules) keep a full `Op
 from __future__ import annotations
 
 import inspect
+import operator
 import sys
 from typing import Any, Callable, Optional, Sequence
 
@@ -33,6 +34,21 @@ from ..framework.ops import gen_tensor, make_tensor
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from . import gen_math_ops
 from ._helpers import NUMERIC, broadcast_spec, check_dtype
+
+
+# Float ops of two 0-d inputs on the host run through NumPy's scalar arithmetic (the Python
+# operator): 60 ns against 350-600 ns for a ufunc call on scalars, the same IEEE result.
+_SCALAR_OPERATORS = {"add": operator.add, "subtract": operator.sub,
+                     "multiply": operator.mul, "true_divide": operator.truediv}
+
+
+def _scalar_operator(cls: type, be: Any, op: Any) -> Optional[Callable]:
+    """The Python operator computing `op` when both inputs are float scalars on the host."""
+    if be.name != "numpy" or cls.out_dtype is not None or cls.ufunc not in _SCALAR_OPERATORS \
+            or not op.inputs[0].dtype.is_floating \
+            or any(t.shape.ndims != 0 for t in op.inputs):
+        return None
+    return _SCALAR_OPERATORS[cls.ufunc]
 
 
 class BinaryElementwise(OpDef):
@@ -50,10 +66,11 @@ class BinaryElementwise(OpDef):
         return out
 
     def kernel(self, be, op, ctx):
-        return getattr(be.xp, self.ufunc)
+        return _scalar_operator(type(self), be, op) or getattr(be.xp, self.ufunc)
 
     def inplace_kernel(self, be, op, ctx):
-        if self.out_dtype is not None or type(self).kernel is not BinaryElementwise.kernel:
+        if self.out_dtype is not None or type(self).kernel is not BinaryElementwise.kernel \
+                or _scalar_operator(type(self), be, op) is not None:
             return None
         f = getattr(be.xp, self.ufunc)
 
