@@ -83,10 +83,14 @@ class _VariableCell:
 class _Plan:
     """A compiled run: the generated function plus what is needed to report errors."""
 
-    __slots__ = ("fn", "code", "line_info", "feed_tensors", "ops", "backends", "source")
+    __slots__ = ("fn", "code", "line_info", "feed_tensors", "ops", "backends", "source",
+                 "own_threads")
 
     def __init__(self, fn, code, line_info, feed_tensors, ops, backends, source=""):
         self.fn = fn
+        # batch-parallel kernels on the CPU: the run uses tfgraph's threads, BLAS one
+        self.own_threads = any(op._op_def.batch_parallel and backends[op].name == "numpy"
+                               for op in ops)
         self.code = code
         self.line_info = line_info
         self.feed_tensors = feed_tensors
@@ -260,6 +264,8 @@ class BaseSession(RunContext):
             # update variables in place, so concurrent runs from several threads serialize.
             with self._lock:
                 self._run_serial += 1
+                if plan.own_threads is not _THREADS.own_threads:
+                    _THREADS.use_own_threads(plan.own_threads)
                 _THREADS.tick()  # BLAS threads sized to the cores other processes leave free
                 if feed_dict:
                     return plan.fn(*feed_dict.values())
@@ -285,6 +291,8 @@ class BaseSession(RunContext):
             try:
                 with self._lock:
                     self._run_serial += 1
+                    if plan.own_threads is not _THREADS.own_threads:
+                        _THREADS.use_own_threads(plan.own_threads)
                     _THREADS.tick()
                     return plan.fn(*args)
             except errors.OpError:

@@ -424,8 +424,8 @@ def test_filter_gradient_reuses_forward_im2col_only_within_one_run(monkeypatch):
     y = tf.nn.conv2d(x, w, 1, "VALID")
     dw = tf.gradients(y, w, grad_ys=dy)[0]
     fills = []
-    real_fill = conv_ops._fill_im2col
-    monkeypatch.setattr(conv_ops, "_fill_im2col", lambda *a: fills.append(1) or real_fill(*a))
+    real_fill = conv_ops._im2col_parts
+    monkeypatch.setattr(conv_ops, "_im2col_parts", lambda *a: fills.append(1) or real_fill(*a))
     buf = rng.normal(size=(2, 6, 6, 2)).astype(np.float32)
     dyv = rng.normal(size=(2, 4, 4, 3)).astype(np.float32)
 

@@ -81,6 +81,8 @@ class OpDef:
         (Range: a range of axes is metadata, `tf.range(n)` used as data is not).
       scalar_operands_ok: The kernel takes NumPy scalars as operands (binary elementwise ops):
         a 0-d host value is passed as one instead of being moved to the op's device.
+      batch_parallel: The CPU kernel splits its batch over tfgraph's own threads
+        (`kernels/parallel.py`); a plan holding one runs with BLAS at one thread.
 
     Build-time evaluation is not an OpDef method: an op family registers a folder with
     `tensor_util.register_constant_folder(type)` (see framework/tensor_util.py).
@@ -98,6 +100,7 @@ class OpDef:
     host_outputs: Any = ()
     host_memory_ok: Any = False
     scalar_operands_ok: bool = False
+    batch_parallel: bool = False
 
     def infer(self, *inputs, **attrs):
         raise NotImplementedError(f"{type(self).__name__}.infer")

@@ -45,7 +45,8 @@ def _executor(helpers: int) -> ThreadPoolExecutor:
 
 def threads_for(be: Any, nbytes: int) -> int:
     """How many threads `parallel_for` would use for work touching `nbytes` on `be`."""
-    if be.name != "numpy" or nbytes < MIN_BYTES or getattr(_inside, "active", False):
+    if not CONTROLLER.own_threads or be.name != "numpy" or nbytes < MIN_BYTES or \
+            getattr(_inside, "active", False):
         return 1
     return CONTROLLER.threads
 
@@ -90,3 +91,21 @@ def _part(body: Callable[[int, int], Any], start: int, stop: int) -> None:
         body(start, stop)
     finally:
         _inside.active = False
+
+
+# Products under this many multiply-adds stay whole (a hand-off costs about as much).
+MIN_MATMUL_MACS = 1 << 22
+
+
+def matmul(be: Any, a: Any, b: Any) -> Any:
+    """`a @ b` for 2-D operands; while tfgraph's own threads are in use (BLAS then runs on
+    one thread, see `ThreadController.use_own_threads`), big products are split by rows of
+    `a` over them."""
+    xp = be.xp
+    m = a.shape[0] if a.ndim == 2 else 0
+    if not CONTROLLER.own_threads or be.name != "numpy" or b.ndim != 2 or m < 32 or \
+            m * a.shape[1] * b.shape[1] < MIN_MATMUL_MACS:
+        return xp.matmul(a, b)
+    out = xp.empty((m, b.shape[1]), dtype=xp.result_type(a.dtype, b.dtype))
+    parallel_for(be, m, lambda s, e: xp.matmul(a[s:e], b, out=out[s:e]), 1 << 30)
+    return out

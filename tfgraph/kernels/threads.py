@@ -77,6 +77,10 @@ class ThreadController:
         self._next = 0.0
         self._lock = threading.Lock()
         self._blas: Any = None  # threadpoolctl controller, made on first change
+        # True while the runs use tfgraph's own threads (kernels/parallel.py) and BLAS is
+        # held at one thread: OpenBLAS's idle threads spin ~0.1 s after each product, on the
+        # very cores the batch-parallel kernels need
+        self.own_threads = False
         self.enabled = self.ncpu > 1 and self.fixed != 0 and _machine_busy_seconds() is not None
         if self.fixed:
             self._apply(self.threads)
@@ -121,14 +125,26 @@ class ThreadController:
         finally:
             self._lock.release()
 
+    def use_own_threads(self, on: bool) -> None:
+        """Switches between BLAS threading (`threads` BLAS threads) and tfgraph's own
+        batch-parallel kernels (BLAS at one thread, `threads` threads of kernels/parallel)."""
+        with self._lock:
+            if on == self.own_threads:
+                return
+            if on and not self.enabled and not self.fixed:
+                return  # BLAS left alone (TFGRAPH_NUM_THREADS=0, no threadpoolctl): no split
+            self.own_threads = on
+            self._apply(self.threads)
+
     def _apply(self, n: int) -> None:
         try:
             if self._blas is None:
                 from threadpoolctl import ThreadpoolController
                 self._blas = ThreadpoolController()
-            self._blas.limit(limits=n, user_api="blas")
+            self._blas.limit(limits=1 if self.own_threads else n, user_api="blas")
         except Exception:  # noqa: BLE001 - no threadpoolctl / unsupported BLAS: leave it
             self.enabled = False
+            self.own_threads = False
             return
         self.threads = n
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import weakref
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -286,17 +286,49 @@ def _im2col_matrix(buf: Any, g: Geometry) -> Any:
     return buf.T if _im2col_transposed(g) else buf
 
 
-def _fill_im2col(be, x: Any, g: Geometry, buf: Any) -> None:
+def _im2col_parts(be, x: Any, g: Geometry, buf: Any,
+                  work: Optional[Callable[[Any, int, int], None]] = None,
+                  work_bytes: int = 0) -> None:
+    """Fills `buf` with the windows of `x`, the batch split over tfgraph's threads
+    (`parallel_for`); each part then calls `work(cols, start, stop)` on its own rows of the
+    window matrix (images start..stop) while they are still in its core's cache."""
+    xp, pixels = be.xp, g.oh * g.ow
     with padded_input(be, x, g) as xpad:
         win = g.window_view(be, xpad)
-        if _im2col_transposed(g):
+        transposed = _im2col_transposed(g)
+        if transposed:
             dst = buf.reshape(g.kh, g.kw, g.c, g.n, g.oh, g.ow)
             src = win.transpose(3, 4, 5, 0, 1, 2)
-            parallel_for(be, g.n, lambda s, e: be.xp.copyto(dst[:, :, :, s:e], src[:, :, :, s:e]),
-                         2 * buf.nbytes)
         else:
-            dst = buf.reshape(g.n, g.oh, g.ow, g.kh, g.kw, g.c)
-            parallel_for(be, g.n, lambda s, e: be.xp.copyto(dst[s:e], win[s:e]), 2 * buf.nbytes)
+            dst, src = buf.reshape(g.n, g.oh, g.ow, g.kh, g.kw, g.c), win
+        cols = _im2col_matrix(buf, g)
+
+        def part(s: int, e: int) -> None:
+            if transposed:
+                xp.copyto(dst[:, :, :, s:e], src[:, :, :, s:e])
+            else:
+                xp.copyto(dst[s:e], src[s:e])
+            if work is not None:
+                work(cols[s * pixels:e * pixels], s, e)
+        parallel_for(be, g.n, part, 2 * buf.nbytes + work_bytes)
+
+
+def _fill_im2col(be, x: Any, g: Geometry, buf: Any) -> None:
+    _im2col_parts(be, x, g, buf)
+
+
+def _conv_parts(be, x: Any, g: Geometry, buf: Optional[Any],
+                work: Callable[[Any, int, int], None], work_bytes: int) -> None:
+    """`work(cols, start, stop)` on the window-matrix rows of images start..stop, the batch
+    split over tfgraph's threads: `buf` filled part by part, or (1x1 stride-1 unpadded
+    windows, `buf` None) rows of `x` itself."""
+    if buf is not None:
+        _im2col_parts(be, x, g, buf, work, work_bytes)
+        return
+    pixels = g.oh * g.ow
+    x2 = x.reshape(g.n * pixels, g.c)
+    parallel_for(be, g.n, lambda s, e: work(x2[s * pixels:e * pixels], s, e),
+                 x.nbytes + work_bytes)
 
 
 @contextlib.contextmanager
@@ -405,6 +437,7 @@ class _ConvBase(OpDef):
 class Conv2D(_ConvBase):
     """2-D cross-correlation of an NHWC/NCHW input with a [kh, kw, in, out] filter."""
 
+    batch_parallel = True  # kernels/parallel.py splits the batch
     fresh_outputs = True  # new arrays: BiasAdd/ReluGrad after them work in place
 
     def infer(self, input, filter, **attrs):
@@ -432,15 +465,21 @@ class Conv2D(_ConvBase):
             if g is None:
                 g = cache[key] = make_geometry(xn.shape, w.shape[0], w.shape[1], attrs)
             w2 = w.reshape(-1, w.shape[3])
-            if slot is not None and not _is_view_im2col(g):
+            pixels = g.oh * g.ow
+            y = xp.empty((g.n * pixels, w.shape[3]), dtype=xp.result_type(xn.dtype, w.dtype))
+
+            def gemm(cols, s, e):
+                xp.matmul(cols, w2, out=y[s * pixels:e * pixels])
+            if _is_view_im2col(g):
+                _conv_parts(be, xn, g, None, gemm, y.nbytes)
+            elif slot is not None:
                 # keep the im2col matrix for this run's filter gradient
                 bkey, buf = WORKSPACE.take(be, "im2col", _im2col_shape(g), xn.dtype)
-                _fill_im2col(be, xn, g, buf)
-                y = xp.matmul(_im2col_matrix(buf, g), w2)
+                _conv_parts(be, xn, g, buf, gemm, y.nbytes)
                 slot.put(ctx.run_serial, x, g, bkey, buf)
             else:
-                with im2col(be, xn, g) as cols:
-                    y = xp.matmul(cols, w2)
+                with WORKSPACE.borrow(be, "im2col", _im2col_shape(g), xn.dtype) as buf:
+                    _conv_parts(be, xn, g, buf, gemm, y.nbytes)
             return _to_format(xp, y.reshape(g.n, g.oh, g.ow, w.shape[3]), fmt)
         return conv2d_kernel
 
@@ -465,6 +504,7 @@ class Conv2DBackpropInput(_ConvBase):
     """The gradient of Conv2D w.r.t. its input (inputs: input_sizes, filter, out_backprop);
     also the "transposed convolution"."""
 
+    batch_parallel = True  # kernels/parallel.py splits the batch
     fresh_outputs = True  # new arrays: BiasAdd/ReluGrad after them work in place
 
     def infer(self, input_sizes, filter, out_backprop, **attrs):
@@ -526,10 +566,10 @@ _COL2IM_MIN_ROWS = 2048
 def col2im_conv(be, dy: Any, w: Any, g: Geometry) -> Any:
     """The input gradient (NHWC) of a convolution from `dy` (N, OH, OW, F) and the filter.
 
-    Per chunk of the batch, one GEMM gives every kernel offset's contribution side by side,
+    The batch is split over tfgraph's threads (`parallel_for`); each part works through its
+    images in chunks: one GEMM gives every kernel offset's contribution side by side,
     (rows, F) @ (F, KH*KW*C), and each offset's C columns are added into its strided slice
-    of the padded gradient, the images split between threads (`parallel_for`): BLAS threads
-    the GEMM, the adds would otherwise run on one core."""
+    of the padded gradient."""
     xp = be.xp
     f = w.shape[3]
     hp, wp = g.h + g.pt + g.pb, g.w + g.pl + g.pr
@@ -538,22 +578,23 @@ def col2im_conv(be, dy: Any, w: Any, g: Geometry) -> Any:
     # (F, KH*KW*C): row f holds filter f's weights, offset-major like the columns of z
     w_all = w.reshape(kk * g.c, f).T
     pixels = g.oh * g.ow
-    if g.n and pixels and g.c:
-        per_image = (pixels * kk + hp * wp) * g.c * dy.dtype.itemsize
-        nb = min(g.n, max(-(-_COL2IM_MIN_ROWS // pixels), _COL2IM_CHUNK_BYTES // per_image, 1))
+    if not (g.n and pixels and g.c):
+        return dx[:, g.pt:g.pt + g.h, g.pl:g.pl + g.w, :].copy() if g.padded else dx
+    per_image = (pixels * kk + hp * wp) * g.c * dy.dtype.itemsize
+    nb = min(g.n, max(-(-_COL2IM_MIN_ROWS // pixels), _COL2IM_CHUNK_BYTES // per_image, 1))
+
+    def images(start: int, stop: int) -> None:
         with WORKSPACE.borrow(be, "col2im", (nb * pixels, kk * g.c), dy.dtype) as z:
-            for s in range(0, g.n, nb):
-                e = min(g.n, s + nb)
+            for s in range(start, stop, nb):
+                e = min(stop, s + nb)
                 zc = z[:(e - s) * pixels]
                 xp.matmul(dy[s:e].reshape(-1, f), w_all, out=zc)
                 z5 = zc.reshape(e - s, g.oh, g.ow, kk, g.c)
                 dxc = dx[s:e]
-
-                def add_offsets(a: int, b: int) -> None:
-                    for k in range(kk):
-                        dst = dxc[g.offset_slice(*divmod(k, g.kw))][a:b]
-                        xp.add(dst, z5[a:b, :, :, k], out=dst)
-                parallel_for(be, e - s, add_offsets, 2 * zc.nbytes)
+                for k in range(kk):
+                    dst = dxc[g.offset_slice(*divmod(k, g.kw))]
+                    xp.add(dst, z5[:, :, :, k], out=dst)
+    parallel_for(be, g.n, images, dx.nbytes + dy.nbytes * (1 + kk * g.c // max(f, 1)))
     if g.padded:
         dx = xp.ascontiguousarray(dx[:, g.pt:g.pt + g.h, g.pl:g.pl + g.w, :])
     return dx
@@ -563,6 +604,7 @@ def col2im_conv(be, dy: Any, w: Any, g: Geometry) -> Any:
 class Conv2DBackpropFilter(_ConvBase):
     """The gradient of Conv2D w.r.t. its filter (inputs: input, filter_sizes, out_backprop)."""
 
+    batch_parallel = True  # kernels/parallel.py splits the batch
     fresh_outputs = True  # new arrays: BiasAdd/ReluGrad after them work in place
 
     def infer(self, input, filter_sizes, out_backprop, **attrs):
@@ -593,15 +635,28 @@ class Conv2DBackpropFilter(_ConvBase):
                 raise ValueError(f"Conv2DBackpropFilter: out_backprop has shape "
                                  f"{tuple(dy.shape)}, expected {(g.n, g.oh, g.ow, f)}")
             dy2 = dy.reshape(-1, f)
+            pixels = g.oh * g.ow
+            partial: Dict[int, Any] = {}  # per part of the batch, summed in batch order
+
+            def gemm(cols, s, e):
+                partial[s] = xp.matmul(cols.T, dy2[s * pixels:e * pixels])
             kept = slot.take(ctx.run_serial, x, g) if slot is not None else None
             if kept is not None:
                 try:
-                    dw = xp.matmul(_im2col_matrix(kept[1], g).T, dy2)
+                    cols = _im2col_matrix(kept[1], g)
+                    parallel_for(be, g.n, lambda s, e: gemm(cols[s * pixels:e * pixels], s, e),
+                                 kept[1].nbytes + dy2.nbytes)
                 finally:
                     WORKSPACE.give(*kept)
+            elif _is_view_im2col(g):
+                _conv_parts(be, xn, g, None, gemm, dy2.nbytes)
             else:
-                with im2col(be, xn, g) as cols:
-                    dw = xp.matmul(cols.T, dy2)
+                with WORKSPACE.borrow(be, "im2col", _im2col_shape(g), xn.dtype) as buf:
+                    _conv_parts(be, xn, g, buf, gemm, dy2.nbytes)
+            starts = sorted(partial)  # never empty: an empty batch is one empty part
+            dw = partial[starts[0]]
+            for s in starts[1:]:
+                xp.add(dw, partial[s], out=dw)
             return dw.reshape(kh, kw, c, f)
         return conv2d_backprop_filter_kernel
 

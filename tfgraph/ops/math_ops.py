@@ -14,6 +14,8 @@ TF1 registers a gradient that returns None (Floor, Ceil, Round, FloorDiv) the op
 """
 from __future__ import annotations
 
+import functools
+
 from typing import Any, Callable, List, Optional, Tuple
 
 import numpy as np
@@ -24,6 +26,7 @@ from ..framework.ops import convert_to_tensor, graph_of, make_tensor, name_scope
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape, broadcast_shapes, shape_str
 from ..framework.tensor_util import constant_value, register_constant_folder, static_int_vector
+from ..kernels import parallel
 from . import array_ops, gen_math_ops
 from .op_families import (BinaryElementwise, UnaryElementwise, binary_op,  # noqa: F401
                           reduction_op, unary_op)
@@ -1039,15 +1042,15 @@ class MatMul(OpDef):
         return spec(a.dtype, [m, n])
 
     def kernel(self, be, op, ctx):
-        xp = be.xp
         ta, tb = op.attrs.get("transpose_a", False), op.attrs.get("transpose_b", False)
+        mm = functools.partial(parallel.matmul, be)  # rows split while tfgraph's threads run
         if not ta and not tb:
-            return xp.matmul
+            return mm
         if ta and not tb:
-            return lambda a, b: xp.matmul(a.T, b)
+            return lambda a, b: mm(a.T, b)
         if tb and not ta:
-            return lambda a, b: xp.matmul(a, b.T)
-        return lambda a, b: xp.matmul(a.T, b.T)
+            return lambda a, b: mm(a, b.T)
+        return lambda a, b: mm(a.T, b.T)
 
     def gradient(self, op, grad):
         a, b = _conj(op.inputs[0]), _conj(op.inputs[1])  # TF1: the conjugates, for complex

@@ -71,6 +71,7 @@ class _PoolBase(OpDef):
 class MaxPool(_PoolBase):
     """The maximum of each window."""
 
+    batch_parallel = True  # kernels/parallel.py splits the batch
     fresh_outputs = True
 
     def infer(self, input, **attrs):
@@ -179,6 +180,7 @@ class MaxPoolGrad(_PoolBase):
     """Routes each output gradient to its window's first maximum (inputs: orig_input,
     orig_output, grad)."""
 
+    batch_parallel = True  # kernels/parallel.py splits the batch
     fresh_outputs = True
 
     def infer(self, orig_input, orig_output, grad, **attrs):

@@ -1,0 +1,128 @@
+"""tfgraph's own kernel threads (tfgraph.kernels.parallel): batch splits cover the range once,
+errors surface after every part ended, split kernels give the unsplit results, and a plan
+holding batch-parallel kernels switches BLAS to one thread (and back for other plans)."""
+import threading
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tfgraph.backends import default_backend_name, get_backend
+from tfgraph.kernels import parallel, threads
+
+pytestmark = pytest.mark.skipif(default_backend_name() != "numpy",
+                                reason="only NumPy arrays are split")
+
+
+@pytest.fixture
+def two_threads(monkeypatch):
+    """Splits everything in two, whatever its size."""
+    monkeypatch.setattr(threads.CONTROLLER, "own_threads", True)
+    monkeypatch.setattr(threads.CONTROLLER, "threads", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "MIN_MATMUL_MACS", 0)
+
+
+def test_parts_cover_the_range_once_on_two_threads(two_threads):
+    be = get_backend("numpy")
+    seen, who = [], set()
+
+    def body(s, e):
+        seen.append((s, e))
+        who.add(threading.get_ident())
+    parallel.parallel_for(be, 7, body, 1 << 30)
+    assert sorted(seen) == [(0, 3), (3, 7)]
+    assert len(who) == 2
+
+
+def test_a_part_that_raises_surfaces_after_the_others(two_threads):
+    be = get_backend("numpy")
+    done = []
+
+    def body(s, e):
+        if s == 0:
+            raise ValueError("part 0 failed")
+        done.append(s)
+    with pytest.raises(ValueError, match="part 0 failed"):
+        parallel.parallel_for(be, 4, body, 1 << 30)
+    assert done == [2]
+
+
+def test_nested_splits_run_serially(two_threads):
+    be = get_backend("numpy")
+    inner = []
+    parallel.parallel_for(be, 2, lambda s, e: parallel.parallel_for(
+        be, 4, lambda a, b: inner.append((a, b)), 1 << 30), 1 << 30)
+    assert sorted(inner) == [(0, 4), (0, 4)]
+
+
+def test_small_work_or_blas_threading_stays_on_one_thread(monkeypatch):
+    be = get_backend("numpy")
+    monkeypatch.setattr(threads.CONTROLLER, "threads", 2)
+    monkeypatch.setattr(threads.CONTROLLER, "own_threads", False)
+    assert parallel.threads_for(be, 1 << 30) == 1
+    monkeypatch.setattr(threads.CONTROLLER, "own_threads", True)
+    assert parallel.threads_for(be, 1 << 30) == 2
+    assert parallel.threads_for(be, parallel.MIN_BYTES - 1) == 1
+
+
+def _conv_net_values(x_val, w_val, dy_val):
+    """Conv2D, its two gradients, MaxPool and MaxPoolGrad, and a MatMul with its gradients."""
+    tf.reset_default_graph()
+    x = tf.constant(x_val)
+    w = tf.constant(w_val)
+    y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "VALID")
+    dx, dw = tf.gradients(y, [x, w], grad_ys=tf.constant(dy_val))
+    p = tf.nn.max_pool(y, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+    dp = tf.gradients(p, y, grad_ys=p * 2.0)[0]
+    flat = tf.reshape(p, [x_val.shape[0], -1])
+    m = tf.matmul(flat, tf.ones([flat.shape[1], 5]) * 0.01)
+    dm = tf.gradients(m, flat, grad_ys=m)[0]
+    with tf.Session() as sess:
+        return sess.run([y, dx, dw, p, dp, m, dm])
+
+
+def test_split_kernels_give_the_unsplit_results(monkeypatch):
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(32, 10, 9, 3)).astype(np.float32)
+    w = rng.normal(size=(3, 2, 3, 4)).astype(np.float32)
+    dy = rng.normal(size=(32, 8, 8, 4)).astype(np.float32)
+    monkeypatch.setattr(threads.ThreadController, "use_own_threads",
+                        lambda self, on: None)  # the mode is set by hand below
+    monkeypatch.setattr(threads.CONTROLLER, "own_threads", False)
+    whole = _conv_net_values(x, w, dy)
+    monkeypatch.setattr(threads.CONTROLLER, "own_threads", True)
+    monkeypatch.setattr(threads.CONTROLLER, "threads", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "MIN_MATMUL_MACS", 0)
+    parts = []
+    real = parallel._part
+    monkeypatch.setattr(parallel, "_part", lambda body, s, e: parts.append(1) or real(body, s, e))
+    split = _conv_net_values(x, w, dy)
+    assert len(parts) >= 2 * 7  # the five conv/pool kernels and two MatMuls: two parts each
+    for name, a, b in zip(["conv", "dx", "dw", "pool", "pool grad", "matmul", "matmul grad"],
+                          whole, split):
+        assert a.dtype == b.dtype == np.float32, name
+        # the filter gradient sums per-part products: equal up to float32 rounding
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-5, err_msg=name)
+
+
+def test_a_plan_with_batch_parallel_kernels_holds_blas_at_one_thread(monkeypatch):
+    c = threads.CONTROLLER
+    applied = []
+    monkeypatch.setattr(threads.ThreadController, "_apply",
+                        lambda self, n: applied.append(1 if self.own_threads else n))
+    monkeypatch.setattr(c, "enabled", True)
+    monkeypatch.setattr(c, "own_threads", False)
+    monkeypatch.setattr(c, "threads", 2)
+    x = tf.placeholder(tf.float32, [2, 4, 4, 1])
+    conv = tf.nn.conv2d(x, tf.ones([2, 2, 1, 1]), [1, 1, 1, 1], "VALID")
+    dense = tf.matmul(tf.reshape(x, [2, 16]), tf.ones([16, 3]))
+    xv = np.ones((2, 4, 4, 1), np.float32)
+    with tf.Session() as sess:
+        assert sess.run(conv, {x: xv}).sum() == 2 * 9 * 4
+        assert c.own_threads and applied == [1]
+        assert sess.run(dense, {x: xv}).tolist() == [[16.0] * 3] * 2
+        assert not c.own_threads and applied == [1, 2]
+        sess.run(dense, {x: xv})
+        assert applied == [1, 2]  # no change, no call
