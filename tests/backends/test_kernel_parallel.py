@@ -67,12 +67,14 @@ def test_small_work_or_blas_threading_stays_on_one_thread(monkeypatch):
 
 
 def _conv_net_values(x_val, w_val, dy_val):
-    """Conv2D, its two gradients, MaxPool and MaxPoolGrad, and a MatMul with its gradients."""
+    """Conv2D, its two gradients, BiasAdd/Relu/ReluGrad in place, MaxPool and MaxPoolGrad, and
+    a MatMul with its gradients."""
     tf.reset_default_graph()
     x = tf.constant(x_val)
     w = tf.constant(w_val)
-    y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "VALID")
-    dx, dw = tf.gradients(y, [x, w], grad_ys=tf.constant(dy_val))
+    y = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, w, [1, 1, 1, 1], "VALID"),
+                                  tf.constant([0.5, -0.25, 0.0, 1.0])))
+    dx, dw = tf.gradients(y, [x, w], grad_ys=tf.constant(dy_val) * 1.0)  # fresh: ReluGrad in place
     p = tf.nn.max_pool(y, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
     dp = tf.gradients(p, y, grad_ys=p * 2.0)[0]
     flat = tf.reshape(p, [x_val.shape[0], -1])
@@ -99,7 +101,8 @@ def test_split_kernels_give_the_unsplit_results(monkeypatch):
     real = parallel._part
     monkeypatch.setattr(parallel, "_part", lambda body, s, e: parts.append(1) or real(body, s, e))
     split = _conv_net_values(x, w, dy)
-    assert len(parts) >= 2 * 7  # the five conv/pool kernels and two MatMuls: two parts each
+    # the five conv/pool kernels, BiasAdd, Relu, ReluGrad and two MatMuls: two parts each
+    assert len(parts) >= 2 * 10
     for name, a, b in zip(["conv", "dx", "dw", "pool", "pool grad", "matmul", "matmul grad"],
                           whole, split):
         assert a.dtype == b.dtype == np.float32, name

@@ -109,3 +109,14 @@ def matmul(be: Any, a: Any, b: Any) -> Any:
     out = xp.empty((m, b.shape[1]), dtype=xp.result_type(a.dtype, b.dtype))
     parallel_for(be, m, lambda s, e: xp.matmul(a[s:e], b, out=out[s:e]), 1 << 30)
     return out
+
+
+def rows(be: Any, x: Any, part: Callable[[int, int], Any]) -> Any:
+    """Runs the elementwise `part(start, stop)` over row blocks of `x` (its first axis) on
+    tfgraph's threads when they are in use and `x` is big, else once over all rows; returns
+    `x` (for in-place kernels, whose parts write their rows of it)."""
+    if x.ndim == 0:
+        part(0, 1)
+        return x
+    parallel_for(be, x.shape[0], part, 2 * x.nbytes)
+    return x

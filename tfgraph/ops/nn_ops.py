@@ -17,6 +17,7 @@ from ..framework.constant import convert_to_tensor, graph_of, make_tensor, name_
 from ..framework.graph import Tensor
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape, as_shape
+from ..kernels import parallel
 from . import array_ops, math_ops
 from .op_families import activation_op
 
@@ -83,7 +84,8 @@ def _relu_kernel(be, op):
 
 def _relu_inplace(be, op):
     xp, zero = be.xp, op.inputs[0].dtype.np_dtype.type(0)
-    return lambda x: xp.maximum(x, zero, out=x)
+    # row blocks on tfgraph's threads in convolutional plans (kernels/parallel.py)
+    return lambda x: parallel.rows(be, x, lambda s, e: xp.maximum(x[s:e], zero, out=x[s:e]))
 
 
 def _relu_grad_kernel(be, op):
@@ -94,7 +96,12 @@ def _relu_grad_kernel(be, op):
 
 def _relu_grad_inplace(be, op):
     xp, zero = be.xp, op.inputs[1].dtype.np_dtype.type(0)
-    return lambda g, f: xp.multiply(g, f > zero, out=g)
+
+    def relu_grad_into_g(g, f):
+        if g.shape != f.shape:  # broadcasting: one call
+            return xp.multiply(g, f > zero, out=g)
+        return parallel.rows(be, g, lambda s, e: xp.multiply(g[s:e], f[s:e] > zero, out=g[s:e]))
+    return relu_grad_into_g
 
 
 relu = activation_op(
@@ -481,7 +488,7 @@ class BiasAdd(OpDef):
         if op.attrs.get("data_format", "NHWC").startswith("NC"):
             return None
         xp = be.xp
-        return lambda v, b: xp.add(v, b, out=v)
+        return lambda v, b: parallel.rows(be, v, lambda s, e: xp.add(v[s:e], b, out=v[s:e]))
 
     def kernel(self, be, op, ctx):
         xp = be.xp
