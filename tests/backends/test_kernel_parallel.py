@@ -56,6 +56,34 @@ def test_nested_splits_run_serially(two_threads):
     assert sorted(inner) == [(0, 4), (0, 4)]
 
 
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_a_forked_child_gets_its_own_threads(two_threads):
+    import os
+    be = get_backend("numpy")
+    parallel.parallel_for(be, 2, lambda s, e: None, 1 << 30)  # the parent's pool exists
+    pid = os.fork()
+    if pid == 0:  # the child: parts must run, not wait on the parent's (absent) threads
+        seen = []
+        try:
+            parallel.parallel_for(be, 4, lambda s, e: seen.append((s, e)), 1 << 30)
+            os._exit(0 if sorted(seen) == [(0, 2), (2, 4)] else 1)
+        finally:
+            os._exit(2)
+    import signal
+    import time
+    deadline = time.monotonic() + 20
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail("the forked child hung in parallel_for")
+        time.sleep(0.02)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
 def test_small_work_or_blas_threading_stays_on_one_thread(monkeypatch):
     be = get_backend("numpy")
     monkeypatch.setattr(threads.CONTROLLER, "threads", 2)

@@ -17,6 +17,7 @@ test backend checks kernels, not speed.
 """
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, List, Optional
@@ -28,13 +29,18 @@ MIN_BYTES = 1 << 20
 
 _pool: Optional[ThreadPoolExecutor] = None
 _pool_size = 0
+_pool_pid = os.getpid()
 _pool_lock = threading.Lock()
 _inside = threading.local()
 
 
 def _executor(helpers: int) -> ThreadPoolExecutor:
-    global _pool, _pool_size
+    global _pool, _pool_size, _pool_pid
     with _pool_lock:
+        if _pool_pid != os.getpid():
+            # a forked child inherits the pool object but not its threads: parts handed to
+            # it would never run, so the child makes its own
+            _pool, _pool_size, _pool_pid = None, 0, os.getpid()
         if _pool is None or _pool_size < helpers:
             if _pool is not None:
                 _pool.shutdown(wait=False)  # its idle threads end; queued parts still run
