@@ -62,6 +62,13 @@ def test_a_busy_core_shrinks_the_pool_and_a_free_one_grows_it_back(monkeypatch):
     assert c.threads == 2 and applied == [1, 2]
 
 
+def test_half_a_core_taken_is_enough_to_shrink(monkeypatch):
+    clock = _Clock(monkeypatch)
+    c, applied = _controller(monkeypatch)
+    _work(c, clock, 0.11, others=0.45)  # 1.55 cores free: under 2 - 0.4
+    assert applied == [1] and c.threads == 1
+
+
 def test_what_others_do_while_this_process_idles_is_not_counted(monkeypatch):
     """A benchmark taking 80 ms turns with other programs that use both cores in between:
     only the turns are judged, so the pool stays at 2; with a core busy during the turns

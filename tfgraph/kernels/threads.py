@@ -118,7 +118,8 @@ class ThreadController:
             if free >= want + 0.8:
                 want = min(self.ncpu, int(free + 0.2))
             elif free < want - 0.4:
-                want = max(1, int(free + 0.6))
+                # at least one thread fewer: the threshold said a core is not clearly free
+                want = max(1, min(want - 1, int(free + 0.6)))
             if want != self.threads:
                 self._apply(want)
                 self._decided = False  # judge the new size soon: a wrong one costs up to 2x
