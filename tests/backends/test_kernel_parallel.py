@@ -157,3 +157,31 @@ def test_a_plan_with_batch_parallel_kernels_holds_blas_at_one_thread(monkeypatch
         assert not c.own_threads and applied == [1, 2]
         sess.run(dense, {x: xv})
         assert applied == [1, 2]  # no change, no call
+
+
+def test_without_blas_control_no_plan_splits(monkeypatch):
+    """threadpoolctl missing: the first switch fails, BLAS is left alone and later runs of a
+    convolutional plan neither split nor try again."""
+    c = threads.CONTROLLER
+    tries = []
+
+    monkeypatch.setattr(c, "_blas", None)
+    monkeypatch.setattr(c, "_blas_failed", False)
+    monkeypatch.setattr(c, "enabled", True)
+    monkeypatch.setattr(c, "own_threads", False)
+    monkeypatch.setattr(c, "fixed", 2)
+    import builtins
+    real_import = builtins.__import__
+
+    def no_threadpoolctl(name, *a, **k):
+        if name == "threadpoolctl":
+            tries.append(name)
+            raise ImportError("no threadpoolctl")
+        return real_import(name, *a, **k)
+    monkeypatch.setattr(builtins, "__import__", no_threadpoolctl)
+    x = tf.placeholder(tf.float32, [2, 4, 4, 1])
+    conv = tf.nn.conv2d(x, tf.ones([2, 2, 1, 1]), [1, 1, 1, 1], "VALID")
+    with tf.Session() as sess:
+        for _ in range(3):
+            assert sess.run(conv, {x: np.ones((2, 4, 4, 1), np.float32)}).sum() == 2 * 9 * 4
+    assert tries == ["threadpoolctl"] and not c.own_threads

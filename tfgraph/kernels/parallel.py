@@ -1,19 +1,24 @@
-"""Intra-op parallelism for the CPU work BLAS does not thread: window copies (im2col),
-pooling and its gradient, the strided adds of convolution input gradients.
+"""tfgraph's own kernel threads: the batch of a convolutional plan's kernels split over them.
 
-BLAS spreads matrix products over the cores; everything between the products (a third of a
-convolutional net's step) ran on one core while the other idled.  `parallel_for(n, body)`
-splits the batch range [0, n) into one contiguous part per thread and runs `body(start,
-stop)` on each, the calling thread taking the first part.  NumPy releases the GIL inside its
-copies and elementwise loops on large arrays, so the parts run truly in parallel.  Bodies
-must write disjoint parts of their outputs.
+BLAS spreads matrix products over the cores; everything between the products (window copies,
+strided gradient adds, pooling, bias and activation passes: a third of a convolutional net's
+step) ran on one core.  Threading it as well only pays without BLAS threads: OpenBLAS's idle
+threads spin for about 0.1 s after every product, on the very core the split work needs.  So
+a plan holding an op declared `batch_parallel` runs with BLAS at one thread
+(`threads.ThreadController.use_own_threads`) and its kernels split their work here:
 
-The thread count follows the BLAS pool size chosen by `threads.CONTROLLER` (the cores other
-processes leave free, or `TFGRAPH_NUM_THREADS`); work under `MIN_BYTES` runs on the calling
-thread, since a hand-off costs tens of microseconds.  A body that itself calls
-`parallel_for` runs its parts serially (no nested hand-offs that could wait on each other).
-Only NumPy arrays are split this way: the GPU backend has its own parallelism and the strict
-test backend checks kernels, not speed.
+- `parallel_for(be, n, body, nbytes)` runs `body(start, stop)` on one contiguous part of the
+  batch range [0, n) per thread, the calling thread taking the first part; bodies write
+  disjoint memory.  NumPy releases the GIL inside its copies, loops and BLAS calls, so the
+  parts run truly in parallel.
+- `matmul(be, a, b)` splits a product by rows of `a`; `rows(be, x, part)` an in-place
+  elementwise pass by rows of `x`.
+
+The thread count is `threads.CONTROLLER.threads` (the cores other processes leave free, or
+`TFGRAPH_NUM_THREADS`); outside such plans, for work under `MIN_BYTES` (a hand-off to a
+sleeping thread costs tens to hundreds of microseconds), inside a part (no nested hand-offs
+that could wait on each other) and on other backends (the GPU has its own parallelism, the
+strict test backend checks kernels, not speed) everything runs on the calling thread.
 """
 from __future__ import annotations
 

@@ -77,6 +77,7 @@ class ThreadController:
         self._next = 0.0
         self._lock = threading.Lock()
         self._blas: Any = None  # threadpoolctl controller, made on first change
+        self._blas_failed = False  # threadpoolctl missing or refused: BLAS left alone
         # True while the runs use tfgraph's own threads (kernels/parallel.py) and BLAS is
         # held at one thread: OpenBLAS's idle threads spin ~0.1 s after each product, on the
         # very cores the batch-parallel kernels need
@@ -132,7 +133,7 @@ class ThreadController:
         with self._lock:
             if on == self.own_threads:
                 return
-            if on and not self.enabled and not self.fixed:
+            if on and (self._blas_failed or (not self.enabled and not self.fixed)):
                 return  # BLAS left alone (TFGRAPH_NUM_THREADS=0, no threadpoolctl): no split
             self.own_threads = on
             self._apply(self.threads)
@@ -146,6 +147,7 @@ class ThreadController:
         except Exception:  # noqa: BLE001 - no threadpoolctl / unsupported BLAS: leave it
             self.enabled = False
             self.own_threads = False
+            self._blas_failed = True
             return
         self.threads = n
 
