@@ -3,9 +3,12 @@
 
 Kernels work in NHWC (NCHW values are transposed views).  Conv2D and Conv2DBackpropFilter use
 im2col: one strided view of all windows of the (padded) input, copied into a reusable work
-matrix, then ONE matrix product.  Conv2DBackpropInput does one matrix product per kernel offset
-(`dy @ W[i, j].T`) and adds it into a strided slice of the input gradient (col2im without
-np.add.at; each slice maps windows one-to-one onto input pixels).  Work buffers (im2col
+matrix, then a matrix product.  Conv2DBackpropInput computes every kernel offset's
+contribution in one matrix product (`dy @ W.T`, offsets side by side) and adds each offset's
+columns into a strided slice of the input gradient (col2im without np.add.at; each slice maps
+windows one-to-one onto input pixels).  In convolutional plans the three kernels split the
+batch over tfgraph's threads (`kernels/parallel.py`: each part copies and multiplies its own
+images; the filter gradient sums the parts' products).  Work buffers (im2col
 matrices, zero-bordered padded inputs) come from a small pool and are reused across runs:
 allocating a fresh 40 MB buffer costs as much as filling it (page faults), so reusing them
 is a large part of the speed.
@@ -313,10 +316,6 @@ def _im2col_parts(be, x: Any, g: Geometry, buf: Any,
         parallel_for(be, g.n, part, 2 * buf.nbytes + work_bytes)
 
 
-def _fill_im2col(be, x: Any, g: Geometry, buf: Any) -> None:
-    _im2col_parts(be, x, g, buf)
-
-
 def _conv_parts(be, x: Any, g: Geometry, buf: Optional[Any],
                 work: Callable[[Any, int, int], None], work_bytes: int) -> None:
     """`work(cols, start, stop)` on the window-matrix rows of images start..stop, the batch
@@ -330,17 +329,6 @@ def _conv_parts(be, x: Any, g: Geometry, buf: Optional[Any],
     parallel_for(be, g.n, lambda s, e: work(x2[s * pixels:e * pixels], s, e),
                  x.nbytes + work_bytes)
 
-
-@contextlib.contextmanager
-def im2col(be, x: Any, g: Geometry) -> Iterator[Any]:
-    """The (N*OH*OW, KH*KW*C) matrix of all windows of NHWC `x` (a pooled buffer, possibly
-    a transposed view of one; a view of x for 1x1 stride-1 unpadded convolutions)."""
-    if _is_view_im2col(g):
-        yield x.reshape(g.n * g.oh * g.ow, g.c)
-        return
-    with WORKSPACE.borrow(be, "im2col", _im2col_shape(g), x.dtype) as buf:
-        _fill_im2col(be, x, g, buf)
-        yield _im2col_matrix(buf, g)
 
 
 class _Im2colSlot:
