@@ -11,8 +11,8 @@ a plan holding an op declared `batch_parallel` runs with BLAS at one thread
   batch range [0, n) per thread, the calling thread taking the first part; bodies write
   disjoint memory.  NumPy releases the GIL inside its copies, loops and BLAS calls, so the
   parts run truly in parallel.
-- `matmul(be, a, b)` splits a product by rows of `a`; `rows(be, x, part)` an in-place
-  elementwise pass by rows of `x`.
+- `matmul(be, a, b)` splits a product by rows of `a`; `rows(be, fn, x, *more)` an
+  in-place elementwise pass by rows of `x`.
 
 The thread count is `threads.CONTROLLER.threads` (the cores other processes leave free, or
 `TFGRAPH_NUM_THREADS`); outside such plans, for work under `MIN_BYTES` (a hand-off to a
@@ -122,12 +122,13 @@ def matmul(be: Any, a: Any, b: Any) -> Any:
     return out
 
 
-def rows(be: Any, x: Any, part: Callable[[int, int], Any]) -> Any:
-    """Runs the elementwise `part(start, stop)` over row blocks of `x` (its first axis) on
-    tfgraph's threads when they are in use and `x` is big, else once over all rows; returns
-    `x` (for in-place kernels, whose parts write their rows of it)."""
-    if x.ndim == 0:
-        part(0, 1)
+def rows(be: Any, fn: Callable[..., Any], x: Any, *more: Any) -> Any:
+    """Runs the in-place elementwise `fn(x, *more)` over row blocks of `x` and of the
+    same-shaped `more` (their first axis) on tfgraph's threads when they are in use and `x`
+    is big, else once on the whole arrays; returns `x`."""
+    if x.ndim == 0 or threads_for(be, 2 * x.nbytes) < 2:
+        fn(x, *more)
         return x
-    parallel_for(be, x.shape[0], part, 2 * x.nbytes)
+    parallel_for(be, x.shape[0], lambda s, e: fn(x[s:e], *(m[s:e] for m in more)),
+                 2 * x.nbytes)
     return x

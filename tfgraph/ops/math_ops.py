@@ -15,7 +15,6 @@ TF1 registers a gradient that returns None (Floor, Ceil, Round, FloorDiv) the op
 from __future__ import annotations
 
 import functools
-
 from typing import Any, Callable, List, Optional, Tuple
 
 import numpy as np

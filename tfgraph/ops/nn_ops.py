@@ -85,7 +85,7 @@ def _relu_kernel(be, op):
 def _relu_inplace(be, op):
     xp, zero = be.xp, op.inputs[0].dtype.np_dtype.type(0)
     # row blocks on tfgraph's threads in convolutional plans (kernels/parallel.py)
-    return lambda x: parallel.rows(be, x, lambda s, e: xp.maximum(x[s:e], zero, out=x[s:e]))
+    return lambda x: parallel.rows(be, lambda xs: xp.maximum(xs, zero, out=xs), x)
 
 
 def _relu_grad_kernel(be, op):
@@ -100,7 +100,7 @@ def _relu_grad_inplace(be, op):
     def relu_grad_into_g(g, f):
         if g.shape != f.shape:  # broadcasting: one call
             return xp.multiply(g, f > zero, out=g)
-        return parallel.rows(be, g, lambda s, e: xp.multiply(g[s:e], f[s:e] > zero, out=g[s:e]))
+        return parallel.rows(be, lambda gs, fs: xp.multiply(gs, fs > zero, out=gs), g, f)
     return relu_grad_into_g
 
 
@@ -488,7 +488,7 @@ class BiasAdd(OpDef):
         if op.attrs.get("data_format", "NHWC").startswith("NC"):
             return None
         xp = be.xp
-        return lambda v, b: parallel.rows(be, v, lambda s, e: xp.add(v[s:e], b, out=v[s:e]))
+        return lambda v, b: parallel.rows(be, lambda vs: xp.add(vs, b, out=vs), v)
 
     def kernel(self, be, op, ctx):
         xp = be.xp

@@ -125,7 +125,8 @@ def _first_max_masks(xp, xpad: Any, y: Any, g: Geometry):
 
 
 def _max_pool_grad_2x2(xp, x: Any, y: Any, dy: Any, out: Any) -> None:
-    """MaxPoolGrad of 2x2 windows with stride 2 tiling `x` exactly (NHWC), with the same
+    """MaxPoolGrad of 2x2 windows with stride 2 tiling `x` exactly (NHWC), written into
+    `out` (x's shape; a batch slice when the batch is split over threads), with the same
     first-maximum rule as `_first_max_masks` but with every pass over whole image rows.
 
     The per-offset slices of the general path run NumPy's inner loops over C elements only
