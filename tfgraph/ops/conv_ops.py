@@ -247,8 +247,11 @@ def _to_format(xp, y: Any, fmt: str) -> Any:
 
 
 @contextlib.contextmanager
-def padded_input(be, x: Any, g: Geometry, fill: float = 0.0) -> Iterator[Any]:
-    """`x` (NHWC) with its spatial padding, from the pool (zero border kept between uses)."""
+def padded_input(be, x: Any, g: Geometry, fill: float = 0.0,
+                 copy: bool = True) -> Iterator[Any]:
+    """`x` (NHWC) with its spatial padding, from the pool (zero border kept between uses);
+    with `copy=False` the interior is left for the caller to fill (`fill_padded`), e.g. a
+    batch part at a time."""
     if not g.padded:
         yield x
         return
@@ -256,12 +259,19 @@ def padded_input(be, x: Any, g: Geometry, fill: float = 0.0) -> Iterator[Any]:
     if fill == 0.0:
         with WORKSPACE.borrow(be, f"pad{g.pt},{g.pb},{g.pl},{g.pr}", shape, x.dtype,
                               zeroed=True) as buf:
-            buf[:, g.pt:g.pt + g.h, g.pl:g.pl + g.w, :] = x
+            if copy:
+                fill_padded(buf, x, g, 0, g.n)
             yield buf
         return
     buf = be.xp.full(shape, fill, dtype=x.dtype)
-    buf[:, g.pt:g.pt + g.h, g.pl:g.pl + g.w, :] = x
+    if copy:
+        fill_padded(buf, x, g, 0, g.n)
     yield buf
+
+
+def fill_padded(buf: Any, x: Any, g: Geometry, start: int, stop: int) -> None:
+    """Copies images start..stop of `x` into the interior of the padded buffer `buf`."""
+    buf[start:stop, g.pt:g.pt + g.h, g.pl:g.pl + g.w, :] = x[start:stop]
 
 
 def _is_view_im2col(g: Geometry) -> bool:
@@ -296,7 +306,7 @@ def _im2col_parts(be, x: Any, g: Geometry, buf: Any,
     (`parallel_for`); each part then calls `work(cols, start, stop)` on its own rows of the
     window matrix (images start..stop) while they are still in its core's cache."""
     xp, pixels = be.xp, g.oh * g.ow
-    with padded_input(be, x, g) as xpad:
+    with padded_input(be, x, g, copy=False) as xpad:  # each part pads its own images
         win = g.window_view(be, xpad)
         transposed = _im2col_transposed(g)
         if transposed:
@@ -307,6 +317,8 @@ def _im2col_parts(be, x: Any, g: Geometry, buf: Any,
         cols = _im2col_matrix(buf, g)
 
         def part(s: int, e: int) -> None:
+            if xpad is not x:
+                fill_padded(xpad, x, g, s, e)
             if transposed:
                 xp.copyto(dst[:, :, :, s:e], src[:, :, :, s:e])
             else:
