@@ -105,11 +105,16 @@ def _conv_net_values(x_val, w_val, dy_val, padding="VALID"):
     dx, dw = tf.gradients(y, [x, w], grad_ys=tf.constant(dy_val) * 1.0)  # fresh: ReluGrad in place
     p = tf.nn.max_pool(y, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
     dp = tf.gradients(p, y, grad_ys=p * 2.0)[0]
+    # overlapping padded windows (the general paths) and average pooling, tiled or not
+    p3 = tf.nn.max_pool(y, [1, 3, 3, 1], [1, 2, 2, 1], "SAME")
+    a3 = tf.nn.avg_pool(y, [1, 3, 3, 1], [1, 2, 2, 1], "SAME")
+    a2 = tf.nn.avg_pool(y, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+    others = [p3, a3, a2] + tf.gradients([p3, a3, a2], y, grad_ys=[p3 * 1.5, a3 * 2.0, a2])
     flat = tf.reshape(p, [x_val.shape[0], -1])
     m = tf.matmul(flat, tf.ones([flat.shape[1], 5]) * 0.01)
     dm = tf.gradients(m, flat, grad_ys=m)[0]
     with tf.Session() as sess:
-        return sess.run([y, dx, dw, p, dp, m, dm])
+        return sess.run([y, dx, dw, p, dp, m, dm] + others)
 
 
 @pytest.mark.parametrize("padding", ["VALID", "SAME"])
@@ -134,8 +139,10 @@ def test_split_kernels_give_the_unsplit_results(monkeypatch, padding):
     # the conv/pool kernels, BiasAdd, Relu, ReluGrad and two MatMuls: two parts each (SAME's
     # 10x9 output has no exactly tiling pool windows: MaxPoolGrad's general path is whole)
     assert len(parts) >= 2 * (10 if padding == "VALID" else 9)
-    for name, a, b in zip(["conv", "dx", "dw", "pool", "pool grad", "matmul", "matmul grad"],
-                          whole, split):
+    names = ["conv", "dx", "dw", "pool", "pool grad", "matmul", "matmul grad",
+             "max pool 3x3", "avg pool 3x3", "avg pool 2x2", "their gradient"]
+    assert len(whole) == len(names)
+    for name, a, b in zip(names, whole, split):
         assert a.dtype == b.dtype == np.float32, name
         # the filter gradient sums per-part products: equal up to float32 rounding
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-5, err_msg=name)

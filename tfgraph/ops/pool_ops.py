@@ -208,12 +208,15 @@ class MaxPoolGrad(_PoolBase):
             disjoint = g.kh <= g.sh and g.kw <= g.sw
             dx = xp.empty(shape, dy.dtype) if _exact_tiles(g) else xp.zeros(shape, dy.dtype)
             with padded_input(be, x, g, fill=low) as xpad:
-                for sl, m in _first_max_masks(xp, xpad, y, g):
-                    if disjoint:
-                        xp.multiply(dy, m, out=dx[sl])
-                    else:
-                        dst = dx[sl]
-                        dst += dy * m
+                def part(s: int, e: int) -> None:
+                    dxs, dys = dx[s:e], dy[s:e]
+                    for sl, m in _first_max_masks(xp, xpad[s:e], y[s:e], g):
+                        if disjoint:
+                            xp.multiply(dys, m, out=dxs[sl])
+                        else:
+                            dst = dxs[sl]
+                            dst += dys * m
+                parallel_for(be, g.n, part, 4 * dx.nbytes)
             if g.padded:
                 dx = xp.ascontiguousarray(dx[:, g.pt:g.pt + g.h, g.pl:g.pl + g.w, :])
             return _to_format(xp, dx, fmt)
@@ -271,6 +274,7 @@ def _counts(be, g: Geometry, dtype: np.dtype) -> Any:
 class AvgPool(_PoolBase):
     """The mean of each window (padding excluded from the count)."""
 
+    batch_parallel = True  # kernels/parallel.py splits the batch
     fresh_outputs = True
 
     def infer(self, input, **attrs):
@@ -287,13 +291,19 @@ class AvgPool(_PoolBase):
         def avg_pool_kernel(x):
             x = _nhwc(x, fmt)
             g = _geometry(x.shape, attrs)
+            y = xp.empty((g.n, g.oh, g.ow, g.c), x.dtype)
             if _tiles(g):
-                y = _blocks(x, g).mean(axis=(2, 4), dtype=x.dtype)
+                blocks = _blocks(x, g)
+                parallel_for(be, g.n, lambda s, e: blocks[s:e].mean(
+                    axis=(2, 4), dtype=x.dtype, out=y[s:e]), x.nbytes + y.nbytes)
                 return _to_format(xp, y, fmt)
             with padded_input(be, x, g) as xpad:
-                y = xpad[g.offset_slice(0, 0)].copy()
-                for k in range(1, g.kh * g.kw):
-                    y += xpad[g.offset_slice(*divmod(k, g.kw))]
+                def part(s: int, e: int) -> None:
+                    xs, ys = xpad[s:e], y[s:e]
+                    xp.copyto(ys, xs[g.offset_slice(0, 0)])
+                    for k in range(1, g.kh * g.kw):
+                        ys += xs[g.offset_slice(*divmod(k, g.kw))]
+                parallel_for(be, g.n, part, x.nbytes + y.nbytes)
             if g.padded:
                 key = g[1:]
                 c = counts.get(key)
@@ -313,6 +323,7 @@ class AvgPool(_PoolBase):
 class AvgPoolGrad(_PoolBase):
     """Spreads each output gradient evenly over its window (inputs: orig_input_shape, grad)."""
 
+    batch_parallel = True  # kernels/parallel.py splits the batch
     fresh_outputs = True
 
     def infer(self, orig_input_shape, grad, **attrs):
@@ -343,12 +354,18 @@ class AvgPoolGrad(_PoolBase):
             shape = (g.n, g.h + g.pt + g.pb, g.w + g.pl + g.pr, g.c)
             if _exact_tiles(g):
                 dx = xp.empty(shape, dy.dtype)
-                dx.reshape(g.n, g.oh, g.kh, g.ow, g.kw, g.c)[...] = scaled[:, :, None, :, None, :]
+                d6 = dx.reshape(g.n, g.oh, g.kh, g.ow, g.kw, g.c)
+                parallel_for(be, g.n, lambda s, e: xp.copyto(
+                    d6[s:e], scaled[s:e, :, None, :, None, :]), 2 * dx.nbytes)
                 return _to_format(xp, dx, fmt)
             dx = xp.zeros(shape, dy.dtype)
-            for k in range(g.kh * g.kw):
-                dst = dx[g.offset_slice(*divmod(k, g.kw))]
-                dst += scaled
+
+            def part(s: int, e: int) -> None:
+                dxs, ss = dx[s:e], scaled[s:e]
+                for k in range(g.kh * g.kw):
+                    dst = dxs[g.offset_slice(*divmod(k, g.kw))]
+                    dst += ss
+            parallel_for(be, g.n, part, 2 * dx.nbytes)
             if g.padded:
                 dx = xp.ascontiguousarray(dx[:, g.pt:g.pt + g.h, g.pl:g.pl + g.w, :])
             return _to_format(xp, dx, fmt)
