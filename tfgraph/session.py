@@ -88,9 +88,11 @@ class _Plan:
 
     def __init__(self, fn, code, line_info, feed_tensors, ops, backends, source=""):
         self.fn = fn
-        # batch-parallel kernels on the CPU: the run uses tfgraph's threads, BLAS one
-        self.own_threads = any(op._op_def.batch_parallel and backends[op].name == "numpy"
-                               for op in ops)
+        # batch-parallel kernels on the CPU: the run uses tfgraph's threads and BLAS one;
+        # products without them: BLAS's threads; neither: whatever the last run set (None)
+        cpu = [op._op_def for op in ops if backends[op].name == "numpy"]
+        self.own_threads = True if any(d.batch_parallel for d in cpu) else \
+            False if any(d.uses_blas for d in cpu) else None
         self.code = code
         self.line_info = line_info
         self.feed_tensors = feed_tensors
@@ -264,8 +266,9 @@ class BaseSession(RunContext):
             # update variables in place, so concurrent runs from several threads serialize.
             with self._lock:
                 self._run_serial += 1
-                if plan.own_threads is not _THREADS.own_threads:
-                    _THREADS.use_own_threads(plan.own_threads)
+                own = plan.own_threads  # None: the plan does not care, leave it
+                if own is not _THREADS.own_threads and own is not None:
+                    _THREADS.use_own_threads(own)
                 _THREADS.tick()  # BLAS threads sized to the cores other processes leave free
                 if feed_dict:
                     return plan.fn(*feed_dict.values())
@@ -291,7 +294,8 @@ class BaseSession(RunContext):
             try:
                 with self._lock:
                     self._run_serial += 1
-                    if plan.own_threads is not _THREADS.own_threads:
+                    if plan.own_threads is not _THREADS.own_threads and \
+                            plan.own_threads is not None:
                         _THREADS.use_own_threads(plan.own_threads)
                     _THREADS.tick()
                     return plan.fn(*args)

@@ -159,13 +159,17 @@ def test_a_plan_with_batch_parallel_kernels_holds_blas_at_one_thread(monkeypatch
     x = tf.placeholder(tf.float32, [2, 4, 4, 1])
     conv = tf.nn.conv2d(x, tf.ones([2, 2, 1, 1]), [1, 1, 1, 1], "VALID")
     dense = tf.matmul(tf.reshape(x, [2, 16]), tf.ones([16, 3]))
+    neither = x * 2.0  # e.g. an input pipeline's runs between training steps
     xv = np.ones((2, 4, 4, 1), np.float32)
     with tf.Session() as sess:
         assert sess.run(conv, {x: xv}).sum() == 2 * 9 * 4
         assert c.own_threads and applied == [1]
+        assert sess.run(neither, {x: xv}).sum() == 64
+        assert c.own_threads and applied == [1]  # a plan without products leaves it
         assert sess.run(dense, {x: xv}).tolist() == [[16.0] * 3] * 2
         assert not c.own_threads and applied == [1, 2]
         sess.run(dense, {x: xv})
+        sess.run(neither, {x: xv})
         assert applied == [1, 2]  # no change, no call
 
 

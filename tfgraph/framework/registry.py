@@ -83,6 +83,10 @@ class OpDef:
         a 0-d host value is passed as one instead of being moved to the op's device.
       batch_parallel: The CPU kernel splits its batch over tfgraph's own threads
         (`kernels/parallel.py`); a plan holding one runs with BLAS at one thread.
+      uses_blas: The CPU kernel's time is mostly BLAS products (MatMul): a plan holding one
+        but no batch-parallel op runs with BLAS's own threads.  Plans holding neither leave
+        the threading as the last run set it (an input pipeline's enqueue runs between
+        training steps must not switch it back and forth).
 
     Build-time evaluation is not an OpDef method: an op family registers a folder with
     `tensor_util.register_constant_folder(type)` (see framework/tensor_util.py).
@@ -101,6 +105,7 @@ class OpDef:
     host_memory_ok: Any = False
     scalar_operands_ok: bool = False
     batch_parallel: bool = False
+    uses_blas: bool = False
 
     def infer(self, *inputs, **attrs):
         raise NotImplementedError(f"{type(self).__name__}.infer")

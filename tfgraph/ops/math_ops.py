@@ -1024,6 +1024,7 @@ def _check_matmul_dtypes(op_type: str, a: Tensor, b: Tensor) -> None:
 class MatMul(OpDef):
     """`a @ b` for matrices, with optional transposes."""
 
+    uses_blas = True  # BLAS threads the product (kernels/threads.py)
     fresh_outputs = True
 
     def infer(self, a, b, *, transpose_a=False, transpose_b=False):
@@ -1067,6 +1068,8 @@ class MatMul(OpDef):
 @register_op("BatchMatMulV2")
 class BatchMatMulV2(OpDef):
     """Batched `x @ y` over the last two axes; the batch axes broadcast (NumPy rules)."""
+
+    uses_blas = True  # BLAS threads the product (kernels/threads.py)
 
     def infer(self, x, y, *, adj_x=False, adj_y=False):
         _check_matmul_dtypes("BatchMatMulV2", x, y)
