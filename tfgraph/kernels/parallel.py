@@ -9,8 +9,9 @@ a plan holding an op declared `batch_parallel` runs with BLAS at one thread
 
 - `parallel_for(be, n, body, nbytes)` runs `body(start, stop)` on one contiguous part of the
   batch range [0, n) per thread, the calling thread taking the first part; bodies write
-  disjoint memory.  NumPy releases the GIL inside its copies, loops and BLAS calls, so the
-  parts run truly in parallel.
+  disjoint memory.  `parallel_slices` calls the body on fixed slices instead, for results
+  that must not depend on the thread count.  NumPy releases the GIL inside its copies,
+  loops and BLAS calls, so the parts run truly in parallel.
 - `matmul(be, a, b)` splits a product by rows of `a`; `rows(be, fn, x, *more)` an
   in-place elementwise pass by rows of `x`.
 
@@ -94,6 +95,24 @@ def parallel_for(be: Any, n: int, body: Callable[[int, int], Any], nbytes: int) 
             errors.append(e)
     if errors:
         raise errors[0]
+
+
+def parallel_slices(be: Any, n: int, body: Callable[[int, int], Any], nbytes: int,
+                    slices: int = 8) -> None:
+    """Runs `body(start, stop)` once for each of `slices` fixed contiguous slices of [0, n),
+    the slices shared out over tfgraph's threads.
+
+    What each call sees does not depend on how many threads ran: a kernel that sums
+    per-call results (the convolution filter gradient) gives the same bits on one thread
+    or two, loaded machine or idle.  Other backends take the range in one call.
+    """
+    m = max(1, min(slices, n)) if be.name == "numpy" else 1
+    bounds = [n * i // m for i in range(m + 1)]
+
+    def run(a: int, b: int) -> None:
+        for i in range(a, b):
+            body(bounds[i], bounds[i + 1])
+    parallel_for(be, m, run, nbytes)
 
 
 def _part(body: Callable[[int, int], Any], start: int, stop: int) -> None:

@@ -8,7 +8,8 @@ contribution in one matrix product (`dy @ W.T`, offsets side by side) and adds e
 columns into a strided slice of the input gradient (col2im without np.add.at; each slice maps
 windows one-to-one onto input pixels).  In convolutional plans the three kernels split the
 batch over tfgraph's threads (`kernels/parallel.py`: each part copies and multiplies its own
-images; the filter gradient sums the parts' products).  Work buffers (im2col
+images; the filter gradient sums the products of 8 fixed batch slices, whatever the thread
+count).  Work buffers (im2col
 matrices, zero-bordered padded inputs) come from a small pool and are reused across runs:
 allocating a fresh 40 MB buffer costs as much as filling it (page faults), so reusing them
 is a large part of the speed.
@@ -31,7 +32,7 @@ from ..framework.constant import convert_to_tensor, graph_of, name_scope
 from ..framework.graph import Tensor
 from ..framework.registry import OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape
-from ..kernels.parallel import parallel_for
+from ..kernels.parallel import parallel_for, parallel_slices
 from ..kernels.workspace import WORKSPACE
 from . import array_ops
 
@@ -325,7 +326,8 @@ def _im2col_parts(be, x: Any, g: Geometry, buf: Any,
                 xp.copyto(dst[s:e], src[s:e])
             if work is not None:
                 work(cols[s * pixels:e * pixels], s, e)
-        parallel_for(be, g.n, part, 2 * buf.nbytes + work_bytes)
+        # fixed slices: the filter gradient's per-slice products sum alike on any thread count
+        parallel_slices(be, g.n, part, 2 * buf.nbytes + work_bytes)
 
 
 def _conv_parts(be, x: Any, g: Geometry, buf: Optional[Any],
@@ -338,8 +340,8 @@ def _conv_parts(be, x: Any, g: Geometry, buf: Optional[Any],
         return
     pixels = g.oh * g.ow
     x2 = x.reshape(g.n * pixels, g.c)
-    parallel_for(be, g.n, lambda s, e: work(x2[s * pixels:e * pixels], s, e),
-                 x.nbytes + work_bytes)
+    parallel_slices(be, g.n, lambda s, e: work(x2[s * pixels:e * pixels], s, e),
+                    x.nbytes + work_bytes)
 
 
 
@@ -645,7 +647,7 @@ class Conv2DBackpropFilter(_ConvBase):
                                  f"{tuple(dy.shape)}, expected {(g.n, g.oh, g.ow, f)}")
             dy2 = dy.reshape(-1, f)
             pixels = g.oh * g.ow
-            partial: Dict[int, Any] = {}  # per part of the batch, summed in batch order
+            partial: Dict[int, Any] = {}  # per fixed slice of the batch, summed in order
 
             def gemm(cols, s, e):
                 partial[s] = xp.matmul(cols.T, dy2[s * pixels:e * pixels])
@@ -653,8 +655,8 @@ class Conv2DBackpropFilter(_ConvBase):
             if kept is not None:
                 try:
                     cols = _im2col_matrix(kept[1], g)
-                    parallel_for(be, g.n, lambda s, e: gemm(cols[s * pixels:e * pixels], s, e),
-                                 kept[1].nbytes + dy2.nbytes)
+                    parallel_slices(be, g.n, lambda s, e: gemm(cols[s * pixels:e * pixels], s, e),
+                                    kept[1].nbytes + dy2.nbytes)
                 finally:
                     WORKSPACE.give(*kept)
             elif _is_view_im2col(g):
