@@ -463,6 +463,25 @@ def test_workspace_pool_reuses_buffers_and_evicts_beyond_its_budget():
     assert pool._bytes <= 1000  # larger than the whole budget: never kept
 
 
+def test_workspace_pool_evicts_past_a_key_whose_buffers_are_all_borrowed():
+    """A key whose only buffer is out must not stay as an empty entry: eviction, which takes
+    the oldest key's oldest buffer, failed on it (IndexError in the Deep MNIST example)."""
+    from tfgraph.backends import get_backend
+    from tfgraph.kernels.workspace import WorkspacePool
+    be = get_backend("numpy")
+    pool = WorkspacePool(max_bytes=1000)
+    with pool.borrow(be, "a", (10, 10), np.float32):    # 400 bytes, given back: key "a" oldest
+        pass
+    key, held = pool.take(be, "a", (10, 10), np.float32)  # "a" now has no free buffer
+    with pool.borrow(be, "b", (10, 10), np.float32), pool.borrow(be, "c", (10, 10), np.float32):
+        pass
+    with pool.borrow(be, "d", (10, 10), np.float32):     # over budget: evicts "b", not "a"
+        pass
+    pool.give(key, held)
+    assert pool._bytes <= 1000
+    assert all(pool._free.values())  # no empty lists left behind
+
+
 def test_atrous_and_separable_conv2d(run):
     rng = np.random.default_rng(10)
     x = rng.normal(size=(1, 7, 6, 2))

@@ -52,6 +52,8 @@ class WorkspacePool:
             if lst:
                 buf = lst.pop()
                 self._bytes -= buf.nbytes
+                if not lst:  # no empty lists kept: eviction takes the first key's oldest
+                    del self._free[key]
         if buf is None:
             buf = be.xp.zeros(shape, dtype) if zeroed else be.xp.empty(shape, dtype)
         return key, buf
