@@ -24,7 +24,8 @@ from ..framework.graph import Tensor
 from ..framework.registry import OpDef, register_op, spec
 from ..kernels.workspace import WORKSPACE
 from . import array_ops
-from .conv_ops import _ConvBase, _sizes_tensor, _static_dims, spatial_output
+from .conv_ops import (_ConvBase, _sizes_tensor, _static_dims, spatial_output,
+                       transpose_output_sizes)
 
 _FORMATS = ("NDHWC", "NCDHW")
 
@@ -687,20 +688,7 @@ def conv3d_transpose(value: Any = None, filter: Any = None, output_shape: Any = 
         value = convert_to_tensor(value, name="value")
         filter = convert_to_tensor(filter, dtype=value.dtype, name="filter")
         fmt = _check_format(data_format)
-        axis = 1 if fmt == "NCDHW" else 4
-        fs = filter.shape.as_list() if filter.shape.ndims is not None else [None] * 5
-        vs = value.shape.as_list() if value.shape.ndims is not None else [None] * 5
-        if fs[4] is not None and vs[axis] is not None and fs[4] != vs[axis]:
-            raise ValueError(f"input channels does not match filter's input channels, "
-                             f"{vs[axis]} != {fs[4]}")
-        out = _sizes_tensor(output_shape, "output_shape")
-        if out.shape.ndims is not None and out.shape.as_list() not in ([5], [None]):
-            raise ValueError(f"output_shape must have shape (5,), got {out.shape}")
-        known = _static_dims(out)
-        if known is not None and known[axis] is not None and fs[3] is not None \
-                and known[axis] != fs[3]:
-            raise ValueError(f"output_shape does not match filter's output channels, "
-                             f"{known[axis]} != {fs[3]}")
+        out = transpose_output_sizes(value, filter, output_shape, 5, 1 if fmt == "NCDHW" else 4)
         return conv3d_backprop_input_v2(out, filter, value, strides=strides, padding=padding,
                                         data_format=fmt,
                                         dilations=dilations if dilations is not None else 1,

@@ -22,7 +22,7 @@ from . import array_ops
 from .conv1d_ops import conv1d
 from .conv3d_ops import avg_pool3d, conv3d, conv3d_transpose, max_pool3d
 from .conv_ops import (_sizes_tensor, _static_dims, conv2d, conv2d_backprop_input,
-                       conv2d_transpose, get_sequence)
+                       conv2d_transpose, get_sequence, transpose_output_sizes)
 from .pool_ops import avg_pool, max_pool
 from .space_batch_ops import batch_to_space_nd, space_to_batch_nd
 
@@ -236,12 +236,7 @@ def conv1d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, 
         d = d[:spatial] + [1] + d[spatial:]
         input = convert_to_tensor(input, name="input")
         filters = convert_to_tensor(filters, dtype=input.dtype, name="filters")
-        fs = filters.shape.as_list() if filters.shape.ndims is not None else [None] * 3
-        ins = input.shape.as_list() if input.shape.ndims is not None else [None] * 3
-        if fs[2] is not None and ins[ci] is not None and fs[2] != ins[ci]:
-            raise ValueError(f"input channels does not match filter's input channels, "
-                             f"{ins[ci]} != {fs[2]}")
-        out = _sizes_tensor(output_shape, "output_shape")
+        out = transpose_output_sizes(input, filters, output_shape, 3, ci, check_output=False)
         out4 = array_ops.concat([out[:spatial], [1], out[spatial:]], axis=0)
         x = array_ops.expand_dims(input, spatial)
         f = array_ops.expand_dims(filters, 0)

@@ -592,8 +592,8 @@ def col2im_conv(be, dy: Any, w: Any, g: Geometry) -> Any:
 
     def images(start: int, stop: int) -> None:
         with WORKSPACE.borrow(be, "col2im", (nb * pixels, kk * g.c), dy.dtype) as z, \
-                WORKSPACE.borrow(be, "col2im_rows", (nb, g.oh, kk, g.ow, g.c) if regroup
-                                 else (0,), dy.dtype) as zr:
+                (WORKSPACE.borrow(be, "col2im_rows", (nb, g.oh, kk, g.ow, g.c), dy.dtype)
+                 if regroup else contextlib.nullcontext()) as zr:
             for s in range(start, stop, nb):
                 e = min(stop, s + nb)
                 zc = z[:(e - s) * pixels]
@@ -939,6 +939,30 @@ def conv2d_backprop_filter(input: Any, filter_sizes: Any, out_backprop: Any, str
                                name=name or "Conv2DBackpropFilter").outputs[0]
 
 
+def transpose_output_sizes(value: Tensor, filter: Tensor, output_shape: Any, rank: int,
+                           axis: int, check_output: bool = True) -> Tensor:
+    """`output_shape` of a transposed convolution as a 1-D int tensor, after TF1's checks:
+    `value`'s channels (at `axis`) must match the filter's input channels (its last axis of
+    `rank`) and, with `check_output`, `output_shape` must have `rank` elements whose channels
+    match the filter's output channels (its second-to-last axis)."""
+    fs = filter.shape.as_list() if filter.shape.ndims is not None else [None] * rank
+    vs = value.shape.as_list() if value.shape.ndims is not None else [None] * rank
+    if fs[-1] is not None and vs[axis] is not None and fs[-1] != vs[axis]:
+        raise ValueError(f"input channels does not match filter's input channels, "
+                         f"{vs[axis]} != {fs[-1]}")
+    out = _sizes_tensor(output_shape, "output_shape")
+    if not check_output:
+        return out
+    if out.shape.ndims is not None and out.shape.as_list() not in ([rank], [None]):
+        raise ValueError(f"output_shape must have shape ({rank},), got {out.shape}")
+    known = _static_dims(out)
+    if known is not None and known[axis] is not None and fs[-2] is not None \
+            and known[axis] != fs[-2]:
+        raise ValueError(f"output_shape does not match filter's output channels, "
+                         f"{known[axis]} != {fs[-2]}")
+    return out
+
+
 def conv2d_transpose(value: Any = None, filter: Any = None, output_shape: Any = None,
                      strides: Any = None, padding: str = "SAME", data_format: str = "NHWC",
                      name: Optional[str] = None, input: Any = None, filters: Any = None,
@@ -962,20 +986,7 @@ def conv2d_transpose(value: Any = None, filter: Any = None, output_shape: Any = 
         value = convert_to_tensor(value, name="value")
         filter = convert_to_tensor(filter, dtype=value.dtype, name="filter")
         fmt = check_data_format(data_format)
-        axis = 1 if fmt == "NCHW" else 3
-        fs = filter.shape.as_list() if filter.shape.ndims is not None else [None] * 4
-        vs = value.shape.as_list() if value.shape.ndims is not None else [None] * 4
-        if fs[3] is not None and vs[axis] is not None and fs[3] != vs[axis]:
-            raise ValueError(f"input channels does not match filter's input channels, "
-                             f"{vs[axis]} != {fs[3]}")
-        out = _sizes_tensor(output_shape, "output_shape")
-        if out.shape.ndims is not None and out.shape.as_list() not in ([4], [None]):
-            raise ValueError(f"output_shape must have shape (4,), got {out.shape}")
-        known = _static_dims(out)
-        if known is not None and known[axis] is not None and fs[2] is not None \
-                and known[axis] != fs[2]:
-            raise ValueError(f"output_shape does not match filter's output channels, "
-                             f"{known[axis]} != {fs[2]}")
+        out = transpose_output_sizes(value, filter, output_shape, 4, 1 if fmt == "NCHW" else 3)
         return conv2d_backprop_input(out, filter, value, strides=strides, padding=padding,
                                      data_format=fmt,
                                      dilations=dilations if dilations is not None else 1,
