@@ -266,10 +266,9 @@ class BaseSession(RunContext):
             # update variables in place, so concurrent runs from several threads serialize.
             with self._lock:
                 self._run_serial += 1
-                own = plan.own_threads  # None: the plan does not care, leave it
-                if own is not _THREADS.own_threads and own is not None:
-                    _THREADS.use_own_threads(own)
-                _THREADS.tick()  # BLAS threads sized to the cores other processes leave free
+                # BLAS threads sized to the cores other processes leave free, or held at one
+                # while the plan's kernels split their batches over tfgraph's threads
+                _THREADS.tick(plan.own_threads)
                 if feed_dict:
                     return plan.fn(*feed_dict.values())
                 return plan.fn()
@@ -294,10 +293,7 @@ class BaseSession(RunContext):
             try:
                 with self._lock:
                     self._run_serial += 1
-                    if plan.own_threads is not _THREADS.own_threads and \
-                            plan.own_threads is not None:
-                        _THREADS.use_own_threads(plan.own_threads)
-                    _THREADS.tick()
+                    _THREADS.tick(plan.own_threads)
                     return plan.fn(*args)
             except errors.OpError:
                 raise

@@ -118,7 +118,7 @@ def test_one_cpu_never_adapts(monkeypatch):
 
 def test_session_run_ticks_the_controller(monkeypatch):
     calls = []
-    monkeypatch.setattr(threads.CONTROLLER, "tick", lambda: calls.append(1))
+    monkeypatch.setattr(threads.CONTROLLER, "tick", lambda own_threads=None: calls.append(1))
     x = tf.placeholder(tf.float32, [2])
     y = x * 2.0
     with tf.Session() as sess:

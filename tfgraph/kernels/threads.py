@@ -86,8 +86,11 @@ class ThreadController:
         if self.fixed:
             self._apply(self.threads)
 
-    def tick(self) -> None:
-        """Called once per run: takes a sample when `sample` seconds have passed."""
+    def tick(self, own_threads: Optional[bool] = None) -> None:
+        """Called once per run with its plan's wish (`use_own_threads`; None: either):
+        switches the mode when it differs, takes a sample when `sample` seconds passed."""
+        if own_threads is not self.own_threads and own_threads is not None:
+            self.use_own_threads(own_threads)
         if self.enabled and time.monotonic() >= self._next:
             self._update()
 
