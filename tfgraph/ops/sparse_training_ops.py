@@ -22,7 +22,7 @@ from ..framework.graph import Tensor
 from ..framework.registry import NotDifferentiable, OpDef, get_op_def, register_op, spec
 from ..framework.tensor_shape import TensorShape
 from ._helpers import host_array
-from .training_ops import _ApplyOp, check_apply_inputs, read_cells
+from .training_ops import _ApplyOp, check_apply_inputs, check_apply_operand, read_cells
 from . import training_ops, training_ops_extra
 
 _INDEX_TYPES = (dtypes.int32, dtypes.int64)
@@ -75,17 +75,10 @@ class _SparseApplyOp(OpDef):
             raise ValueError(f"indices must be one-dimensional in '{self.type_name}', got "
                              f"shape {indices.shape}")
         for name, t in zip(self.arg_names[1:], inputs[1:]):
-            if name == "indices":
+            if name == "indices" or \
+                    check_apply_operand(self.type_name, name, t, var, d.scalar_args):
                 continue
-            if t.dtype != var.dtype:
-                raise TypeError(f"Input '{name}' of '{self.type_name}' Op has type "
-                                f"{t.dtype.name} that does not match type {var.dtype.name} of "
-                                f"argument 'var'.")
-            if name in d.scalar_args:
-                if t.shape.ndims is not None and t.shape.ndims != 0:
-                    raise ValueError(f"Shape must be rank 0 but is rank {t.shape.ndims} for "
-                                     f"input '{name}' of '{self.type_name}' (shape {t.shape})")
-            elif name != self.grad_name and not var.shape.is_compatible_with(t.shape):
+            if name != self.grad_name and not var.shape.is_compatible_with(t.shape):
                 raise ValueError(f"var and {name} do not have the same shape {var.shape} "
                                  f"{t.shape} in '{self.type_name}'")
         if var.shape.ndims is not None:

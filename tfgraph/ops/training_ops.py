@@ -27,6 +27,21 @@ from ..kernels.workspace import WORKSPACE
 _SCRATCH_MIN_SIZE = 4096
 
 
+def check_apply_operand(type_name: str, name: str, t: Tensor, var: Tensor,
+                        scalar_args: Sequence[str]) -> bool:
+    """TF1's checks of one operand of an `Apply*`/`SparseApply*` op: `var`'s dtype, and rank 0
+    for a scalar argument; returns whether `name` is one (the caller checks other shapes)."""
+    if t.dtype != var.dtype:
+        raise TypeError(f"Input '{name}' of '{type_name}' Op has type {t.dtype.name} that "
+                        f"does not match type {var.dtype.name} of argument 'var'.")
+    if name not in scalar_args:
+        return False
+    if t.shape.ndims is not None and t.shape.ndims != 0:
+        raise ValueError(f"Shape must be rank 0 but is rank {t.shape.ndims} for input "
+                         f"'{name}' of '{type_name}' (shape {t.shape})")
+    return True
+
+
 def check_apply_inputs(type_name: str, arg_names: Sequence[str], num_refs: int,
                        inputs: Sequence[Tensor]) -> Tensor:
     """The checks every `Apply*`/`SparseApply*` op makes at build time (input count, variable
@@ -84,15 +99,9 @@ class _ApplyOp(OpDef):
         var = check_apply_inputs(self.type_name, self.arg_names, self.num_refs, inputs)
         shape = var.shape
         for name, t in zip(self.arg_names[1:], inputs[1:]):
-            if t.dtype != var.dtype:
-                raise TypeError(f"Input '{name}' of '{self.type_name}' Op has type "
-                                f"{t.dtype.name} that does not match type {var.dtype.name} of "
-                                f"argument 'var'.")
-            if name in self.scalar_args:
-                if t.shape.ndims is not None and t.shape.ndims != 0:
-                    raise ValueError(f"Shape must be rank 0 but is rank {t.shape.ndims} for "
-                                     f"input '{name}' of '{self.type_name}' (shape {t.shape})")
-            elif not shape.is_compatible_with(t.shape):
+            if check_apply_operand(self.type_name, name, t, var, self.scalar_args):
+                continue
+            if not shape.is_compatible_with(t.shape):
                 raise ValueError(f"Shapes of 'var' {var.shape} and '{name}' {t.shape} must be "
                                  f"equal in '{self.type_name}'")
             else:
