@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
+from tfgraph.backends import default_backend_name
 
 F32 = np.float32
 RNG = np.random.default_rng(3)
@@ -74,7 +75,8 @@ def test_gradients_match_the_composite_formula():
 
 
 def test_bad_inputs_name_the_problem():
-    with pytest.raises(ValueError, match="must be a 1-D tensor when is_training is False"):
+    with pytest.raises(ValueError,
+                       match="`mean` and `variance` must be a 1D tensor when `is_training`"):
         tf.nn.fused_batch_norm(X, SCALE, OFFSET, is_training=False)
     with pytest.raises(ValueError, match="must have 2 elements"):
         tf.nn.fused_batch_norm(X, np.ones(3, F32), OFFSET)
@@ -82,3 +84,53 @@ def test_bad_inputs_name_the_problem():
         tf.nn.fused_batch_norm(X, SCALE, OFFSET, data_format="NWHC")
     with pytest.raises(TypeError, match="int32"):
         tf.nn.fused_batch_norm(X.astype(np.int32), SCALE, OFFSET)
+
+
+def _bn_values(x_val, dy_val, data_format):
+    """Training and inference outputs of FusedBatchNormV3 and both modes' gradients."""
+    tf.reset_default_graph()
+    c = x_val.shape[3 if data_format == "NHWC" else 1]
+    x = tf.constant(x_val)
+    scale = tf.constant(np.linspace(0.5, 2.0, c).astype(F32))
+    offset = tf.constant(np.linspace(-1.0, 1.0, c).astype(F32))
+    mean = tf.constant(np.linspace(-0.5, 0.5, c).astype(F32))
+    var = tf.constant(np.linspace(0.5, 3.0, c).astype(F32))
+    train = tf.nn.fused_batch_norm(x, scale, offset, epsilon=1e-3, data_format=data_format)
+    infer = tf.nn.fused_batch_norm(x, scale, offset, mean, var, epsilon=1e-3,
+                                   is_training=False, data_format=data_format)
+    dy = tf.constant(dy_val)
+    grads = tf.gradients(train[0], [x, scale, offset], grad_ys=dy) + \
+        tf.gradients(infer[0], [x, scale, offset], grad_ys=dy)
+    with tf.Session() as sess:
+        return sess.run(list(train) + [infer[0]] + grads)
+
+
+def test_nhwc_kernels_match_the_general_path_and_any_split(monkeypatch):
+    """The NHWC kernels ((N*H, W*C) rows, sums as products with ones, fixed row slices) give
+    what the general NCHW path gives, and the same bits however many threads share the
+    slices."""
+    from tfgraph.kernels import parallel, threads
+    x = RNG.normal(1.0, 2.0, (16, 6, 5, 8)).astype(F32)
+    dy = RNG.normal(size=x.shape).astype(F32)
+    monkeypatch.setattr(threads.ThreadController, "use_own_threads", lambda self, on: None)
+    monkeypatch.setattr(threads.CONTROLLER, "own_threads", False)
+    nhwc = _bn_values(x, dy, "NHWC")
+    nchw = _bn_values(x.transpose(0, 3, 1, 2), dy.transpose(0, 3, 1, 2), "NCHW")
+    names = ["y", "mean", "variance", "inference y", "dx", "d_scale", "d_offset",
+             "inference dx", "inference d_scale", "inference d_offset"]
+    for name, a, b in zip(names, nhwc, nchw):
+        assert a.dtype == np.float32, name
+        if a.ndim == 4:
+            b = b.transpose(0, 2, 3, 1)
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-5, err_msg=name)
+    monkeypatch.setattr(threads.CONTROLLER, "own_threads", True)
+    monkeypatch.setattr(threads.CONTROLLER, "threads", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    parts = []
+    real = parallel._part
+    monkeypatch.setattr(parallel, "_part", lambda body, s, e: parts.append(1) or real(body, s, e))
+    split = _bn_values(x, dy, "NHWC")
+    if default_backend_name() == "numpy":  # (other backends are not split)
+        assert len(parts) >= 8  # the kernels' passes ran in two parts
+    for name, a, b in zip(names, nhwc, split):
+        np.testing.assert_array_equal(b, a, err_msg=name)
