@@ -140,3 +140,80 @@ def test_tensorflows_cnn_with_batch_norm_gives_its_outputs():
             sess.run(v.assign(variables[v.op.name]))
         out = sess.run(logits, {images: io["in/images"]})
     np.testing.assert_allclose(out, io["out/logits"], rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.skipif(not (ARTIFACTS / "cnn" / "graph.pbtxt").exists(),
+                    reason="../shared/tf-artifacts/cnn is absent")
+def test_fused_layer_builds_tensorflows_ops():
+    """With a bool-tensor `training`, the fused layer is TF1's graph node for node: two
+    FusedBatchNormV3 under `bn1/cond` (the Switches named after them), Merges of the output,
+    mean and variance, the momentum chosen by `bn1/cond_1`, and the AssignMovingAvg
+    arithmetic; compared with the GraphDef TensorFlow wrote."""
+    from tensorboard.compat.proto import graph_pb2
+    from google.protobuf import text_format
+
+    def nodes(graph_def):
+        return {n.name: (n.op, tuple(n.input)) for n in graph_def.node
+                if n.name.startswith("bn1/") and "/Momentum" not in n.name}
+    tf_graph = graph_pb2.GraphDef()
+    text_format.Parse((ARTIFACTS / "cnn" / "graph.pbtxt").read_text(), tf_graph)
+    expected = nodes(tf_graph)
+    tf.reset_default_graph()
+    images = tf.placeholder(tf.float32, [None, 28, 28, 1], name="images")
+    training = tf.placeholder_with_default(False, [], name="training")
+    h = tf.layers.conv2d(images, 8, 5, padding="same", activation=tf.nn.relu, name="conv1")
+    h = tf.layers.max_pooling2d(h, 2, 2, name="pool1")
+    h = tf.layers.batch_normalization(h, training=training, name="bn1")
+    assert h.op.type == "Merge" and h.name == "bn1/cond/Merge:0"
+    got = nodes(tf.get_default_graph().as_graph_def())
+    assert got == expected
+    assert [u.op.name for u in tf.get_collection(tf.GraphKeys.UPDATE_OPS)] == [
+        "bn1/AssignMovingAvg", "bn1/AssignMovingAvg_1"]
+
+
+def test_fused_layer_with_python_training_and_constant_parameters():
+    """training=True: one FusedBatchNormV3 fed the moving statistics (ignored in training),
+    the momentum as "Const"; without scale and center the op takes constant ones/zeros
+    ("Const" for beta, "Const_1" for gamma, as TF1), and the averages still move."""
+    x = tf.placeholder(tf.float32, [None, 4, 4, 3], name="x")
+    y = tf.layers.batch_normalization(x, training=True, scale=False, center=False,
+                                      momentum=0.9)
+    g = tf.get_default_graph()
+    op = g.get_operation_by_name("batch_normalization/FusedBatchNormV3")
+    assert [t.name for t in op.inputs] == [
+        "x:0", "batch_normalization/Const_1:0", "batch_normalization/Const:0",
+        "batch_normalization/moving_mean/read:0", "batch_normalization/moving_variance/read:0"]
+    assert op.get_attr("is_training") is True and y is op.outputs[0]
+    assert g.get_operation_by_name("batch_normalization/AssignMovingAvg/sub").inputs[1].name \
+        == "batch_normalization/Const_2:0"
+    rng = np.random.default_rng(3)
+    v = rng.standard_normal((5, 4, 4, 3)).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        out = sess.run([y] + tf.get_collection(tf.GraphKeys.UPDATE_OPS), {x: v})
+        mean, var = v.mean(axis=(0, 1, 2)), v.var(axis=(0, 1, 2))
+        np.testing.assert_allclose(out[0], (v - mean) / np.sqrt(var + 1e-3), rtol=1e-4,
+                                   atol=1e-5)
+        np.testing.assert_allclose(out[1], 0.1 * mean, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(out[2], 0.9 + 0.1 * var * 80 / 79, rtol=1e-5)
+    # inference with a Python False: the moving statistics, and no update ops
+    before = len(tf.get_collection(tf.GraphKeys.UPDATE_OPS))
+    z = tf.layers.batch_normalization(x, training=False, name="bn_infer")
+    assert z.op.type == "FusedBatchNormV3" and z.op.get_attr("is_training") is False
+    assert len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)) == before
+
+
+def test_nn_batch_normalization_op_names():
+    """tf.nn.batch_normalization builds TF1's ops in TF1's order (the unfused layer uses it)."""
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    y = tf.nn.batch_normalization(x, tf.zeros([3]), tf.ones([3]), tf.zeros([3]), tf.ones([3]),
+                                  1e-3)
+    assert y.op.name == "batchnorm/add_1"
+    names = {op.name: op.type for op in tf.get_default_graph().get_operations()
+             if op.name.startswith("batchnorm/")}
+    assert names == {"batchnorm/add/y": "Const", "batchnorm/add": "Add",
+                     "batchnorm/Rsqrt": "Rsqrt", "batchnorm/mul": "Mul",
+                     "batchnorm/mul_1": "Mul", "batchnorm/mul_2": "Mul",
+                     "batchnorm/sub": "Sub", "batchnorm/add_1": "Add"}
+    assert [t.op.name for t in tf.get_default_graph().get_operation_by_name(
+        "batchnorm/mul_1").inputs] == ["x", "batchnorm/mul"]

@@ -15,11 +15,13 @@ from typing import Any, Callable, List, Optional
 
 from ..framework import dtypes
 from ..framework.graph import Tensor
-from ..framework.ops import name_scope
+from ..framework.constant import constant
+from ..framework.ops import convert_to_tensor, name_scope
 from ..framework.graph_keys import GraphKeys
 from ..framework.tensor_util import constant_value
 from ..ops import array_ops, init_ops, math_ops, nn_ops, state_ops
-from ..ops.cond_v1 import cond
+from ..ops.batch_norm_ops import fused_batch_norm
+from ..ops.cond_v1 import cond, smart_cond
 from ._base import Layer
 
 
@@ -148,49 +150,81 @@ class BatchNormalization(Layer):
         n = inputs.shape.ndims
         reduction = [i for i in range(n) if i not in self._axes]
         keep = len(self._axes) > 1
-        mean, variance = nn_ops.moments(inputs, reduction, keep_dims=keep)
-        update_variance = variance
-        if self._fused:
-            # TF1's fused kernel hands the moving average the unbiased batch variance.
-            count = math_ops.cast(math_ops.reduce_prod(array_ops.gather(
-                array_ops.shape(inputs), reduction)), variance.dtype)
-            update_variance = math_ops.multiply(variance, math_ops.truediv(
-                count, math_ops.maximum(math_ops.subtract(count, 1.0), 1.0)))
-        return mean, variance, update_variance
+        return nn_ops.moments(inputs, reduction, keep_dims=keep)
 
-    def _assign_moving_average(self, variable, value):
-        decay = 1.0 - self.momentum
-        with name_scope(None, "AssignMovingAvg", [variable, value]):
-            delta = math_ops.multiply(math_ops.subtract(variable, value),
-                                      math_ops.cast(decay, variable.dtype))
-            return state_ops.assign_sub(variable, delta)
+    def _assign_moving_average(self, variable, value, momentum: Any):
+        """`variable -= (variable - value) * (1 - momentum)` under "AssignMovingAvg", the
+        AssignSub op named after the scope (TF1's names: "decay" for a Python momentum,
+        "sub" for a tensor one, then "sub_1"/"sub" and "mul")."""
+        with name_scope(None, "AssignMovingAvg", [variable, value]) as scope:
+            if isinstance(momentum, Tensor):
+                decay = 1.0 - momentum
+            else:
+                decay = convert_to_tensor(1.0 - momentum, name="decay")
+            if decay.dtype != variable.dtype.base_dtype:
+                decay = math_ops.cast(decay, variable.dtype.base_dtype)
+            delta = (variable - math_ops.cast(value, variable.dtype.base_dtype)) * decay
+            return state_ops.assign_sub(variable, delta, name=scope)
+
+    def _add_updates(self, mean_update: Any, var_update: Any) -> None:
+        for u in (mean_update, var_update):
+            self.updates.append(u)
+            u.graph.add_to_collections(self._updates_collections, u)
+
+    def _fused_call(self, inputs: Tensor, training: Any) -> Tensor:
+        """TF1's fused path: one FusedBatchNormV3 (under `tf.cond` for a tensor `training`),
+        whose outputs 1 and 2 (the batch mean and unbiased variance) move the averages."""
+        fmt = "NCHW" if self._axes == [1] else "NHWC"
+        pdtype = self.moving_mean.dtype.base_dtype
+        beta = self.beta if self.center else constant(0.0, pdtype, self._param_shape)
+        gamma = self.gamma if self.scale else constant(1.0, pdtype, self._param_shape)
+
+        def fused(is_training: bool):
+            return lambda: fused_batch_norm(
+                inputs, gamma, beta, mean=self.moving_mean, variance=self.moving_variance,
+                epsilon=self.epsilon, is_training=is_training, data_format=fmt)
+        output, mean, variance = smart_cond(training, fused(True), fused(False))
+        known = training if isinstance(training, bool) else None
+        if known is None:
+            momentum = smart_cond(training, lambda: constant(self.momentum),
+                                  lambda: constant(1.0))
+        elif known:
+            momentum = constant(self.momentum)
+        else:
+            return output
+        self._add_updates(self._assign_moving_average(self.moving_mean, mean, momentum),
+                          self._assign_moving_average(self.moving_variance, variance, momentum))
+        return output
 
     def call(self, inputs: Tensor, training: Any = False) -> Tensor:
         if isinstance(training, Tensor):
             static = constant_value(training)
             if static is not None:
                 training = bool(static)
-        if training is None or training is False or (
-                not isinstance(training, Tensor) and not training):
+        else:
+            training = bool(training)  # None: inference, as TF1
+        if self._fused:
+            return self._fused_call(inputs, training)
+        if training is False:
             return self._normalize(inputs, self.moving_mean, self.moving_variance)
-        mean, variance, update_variance = self._batch_moments(inputs)
+        mean, variance = self._batch_moments(inputs)
         if isinstance(training, Tensor):
             mm, mv = self.moving_mean, self.moving_variance
             mean_used = cond(training, lambda: mean, lambda: array_ops.identity(mm))
             var_used = cond(training, lambda: variance, lambda: array_ops.identity(mv))
             out = self._normalize(inputs, mean_used, var_used)
-            mean_update = cond(training, lambda: self._assign_moving_average(mm, mean),
+            mean_update = cond(training,
+                               lambda: self._assign_moving_average(mm, mean, self.momentum),
                                lambda: array_ops.identity(mm))
             var_update = cond(training,
-                              lambda: self._assign_moving_average(mv, update_variance),
+                              lambda: self._assign_moving_average(mv, variance, self.momentum),
                               lambda: array_ops.identity(mv))
         else:
             out = self._normalize(inputs, mean, variance)
-            mean_update = self._assign_moving_average(self.moving_mean, mean)
-            var_update = self._assign_moving_average(self.moving_variance, update_variance)
-        for u in (mean_update, var_update):
-            self.updates.append(u)
-            u.graph.add_to_collections(self._updates_collections, u)
+            mean_update = self._assign_moving_average(self.moving_mean, mean, self.momentum)
+            var_update = self._assign_moving_average(self.moving_variance, variance,
+                                                     self.momentum)
+        self._add_updates(mean_update, var_update)
         return out
 
 

@@ -835,13 +835,13 @@ def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: An
     """
     with name_scope(name, "batchnorm", [x, mean, variance, scale, offset]):
         x = convert_to_tensor(x)
-        inv = math_ops.rsqrt(math_ops.add(variance, _scalar(variance_epsilon, x)))
+        # TF1's operators in TF1's order, so the ops get its names: add, Rsqrt, mul (scale),
+        # mul_1 (x), mul_2 (mean), sub, add_1
+        inv = math_ops.rsqrt(convert_to_tensor(variance) + variance_epsilon)
         if scale is not None:
-            inv = math_ops.multiply(inv, scale)
-        neg = math_ops.subtract(offset, math_ops.multiply(mean, inv)) if offset is not None \
-            else math_ops.negative(math_ops.multiply(mean, inv))
-        return math_ops.add(math_ops.multiply(x, math_ops.cast(inv, x.dtype)),
-                            math_ops.cast(neg, x.dtype))
+            inv *= scale
+        return x * math_ops.cast(inv, x.dtype) + math_ops.cast(
+            offset - mean * inv if offset is not None else -mean * inv, x.dtype)
 
 
 def _noise_shape(x: Tensor, noise_shape: Any) -> Any:
