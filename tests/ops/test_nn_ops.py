@@ -82,6 +82,22 @@ def test_relu_on_integers(run):
     np.testing.assert_array_equal(out, [0, 0, 3])
 
 
+def test_relu_of_big_arrays_keeps_special_values():
+    """Relu of arrays big enough for the zero-block path (and a ragged tail), in place and
+    into a new array: bit for bit `max(x, 0)`, NaN kept, -inf and -0.0 to 0, float32."""
+    special = np.array([np.nan, -np.nan, -0.0, 0.0, -np.inf, np.inf, -1.0, 1e-45, -1e-45, 3.0],
+                       np.float32)
+    x = np.concatenate([np.tile(special, 4000), special[:7]])
+    a = tf.placeholder(tf.float32, [None])
+    fresh, in_place = tf.nn.relu(a), tf.nn.relu(a * 1.0)
+    with tf.Session() as sess:
+        got = sess.run([fresh, in_place], {a: x})
+    want = np.maximum(x, np.float32(0)).view(np.uint32)
+    for out in got:
+        assert out.dtype == np.float32
+        np.testing.assert_array_equal(out.view(np.uint32), want)
+
+
 def test_leaky_relu_alpha_and_int_input(run):
     np.testing.assert_allclose(run(tf.nn.leaky_relu(tf.constant([-2.0, 3.0]), alpha=0.1)),
                                [-0.2, 3.0], rtol=1e-6)
