@@ -510,17 +510,34 @@ class BiasAdd(OpDef):
 
     fresh_outputs = True
 
+    @staticmethod
+    def _wide(xp, v: Any, b: Any) -> Tuple[Any, Any]:
+        """`v` (channels last, contiguous) as rows of W*C values and `b` tiled to match: NumPy's
+        broadcast add runs one inner loop per row, and rows of only C floats are slow (LeNet's
+        6 channels: 0.54 -> 0.10 ms; the CNN's 64: 0.43 -> 0.35 ms)."""
+        if v.ndim < 3 or v.size == 0 or not v.flags.c_contiguous:
+            return v, b
+        return v.reshape(-1, v.shape[-2] * v.shape[-1]), xp.tile(b, v.shape[-2])
+
     def inplace_kernel(self, be, op, ctx):
         if op.attrs.get("data_format", "NHWC").startswith("NC"):
             return None
         xp = be.xp
-        return lambda v, b: parallel.rows(be, lambda vs: xp.add(vs, b, out=vs), v)
+
+        def bias_add_in_place(v, b):
+            vw, bw = self._wide(xp, v, b)
+            parallel.rows(be, lambda vs: xp.add(vs, bw, out=vs), vw)
+            return v
+        return bias_add_in_place
 
     def kernel(self, be, op, ctx):
         xp = be.xp
         fmt = op.attrs.get("data_format", "NHWC")
         if not fmt.startswith("NC"):
-            return xp.add  # NumPy broadcasting adds along the last axis
+            def bias_add(v, b):
+                vw, bw = self._wide(xp, v, b)
+                return xp.add(vw, bw).reshape(v.shape)  # adds along the last axis
+            return bias_add
 
         def bias_add_nchw(v, b):
             return v + b.reshape((b.shape[0],) + (1,) * (v.ndim - 2))
