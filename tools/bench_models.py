@@ -8,6 +8,9 @@ Models (float32, a new batch fed every step, the loss fetched every step):
   mlp32    784-512-512-10 ReLU, batch 32, SGD
   mlp128   the same at batch 128
   ae       autoencoder 784-256-128-256-784, sigmoid, squared error, RMSProp, batch 256
+  bn       conv3x3x32 -> batch norm -> relu -> pool2 -> conv3x3x64 -> batch norm -> relu -> pool2
+           -> dense128 -> dense10 (SAME convolutions without bias, `tf.nn.fused_batch_norm` in
+           training mode with moving-average updates), batch 64, Adam (tfgraph and TF1 only)
   hist     mlp128 with `tf.summary.histogram` of every weight, bias and activation, merged and
            written to an event file every step (reported against mlp128's plain step)
   overhead `sess.run` of `c + a*b` with 3 fed float32 scalars-as-arrays (per call)
@@ -48,9 +51,10 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LR = 0.01
-BATCH = {"cnn": 64, "lenet": 128, "mlp32": 32, "mlp128": 128, "ae": 256, "hist": 128}
+BATCH = {"cnn": 64, "lenet": 128, "mlp32": 32, "mlp128": 128, "ae": 256, "hist": 128,
+         "bn": 64}
 # (steps per turn, rounds) by default: about 1-3 s of work per framework and model
-STEPS = {"cnn": 3, "lenet": 5, "mlp32": 40, "mlp128": 15, "ae": 10, "hist": 10}
+STEPS = {"cnn": 3, "lenet": 5, "mlp32": 40, "mlp128": 15, "ae": 10, "hist": 10, "bn": 4}
 
 
 # --- weights and data (made once by the coordinator, read by every worker) -----------------------
@@ -66,6 +70,9 @@ def make_params(model: str, rng) -> List[Tuple[str, np.ndarray]]:
     elif model == "lenet":
         layers = [("conv", 5, 1, 6), ("conv", 5, 6, 16), ("dense", 400, 120), ("dense", 120, 84),
                   ("dense", 84, 10)]
+    elif model == "bn":
+        layers = [("conv", 3, 1, 32), ("norm", 32), ("conv", 3, 32, 64), ("norm", 64),
+                  ("dense", 3136, 128), ("dense", 128, 10)]
     elif model == "ae":
         layers = [("dense", 784, 256), ("dense", 256, 128), ("dense", 128, 256),
                   ("dense", 256, 784)]
@@ -73,10 +80,14 @@ def make_params(model: str, rng) -> List[Tuple[str, np.ndarray]]:
         layers = [("dense", 784, 512), ("dense", 512, 512), ("dense", 512, 10)]
     out = []
     for i, l in enumerate(layers):
-        if l[0] == "conv":
+        if l[0] == "norm":  # gamma and beta of the batch norm after the layer before
+            out.append((f"gamma{i - 1}", np.ones(l[1], np.float32)))
+            out.append((f"beta{i - 1}", np.zeros(l[1], np.float32)))
+        elif l[0] == "conv":
             _, k, ci, co = l
             out.append((f"w{i}", _glorot(rng, k * k * ci, k * k * co, (k, k, ci, co))))
-            out.append((f"b{i}", np.zeros(co, np.float32)))
+            if model != "bn":  # (batch norm's beta is the bias)
+                out.append((f"b{i}", np.zeros(co, np.float32)))
         else:
             _, ci, co = l
             out.append((f"w{i}", _glorot(rng, ci, co, (ci, co))))
@@ -86,7 +97,7 @@ def make_params(model: str, rng) -> List[Tuple[str, np.ndarray]]:
 
 
 def input_shape(model: str) -> Tuple[int, ...]:
-    return (28, 28, 1) if model in ("cnn", "lenet") else (784,)
+    return (28, 28, 1) if model in ("cnn", "lenet", "bn") else (784,)
 
 
 def make_batches(model: str, rng, n: int = 4) -> List[Tuple[np.ndarray, np.ndarray]]:
@@ -136,6 +147,31 @@ def build_tf_graph(tf, model: str, params: List[Tuple[str, np.ndarray]]):
         h = pool(conv(pool(conv(h, 0)), 1))
         h = dense(tf.reshape(h, [-1, 400]), 2, tf.nn.relu)
         logits = dense(dense(h, 3, tf.nn.relu), 4)
+    elif model == "bn":
+        updates = []
+
+        def conv_bn(h, i):
+            w = v[f"w{i}"]
+            c = int(w.shape[-1])
+            z = tf.nn.conv2d(h, w, [1, 1, 1, 1], "SAME")
+            moving_mean = tf.Variable(np.zeros(c, np.float32), trainable=False)
+            moving_var = tf.Variable(np.ones(c, np.float32), trainable=False)
+            z, mean, var = tf.nn.fused_batch_norm(z, v[f"gamma{i}"], v[f"beta{i}"],
+                                                  mean=moving_mean, variance=moving_var,
+                                                  epsilon=1e-3, is_training=True)
+            updates.extend([tf.assign_sub(moving_mean, (moving_mean - mean) * 0.01),
+                            tf.assign_sub(moving_var, (moving_var - var) * 0.01)])
+            z = tf.nn.relu(z)
+            acts.append(z)
+            return z
+        h = pool(conv_bn(pool(conv_bn(x, 0)), 2))
+        h = dense(tf.reshape(h, [-1, 3136]), 4, tf.nn.relu)
+        logits = dense(h, 5)
+        loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y,
+                                                                         logits=logits))
+        with tf.control_dependencies(updates):
+            train = tf.train.AdamOptimizer(1e-3).minimize(loss)
+        return x, y, loss, train, None
     elif model == "ae":
         h = x
         for i in range(4):
@@ -540,7 +576,7 @@ def _frameworks_available(peer: Optional[str]) -> Dict[str, str]:
 
 
 def _supported(fw: str, model: str) -> bool:
-    if model == "hist":
+    if model in ("hist", "bn"):
         return fw in ("tfgraph", "tf1")
     return True
 
@@ -673,6 +709,7 @@ def machine() -> Dict[str, Any]:
 TITLES = {"cnn": "CNN conv32-conv64-pool-128-10, batch 64", "lenet": "LeNet-5, batch 128",
           "mlp32": "MLP 784-512-512-10, batch 32", "mlp128": "MLP 784-512-512-10, batch 128",
           "ae": "autoencoder 784-256-128-256-784 sigmoid, RMSProp, batch 256",
+          "bn": "CNN + batch norm (fused), Adam, batch 64",
           "hist": "MLP batch 128 + histogram of every weight, bias, activation each step"}
 GOALS = {"cnn": 1.25, "lenet": 1.25, "mlp32": 1.0, "mlp128": 1.0, "ae": 1.0}
 
@@ -700,7 +737,7 @@ def markdown_table(r: Dict[str, Any]) -> str:
     if r.get("threads", "default") != "default":
         head[0] = f"work ({r['threads']} thread(s) each)"
         lines[0] = "| " + " | ".join(head) + " |"
-    for m in ("cnn", "lenet", "mlp32", "mlp128", "ae", "hist"):
+    for m in ("cnn", "lenet", "bn", "mlp32", "mlp128", "ae", "hist"):
         if m not in r:
             continue
         e = r[m]
@@ -756,7 +793,7 @@ def markdown_table(r: Dict[str, Any]) -> str:
 
 def main(argv: Optional[List[str]] = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--models", default="cnn,lenet,mlp32,mlp128,ae,hist,overhead")
+    p.add_argument("--models", default="cnn,lenet,bn,mlp32,mlp128,ae,hist,overhead")
     p.add_argument("--frameworks", default="tfgraph,numpy,tf1,torch")
     p.add_argument("--peer-python", default=None,
                    help="a Python that has tensorflow and/or torch (run as separate workers)")
