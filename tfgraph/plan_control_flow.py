@@ -572,12 +572,22 @@ def make_codegen_class(base, plan_cls, codegen_counter):
                 expr = f"{val} if {cond} else {expr}"
                 idx_expr = f"{i} if {cond} else {idx_expr}"
             out = op._outputs[0]
+            in_vars = [self.var_of[(t, self.home[t].name)] for t in ins]
+            # The result is a buffer later ops may overwrite (a Relu after a batch norm under
+            # `tf.cond`) when every input is one that only this Merge reads, on its device.
+            fresh = all(var in self.fresh and self.home[t] is target and
+                        all(b not in self.flat and all(c is op or c not in self.plan_ops
+                                                       for c in b._consumers)
+                            for b in self.bound.get(var, (t,)))
+                        for t, var in zip(ins, in_vars))
             self._alias(*uses)
             if out not in self.fed:
                 v = self.new_var()
                 self.emit(f"{v} = {expr}", uses, [v], ("op", op))
                 self.var_of[(out, target.name)] = v
                 self.home[out] = target
+                if fresh:
+                    self.fresh.add(v)
             vi = op._outputs[1]
             if vi not in self.fed and (vi in self.flat or
                                        any(c in self.plan_ops for c in vi._consumers)):

@@ -70,3 +70,46 @@ def test_broadcasting_to_a_bigger_shape_falls_back_to_a_new_array():
     with tf.Session() as sess:
         out = sess.run(y, {x: [[1.0], [2.0]], z: np.ones((2, 3), np.float32)})
     np.testing.assert_array_equal(out, [[2.0] * 3, [3.0] * 3])
+
+
+def test_a_conds_result_is_reused_only_when_its_branches_values_die_there():
+    """A Merge of fresh branch results that only it reads is itself fresh (the Relu after a
+    batch norm under `tf.cond` works in place); a branch value that is fetched, or read by
+    another op as well, keeps its value."""
+    x = tf.placeholder(tf.float32, [2, 3])
+    flag = tf.placeholder(tf.bool, [])
+    xv = np.array([[-1.0, 2.0, -3.0], [4.0, -5.0, 6.0]], np.float32)
+    branch = {}
+
+    def true_fn():
+        branch[True] = _fresh(x)
+        return branch[True]
+
+    def false_fn():
+        branch[False] = _fresh(x) * 2.0
+        return branch[False]
+    y = tf.nn.relu(tf.cond(flag, true_fn, false_fn))
+    with tf.Session() as sess:
+        for f in (True, False):
+            out = sess.run(y, {x: xv, flag: f})
+            np.testing.assert_array_equal(out, np.maximum(xv * (1.0 if f else 2.0), 0))
+        assert "# Relu 'Relu' @cpu (in place)" in _plan_source(sess)
+        # the taken branch's value fetched too: not overwritten by the Relu
+        b_out, y_out = sess.run([branch[True], y], {x: xv, flag: True})
+        np.testing.assert_array_equal(b_out, xv)
+        np.testing.assert_array_equal(y_out, np.maximum(xv, 0))
+    # a branch value another op reads as well
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [2, 3])
+    flag = tf.placeholder(tf.bool, [])
+    h = {}
+
+    def shared():
+        h["v"] = _fresh(x)
+        return h["v"]
+    m = tf.cond(flag, shared, lambda: _fresh(x) * 2.0)
+    other = tf.cond(flag, lambda: h["v"] + 0.0, lambda: tf.zeros([2, 3]))
+    with tf.Session() as sess:
+        y_out, other_out = sess.run([tf.nn.relu(m), other], {x: xv, flag: True})
+        np.testing.assert_array_equal(y_out, np.maximum(xv, 0))
+        np.testing.assert_array_equal(other_out, xv)
