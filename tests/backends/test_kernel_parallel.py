@@ -214,3 +214,51 @@ def test_without_blas_control_no_plan_splits(monkeypatch):
         for _ in range(3):
             assert sess.run(conv, {x: np.ones((2, 4, 4, 1), np.float32)}).sum() == 2 * 9 * 4
     assert tries == ["threadpoolctl"] and not c.own_threads
+
+
+def _optimizer_values(make_opt):
+    """A 64x80 variable (and its slots) after two steps of `make_opt()` on fixed gradients."""
+    tf.reset_default_graph()
+    rng = np.random.default_rng(5)
+    w = tf.Variable(rng.normal(size=(64, 80)).astype(np.float32))
+    g = tf.constant(rng.normal(size=(64, 80)).astype(np.float32))
+    opt = make_opt()
+    step = opt.apply_gradients([(g, w)], global_step=tf.train.get_or_create_global_step())
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(step)
+        sess.run(step)
+        return sess.run([w] + [opt.get_slot(w, n) for n in opt.get_slot_names()])
+
+
+def test_split_optimizer_updates_give_the_unsplit_results(monkeypatch):
+    """Every dense Apply* update run by rows on tfgraph's threads gives the same bits."""
+    makers = {
+        "sgd": lambda: tf.train.GradientDescentOptimizer(0.1),
+        "momentum": lambda: tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
+        "adam": lambda: tf.train.AdamOptimizer(0.01),
+        "rmsprop": lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.5, centered=True),
+        "adagrad": lambda: tf.train.AdagradOptimizer(0.1),
+        "adadelta": lambda: tf.train.AdadeltaOptimizer(1.0),
+        "proximal": lambda: tf.train.ProximalAdagradOptimizer(0.1, l1_regularization_strength=0.01),
+        "ftrl": lambda: tf.train.FtrlOptimizer(0.1, l1_regularization_strength=0.01,
+                                               l2_shrinkage_regularization_strength=0.01),
+        "adagrad_da": lambda: tf.train.AdagradDAOptimizer(
+            0.1, tf.train.get_or_create_global_step(), l1_regularization_strength=0.01),
+    }
+    monkeypatch.setattr(threads.ThreadController, "use_own_threads", lambda self, on: None)
+    monkeypatch.setattr(threads.CONTROLLER, "own_threads", False)
+    whole = {k: _optimizer_values(m) for k, m in makers.items()}
+    monkeypatch.setattr(threads.CONTROLLER, "own_threads", True)
+    monkeypatch.setattr(threads.CONTROLLER, "threads", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    parts = []
+    real = parallel._part
+    monkeypatch.setattr(parallel, "_part", lambda body, s, e: parts.append(1) or real(body, s, e))
+    for name, make in makers.items():
+        before = len(parts)
+        split = _optimizer_values(make)
+        assert len(parts) > before, name  # the update ran in parts
+        assert len(split) == len(whole[name]) >= 1
+        for a, b in zip(whole[name], split):
+            np.testing.assert_array_equal(b, a, err_msg=name)
