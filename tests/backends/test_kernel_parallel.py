@@ -127,8 +127,11 @@ def _conv_net_values(x_val, w_val, dy_val, padding="VALID"):
     flat = tf.reshape(p, [x_val.shape[0], -1])
     m = tf.matmul(flat, tf.ones([flat.shape[1], 5]) * 0.01)
     dm = tf.gradients(m, flat, grad_ys=m)[0]
+    # AddN of three feature maps: into a new array, and in place into a dying fresh one
+    sums = [tf.add_n([y, dx[:, :y.shape[1], :y.shape[2], :1] * y, y * 2.0]),
+            tf.add_n([y * 3.0, y, y])]
     with tf.Session() as sess:
-        return sess.run([y, dx, dw, p, dp, m, dm] + others)
+        return sess.run([y, dx, dw, p, dp, m, dm] + others + sums)
 
 
 @pytest.mark.parametrize("padding", ["VALID", "SAME"])
@@ -154,7 +157,8 @@ def test_split_kernels_give_the_unsplit_results(monkeypatch, padding):
     # 10x9 output has no exactly tiling pool windows: MaxPoolGrad's general path is whole)
     assert len(parts) >= 2 * (10 if padding == "VALID" else 9)
     names = ["conv", "dx", "dw", "pool", "pool grad", "matmul", "matmul grad",
-             "max pool 3x3", "avg pool 3x3", "avg pool 2x2", "their gradient"]
+             "max pool 3x3", "avg pool 3x3", "avg pool 2x2", "their gradient", "add_n",
+             "add_n in place"]
     assert len(whole) == len(names)
     for name, a, b in zip(names, whole, split):
         assert a.dtype == b.dtype == np.float32, name

@@ -542,6 +542,14 @@ def test_add_n(run):
         tf.add_n([])
     with pytest.raises(ValueError, match="shapes"):
         tf.add_n([a, tf.constant([1.0, 2.0, 3.0])])
+    # fresh (computed) inputs: the first one's buffer is reused when it dies there
+    v = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    c = tf.constant(v)
+    sums = [tf.add_n([c * 2.0, c, c * 0.5]), tf.add_n([c, c * 2.0])]
+    got = run(sums)
+    np.testing.assert_array_equal(got[0], v * 3.5)
+    np.testing.assert_array_equal(got[1], v * 3.0)
+    np.testing.assert_array_equal(run(c), v)
 
 
 def test_scalar_mul_and_log_sigmoid(run):

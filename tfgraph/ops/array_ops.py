@@ -856,6 +856,8 @@ class ZerosLike(OpDef):
     def infer(self, x):
         return spec(x.dtype, x.shape)
 
+    fresh_outputs = True  # a new array: an AddN of gradients may add into it
+
     def compute(self, be, x):
         return be.xp.zeros_like(x)
 
@@ -866,6 +868,8 @@ class OnesLike(OpDef):
 
     def infer(self, x):
         return spec(x.dtype, x.shape)
+
+    fresh_outputs = True  # a new array: an AddN of gradients may add into it
 
     def compute(self, be, x):
         return be.xp.ones_like(x)

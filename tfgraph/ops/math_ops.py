@@ -980,11 +980,38 @@ class AddN(OpDef):
         check_dtype(xs[0], NUMERIC, "inputs")
         return spec(xs[0].dtype, s)
 
+    fresh_outputs = True
+
     def compute(self, be, *xs):
-        out = xs[0] + xs[1] if len(xs) > 1 else be.xp.array(xs[0], copy=True)
-        for x in xs[2:]:
-            out += x  # `out` is a fresh array here, so accumulating in place is safe
-        return out
+        xp = be.xp
+        if len(xs) == 1:
+            return xp.array(xs[0], copy=True)
+        if xs[0].ndim == 0 or any(x.shape != xs[0].shape for x in xs[1:]):
+            out = xs[0] + xs[1]
+            for x in xs[2:]:
+                out += x  # `out` is a fresh array here, so accumulating in place is safe
+            return out
+        out = xp.empty_like(xs[0], dtype=xp.result_type(xs[0], xs[1]))
+
+        def add_rows(o, a, b, *rest):
+            xp.add(a, b, out=o)
+            for x in rest:
+                o += x
+        # row blocks on tfgraph's threads in convolutional plans (gradient sums of feature maps)
+        return parallel.rows(be, add_rows, out, *xs)
+
+    def inplace_kernel(self, be, op, ctx):
+        xp = be.xp
+
+        def add_n_into_first(*xs):
+            if any(x.shape != xs[0].shape for x in xs[1:]):
+                return self.compute(be, *xs)
+
+            def add_rows(o, *rest):
+                for x in rest:
+                    o += x
+            return parallel.rows(be, add_rows, xs[0], *xs[1:])
+        return add_n_into_first
 
     def gradient(self, op, grad):
         return [grad] * len(op.inputs)
