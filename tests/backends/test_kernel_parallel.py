@@ -130,8 +130,12 @@ def _conv_net_values(x_val, w_val, dy_val, padding="VALID"):
     # AddN of three feature maps: into a new array, and in place into a dying fresh one
     sums = [tf.add_n([y, dx[:, :y.shape[1], :y.shape[2], :1] * y, y * 2.0]),
             tf.add_n([y * 3.0, y, y])]
+    # 4 -> 4 channels: the input gradient as a full convolution
+    w2 = tf.constant(np.linspace(-1.0, 1.0, 3 * 3 * 4 * 4).reshape(3, 3, 4, 4).astype(np.float32))
+    y2 = tf.nn.conv2d(y, w2, [1, 1, 1, 1], padding)
+    full = tf.gradients(y2, y, grad_ys=y2 * 0.5)
     with tf.Session() as sess:
-        return sess.run([y, dx, dw, p, dp, m, dm] + others + sums)
+        return sess.run([y, dx, dw, p, dp, m, dm] + others + sums + full)
 
 
 @pytest.mark.parametrize("padding", ["VALID", "SAME"])
@@ -158,7 +162,7 @@ def test_split_kernels_give_the_unsplit_results(monkeypatch, padding):
     assert len(parts) >= 2 * (10 if padding == "VALID" else 9)
     names = ["conv", "dx", "dw", "pool", "pool grad", "matmul", "matmul grad",
              "max pool 3x3", "avg pool 3x3", "avg pool 2x2", "their gradient", "add_n",
-             "add_n in place"]
+             "add_n in place", "full-convolution input gradient"]
     assert len(whole) == len(names)
     for name, a, b in zip(names, whole, split):
         assert a.dtype == b.dtype == np.float32, name

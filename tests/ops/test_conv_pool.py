@@ -116,6 +116,10 @@ CONV_CONFIGS = [
     # 4+ input channels: the window matrix is stored row-major (fewer: transposed)
     ((2, 6, 5, 5), (3, 3, 5, 3), (1, 1), "SAME", (1, 1)),
     ((1, 9, 8, 4), (3, 2, 4, 2), (2, 1), "VALID", (2, 1)),
+    # no more output than input channels, stride 1: the input gradient as a full convolution
+    ((2, 6, 7, 4), (2, 3, 4, 2), (1, 1), "SAME", (1, 1)),
+    ((1, 6, 5, 3), (3, 2, 3, 3), (1, 1), [[0, 0], [1, 2], [1, 0], [0, 0]], (1, 1)),
+    ((2, 5, 5, 6), (3, 3, 6, 6), (1, 1), "VALID", (1, 1)),
 ]
 
 
@@ -143,6 +147,29 @@ def test_conv2d_forward_and_both_backprops_match_reference(run, xs, ws, strides,
     np.testing.assert_allclose(out, ref, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(dx, rdx, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(dw, rdw, rtol=1e-4, atol=1e-4)
+
+
+def test_input_gradient_form_follows_the_geometry():
+    """The input gradient is a full convolution of the padded dy (its geometry: dy's F
+    channels in, x's size out, paddings KH-1-top etc.) only for stride and dilation 1, no
+    more output than input channels, windows above 1x1 and paddings below the window."""
+    from tfgraph.ops.conv_ops import _full_convolution, make_geometry
+
+    def geometry(x, k, padding="SAME", strides=(1, 1, 1, 1), dilations=(1, 1, 1, 1),
+                 explicit=None):
+        return make_geometry(x, k[0], k[1], {"strides": list(strides), "padding": padding,
+                                             "dilations": list(dilations),
+                                             "explicit_paddings": explicit})
+    g = geometry((2, 7, 6, 4), (2, 3))  # SAME: top 0, bottom 1, left 1, right 1
+    full = _full_convolution(g, 4)
+    assert (full.n, full.h, full.w, full.c, full.oh, full.ow) == (2, 7, 6, 4, 7, 6)
+    assert (full.pt, full.pb, full.pl, full.pr) == (1, 0, 1, 1)
+    assert _full_convolution(g, 5) is None  # more output channels: col2im
+    assert _full_convolution(geometry((2, 7, 6, 4), (1, 1)), 2) is None
+    assert _full_convolution(geometry((2, 7, 6, 4), (3, 3), strides=(1, 2, 2, 1)), 2) is None
+    assert _full_convolution(geometry((2, 7, 6, 4), (3, 3), dilations=(1, 2, 2, 1)), 2) is None
+    wide = geometry((1, 5, 4, 2), (3, 3), "EXPLICIT", explicit=[0, 0, 2, 1, 0, 3, 0, 0])
+    assert _full_convolution(wide, 2) is None  # a padding as wide as the window
 
 
 @pytest.mark.parametrize("strides,padding", [((1, 1), "SAME"), ((2, 2), "VALID"),

@@ -345,6 +345,23 @@ def _conv_parts(be, x: Any, g: Geometry, buf: Optional[Any],
 
 
 
+def conv_matmul(be, x: Any, w2: Any, g: Geometry) -> Any:
+    """The (N*OH*OW, F) product of the window matrix of `x` (NHWC, geometry `g`) with the
+    (KH*KW*C, F) filter matrix `w2`, the batch split over tfgraph's threads."""
+    xp = be.xp
+    pixels = g.oh * g.ow
+    y = xp.empty((g.n * pixels, w2.shape[1]), dtype=xp.result_type(x.dtype, w2.dtype))
+
+    def gemm(cols, s, e):
+        xp.matmul(cols, w2, out=y[s * pixels:e * pixels])
+    if _is_view_im2col(g):
+        _conv_parts(be, x, g, None, gemm, y.nbytes)
+    else:
+        with WORKSPACE.borrow(be, "im2col", _im2col_shape(g), x.dtype) as buf:
+            _conv_parts(be, x, g, buf, gemm, y.nbytes)
+    return y
+
+
 class _Im2colSlot:
     """The im2col matrix a Conv2D computed in the current run, kept for the Conv2DBackpropFilter
     of the same input and geometry (saves rebuilding it in the backward pass).
@@ -467,21 +484,18 @@ class Conv2D(_ConvBase):
             if g is None:
                 g = cache[key] = make_geometry(xn.shape, w.shape[0], w.shape[1], attrs)
             w2 = w.reshape(-1, w.shape[3])
-            pixels = g.oh * g.ow
-            y = xp.empty((g.n * pixels, w.shape[3]), dtype=xp.result_type(xn.dtype, w.dtype))
-
-            def gemm(cols, s, e):
-                xp.matmul(cols, w2, out=y[s * pixels:e * pixels])
-            if _is_view_im2col(g):
-                _conv_parts(be, xn, g, None, gemm, y.nbytes)
-            elif slot is not None:
+            if slot is not None and not _is_view_im2col(g):
                 # keep the im2col matrix for this run's filter gradient
+                pixels = g.oh * g.ow
+                y = xp.empty((g.n * pixels, w.shape[3]), dtype=xp.result_type(xn.dtype, w.dtype))
+
+                def gemm(cols, s, e):
+                    xp.matmul(cols, w2, out=y[s * pixels:e * pixels])
                 bkey, buf = WORKSPACE.take(be, "im2col", _im2col_shape(g), xn.dtype)
                 _conv_parts(be, xn, g, buf, gemm, y.nbytes)
                 slot.put(ctx.run_serial, x, g, bkey, buf)
             else:
-                with WORKSPACE.borrow(be, "im2col", _im2col_shape(g), xn.dtype) as buf:
-                    _conv_parts(be, xn, g, buf, gemm, y.nbytes)
+                y = conv_matmul(be, xn, w2, g)
             return _to_format(xp, y.reshape(g.n, g.oh, g.ow, w.shape[3]), fmt)
         return conv2d_kernel
 
@@ -547,7 +561,13 @@ class Conv2DBackpropInput(_ConvBase):
             if tuple(dy.shape) != (g.n, g.oh, g.ow, f):
                 raise ValueError(f"Conv2DBackpropInput: out_backprop has shape "
                                  f"{tuple(dy.shape)}, expected {(g.n, g.oh, g.ow, f)}")
-            return _to_format(xp, col2im_conv(be, dy, w, g), fmt)
+            full = _full_convolution(g, f)
+            if full is None:
+                return _to_format(xp, col2im_conv(be, dy, w, g), fmt)
+            # the padded gradient convolved with the flipped, transposed filter
+            wt = xp.ascontiguousarray(w[::-1, ::-1].transpose(0, 1, 3, 2)).reshape(-1, g.c)
+            dx = conv_matmul(be, dy, wt, full).reshape(g.n, g.h, g.w, g.c)
+            return _to_format(xp, dx, fmt)
         return conv2d_backprop_input_kernel
 
     def gradient(self, op, grad):
@@ -556,6 +576,21 @@ class Conv2DBackpropInput(_ConvBase):
         return [None,
                 conv2d_backprop_filter(grad, array_ops.shape(w), dy, **attrs),
                 conv2d(grad, w, **_builder_attrs(attrs))]
+
+
+def _full_convolution(g: Geometry, f: int) -> Optional[Geometry]:
+    """The geometry of the input gradient as a convolution of the gradient `dy` (F channels),
+    padded by KH-1-top etc., with the flipped filter (stride and dilation 1, paddings below
+    the window size), when that is the faster form: with no more output than input
+    channels, its GEMM has K = KH*KW*F where col2im's has K = F and scatters KH*KW*C columns
+    (3x3, 16 -> 16 channels, 64x32x32 SAME: 11.7 -> 7.1 ms; 32 -> 32: 5.1 -> 4.2 ms); with
+    more output channels col2im is faster (32 -> 64: 15.2 vs 23.5 ms), as for 1x1 windows."""
+    if (g.sh, g.sw, g.dh, g.dw) != (1, 1, 1, 1) or f > g.c or g.kh * g.kw == 1 or \
+            not (g.n and g.oh and g.ow and g.c and f) or \
+            max(g.pt, g.pb) >= g.kh or max(g.pl, g.pr) >= g.kw:
+        return None
+    return Geometry(g.n, g.oh, g.ow, f, g.kh, g.kw, 1, 1, 1, 1, g.h, g.w, g.kh - 1 - g.pt,
+                    g.kh - 1 - g.pb, g.kw - 1 - g.pl, g.kw - 1 - g.pr)
 
 
 # col2im_conv works through the batch in chunks whose gradient slices stay in the cores'
