@@ -670,3 +670,34 @@ def test_gradients_of_broadcast_ops_reduce_to_input_shapes(run):
     vx, vb = run([gx, gb], {x: xv, b: bv})
     np.testing.assert_allclose(vx, np.broadcast_to(1 / (2 * bv), xv.shape), rtol=1e-6)
     np.testing.assert_allclose(vb, (-xv / (2 * bv ** 2)).sum(0), rtol=1e-5)
+
+
+def test_maximum_minimum_with_a_scalar_keep_special_values():
+    """maximum/minimum/clip_by_value/relu6 of a big array and a scalar (through a block of the
+    scalar, kernels/scalar_blocks.py), either operand order, in place or not: bit for bit
+    NumPy's plain call, NaN kept, signed zeros as NumPy orders them, a ragged tail."""
+    special = np.array([np.nan, -np.nan, -0.0, 0.0, -np.inf, np.inf, -1.0, 1e-45, -1e-45, 3.0,
+                        7.0, 0.5], np.float32)
+    x = np.concatenate([np.tile(special, 3000), special[:5]])
+    a = tf.placeholder(tf.float32, [None])
+    f32 = np.float32
+    cases = [(tf.maximum(a, 0.0), np.maximum(x, f32(0))),
+             (tf.maximum(0.0, a), np.maximum(f32(0), x)),
+             (tf.minimum(a, 1.0), np.minimum(x, f32(1))),
+             (tf.minimum(1.0, a), np.minimum(f32(1), x)),
+             (tf.maximum(a * 1.0, 0.5), np.maximum(x, f32(0.5))),  # in place
+             (tf.minimum(a * 1.0, -0.0), np.minimum(x, f32(-0.0))),
+             (tf.clip_by_value(a, -0.0, 6.0), np.maximum(np.minimum(x, f32(6)), f32(-0.0))),
+             (tf.nn.relu6(a), np.minimum(np.maximum(x, f32(0)), f32(6)))]
+    with tf.Session() as sess:
+        got = sess.run([c[0] for c in cases], {a: x})
+    for i, (out, (_, want)) in enumerate(zip(got, cases)):
+        assert out.dtype == np.float32, i
+        np.testing.assert_array_equal(out.view(np.uint32), want.view(np.uint32), err_msg=str(i))
+    xi = np.arange(-20000, 20000, dtype=np.int32)
+    b = tf.placeholder(tf.int32, [None])
+    with tf.Session() as sess:
+        got = sess.run([tf.maximum(b, 3), tf.nn.relu6(b), tf.nn.relu6(tf.constant(9))], {b: xi})
+    np.testing.assert_array_equal(got[0], np.maximum(xi, 3))
+    np.testing.assert_array_equal(got[1], np.clip(xi, 0, 6))
+    assert got[2] == 6

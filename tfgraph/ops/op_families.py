@@ -32,6 +32,7 @@ from ..framework import dtypes
 from ..framework.graph import Tensor
 from ..framework.ops import gen_tensor, make_tensor
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
+from ..kernels import scalar_blocks
 from . import gen_math_ops
 from ._helpers import NUMERIC, broadcast_spec, check_dtype
 
@@ -51,6 +52,21 @@ def _scalar_operator(cls: type, be: Any, op: Any) -> Optional[Callable]:
     return _SCALAR_OPERATORS[cls.ufunc]
 
 
+def _with_scalar_block(cls: type, be: Any, op: Any) -> Optional[Callable]:
+    """For maximum/minimum of an array and a 0-d operand on the host (`tf.maximum(x, 0.)`,
+    `clip_by_value`): the ufunc through `scalar_blocks` (NumPy has no SIMD loop for a
+    scalar operand there)."""
+    if be.name != "numpy" or cls.ufunc not in ("maximum", "minimum"):
+        return None
+    dims = [t.shape.ndims for t in op.inputs]
+    f = getattr(be.xp, cls.ufunc)
+    if dims[1] == 0 and dims[0] != 0:
+        return lambda x, y: scalar_blocks.with_scalar(f, x, y)
+    if dims[0] == 0 and dims[1] != 0:
+        return lambda x, y: scalar_blocks.with_scalar(f, y, x, scalar_first=True)
+    return None
+
+
 class BinaryElementwise(OpDef):
     """An elementwise op of two broadcastable same-dtype inputs, computed by a NumPy ufunc."""
 
@@ -66,13 +82,16 @@ class BinaryElementwise(OpDef):
         return out
 
     def kernel(self, be, op, ctx):
-        return _scalar_operator(type(self), be, op) or getattr(be.xp, self.ufunc)
+        return _scalar_operator(type(self), be, op) or _with_scalar_block(type(self), be, op) \
+            or getattr(be.xp, self.ufunc)
 
     def inplace_kernel(self, be, op, ctx):
         if self.out_dtype is not None or type(self).kernel is not BinaryElementwise.kernel \
                 or _scalar_operator(type(self), be, op) is not None:
             return None
         f = getattr(be.xp, self.ufunc)
+        if _with_scalar_block(type(self), be, op) is not None and op.inputs[1].shape.ndims == 0:
+            return lambda x, y: scalar_blocks.with_scalar(f, x, y, out=x)
 
         def into_x(x, y):
             try:
