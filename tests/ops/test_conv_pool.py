@@ -366,10 +366,12 @@ def test_max_pool_gradient_goes_to_first_maximum_on_ties(run, k, s):
                                                       [0, 0, 0, 0]])
 
 
-@pytest.mark.parametrize("xs", [(3, 6, 8, 5), (2, 4, 4, 64), (1, 2, 2, 1), (2, 6, 2, 3)])
+@pytest.mark.parametrize("xs", [(3, 6, 8, 5), (2, 4, 4, 64), (3, 6, 8, 32), (1, 2, 2, 1),
+                                (2, 6, 2, 3)])
 def test_max_pool_grad_of_tiling_2x2_windows_with_many_ties(run, xs):
-    # 2x2 windows with stride 2 that tile the input run a row-wise kernel: every tie
-    # pattern inside a window (values 0..2) must still route to the first maximum
+    # 2x2 windows with stride 2 that tile the input run a row-wise kernel (32+ channels: one
+    # pass per window offset): every tie pattern inside a window (values 0..2) must still
+    # route to the first maximum
     rng = np.random.default_rng(8)
     x = rng.integers(0, 3, xs).astype(np.float32)
     x[0, 0, 0, 0] = np.nan  # a NaN window: equal to no pixel, no gradient (as before)

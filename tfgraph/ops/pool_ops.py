@@ -176,6 +176,27 @@ def _max_pool_grad_2x2(xp, x: Any, y: Any, dy: Any, out: Any) -> None:
         xp.multiply(dyw, first.reshape(n, oh, row), out=dx[:, :, r, :])
 
 
+def _max_pool_grad_2x2_offsets(xp, x: Any, y: Any, dy: Any, out: Any) -> None:
+    """`_max_pool_grad_2x2` for 32 or more channels: each window offset's (N, OH, OW, C)
+    strided view compared once, the first-maximum masks chained from offset to offset, and
+    the gradient written straight into the offset's view of `out` (inner runs of C floats:
+    64x28x28x32 2.7 -> 2.25 ms, 64x24x24x64 5.3 -> 4.2 ms; with 16 channels or fewer the
+    whole-row form is as fast or faster)."""
+    n, oh, ow, c = y.shape
+    x6 = x.reshape(n, oh, 2, ow, 2, c)
+    d6 = out.reshape(n, oh, 2, ow, 2, c)
+    taken = xp.equal(x6[:, :, 0, :, 0], y)
+    xp.multiply(dy, taken, out=d6[:, :, 0, :, 0])
+    eq = xp.empty_like(taken)
+    first = xp.empty_like(taken)
+    for i, j in ((0, 1), (1, 0), (1, 1)):
+        xp.equal(x6[:, :, i, :, j], y, out=eq)
+        xp.greater(eq, taken, out=first)  # a maximum here and none earlier in the window
+        xp.multiply(dy, first, out=d6[:, :, i, :, j])
+        if (i, j) != (1, 1):
+            xp.logical_or(taken, eq, out=taken)
+
+
 @register_op("MaxPoolGrad")
 class MaxPoolGrad(_PoolBase):
     """Routes each output gradient to its window's first maximum (inputs: orig_input,
@@ -201,7 +222,8 @@ class MaxPoolGrad(_PoolBase):
             g = _geometry(x.shape, attrs)
             if g.kh == g.kw == 2 and _exact_tiles(g):
                 dx = xp.empty(x.shape, dy.dtype)
-                parallel_for(be, g.n, lambda s, e: _max_pool_grad_2x2(
+                form = _max_pool_grad_2x2_offsets if g.c >= 32 else _max_pool_grad_2x2
+                parallel_for(be, g.n, lambda s, e: form(
                     xp, x[s:e], y[s:e], dy[s:e], dx[s:e]), 4 * x.nbytes)
                 return _to_format(xp, dx, fmt)
             shape = (g.n, g.h + g.pt + g.pb, g.w + g.pl + g.pr, g.c)
