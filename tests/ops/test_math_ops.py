@@ -701,3 +701,34 @@ def test_maximum_minimum_with_a_scalar_keep_special_values():
     np.testing.assert_array_equal(got[0], np.maximum(xi, 3))
     np.testing.assert_array_equal(got[1], np.clip(xi, 0, 6))
     assert got[2] == 6
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.int64])
+def test_where_of_big_arrays_is_numpys_where_bit_for_bit(dtype):
+    """Select/SelectV2 of big same-shaped operands (kernels/select.py builds the result from
+    the operands' bits, without NumPy's per-element branch): the same bits as np.where for a
+    random mask, NaN payloads and signed zeros included; broadcasting keeps np.where."""
+    from tfgraph.kernels.select import select
+    rng = np.random.default_rng(4)
+    n = 50001
+    if np.dtype(dtype).kind == "f":
+        a = rng.standard_normal(n).astype(dtype)
+        b = rng.standard_normal(n).astype(dtype)
+        a[:4] = [np.nan, -0.0, np.inf, -np.nan]
+        b[:4] = [-0.0, np.nan, -np.inf, 0.0]
+    else:
+        a = rng.integers(-2**30, 2**30, n).astype(dtype)
+        b = rng.integers(-2**30, 2**30, n).astype(dtype)
+    mask = rng.random(n) < 0.5
+    want = np.where(mask, a, b)
+    got = select(np, mask, a, b)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got.view(f"u{want.itemsize}"), want.view(f"u{want.itemsize}"))
+    c, x, y = (tf.placeholder(tf.bool, [None]), tf.placeholder(tf.as_dtype(dtype), [None]),
+               tf.placeholder(tf.as_dtype(dtype), [None]))
+    with tf.Session() as sess:
+        outs = sess.run([tf.where(c, x, y), tf.where_v2(c, x, y), tf.where_v2(c, x, y[0])],
+                        {c: mask, x: a, y: b})
+    for out in outs[:2]:
+        np.testing.assert_array_equal(out.view(f"u{want.itemsize}"), want.view(f"u{want.itemsize}"))
+    np.testing.assert_array_equal(outs[2], np.where(mask, a, b[0]))  # broadcast: np.where

@@ -98,6 +98,27 @@ def test_relu_of_big_arrays_keeps_special_values():
         np.testing.assert_array_equal(out.view(np.uint32), want)
 
 
+@pytest.mark.parametrize("alpha", [0.2, 0.0, 1.0, 1.5, -0.5])
+def test_leaky_relu_and_softplus_of_big_arrays_keep_tf1s_selects(alpha):
+    """LeakyRelu as max(x, alpha*x) (min for alpha > 1, a select otherwise) and Softplus as
+    TF1's three-way select: the bits of the plain `where` forms, specials included."""
+    special = np.array([np.nan, -0.0, 0.0, -np.inf, np.inf, -1.0, 3.0, -20.0, 20.0, -13.9,
+                        13.9, 100.0, -100.0], np.float32)
+    x = np.concatenate([special, np.random.default_rng(2).standard_normal(30000)
+                        .astype(np.float32) * 10])
+    a = tf.placeholder(tf.float32, [None])
+    with tf.Session() as sess:
+        leaky, soft = sess.run([tf.nn.leaky_relu(a, alpha), tf.nn.softplus(a)], {a: x})
+    with np.errstate(over="ignore", invalid="ignore"):
+        want = np.where(x > 0, x, x * np.float32(alpha))
+        thr = np.float32(np.log(np.finfo(np.float32).eps) + 2)
+        e = np.exp(x)
+        soft_want = np.where(x > -thr, x, np.where(x < thr, e, np.log1p(e)))
+    np.testing.assert_array_equal(leaky.view(np.uint32), want.view(np.uint32))
+    np.testing.assert_array_equal(soft.view(np.uint32), soft_want.view(np.uint32))
+    assert soft.dtype == np.float32
+
+
 def test_leaky_relu_alpha_and_int_input(run):
     np.testing.assert_allclose(run(tf.nn.leaky_relu(tf.constant([-2.0, 3.0]), alpha=0.1)),
                                [-0.2, 3.0], rtol=1e-6)

@@ -26,6 +26,7 @@ from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape, broadcast_shapes, shape_str
 from ..framework.tensor_util import constant_value, register_constant_folder, static_int_vector
 from ..kernels import parallel
+from ..kernels import select as kernel_select
 from . import array_ops, gen_math_ops
 from .op_families import (BinaryElementwise, UnaryElementwise, binary_op,  # noqa: F401
                           reduction_op, unary_op)
@@ -422,7 +423,7 @@ class Select(OpDef):
             elif c.ndim and c.shape != x.shape:
                 raise ValueError(f"'cond' and 'then' must have the same size, but received: "
                                  f"{c.shape} vs. {x.shape}")
-            return xp.where(c, x, y)
+            return kernel_select.select(xp, c, x, y)  # branch-free where same-shaped
         return select_kernel
 
     def gradient(self, op, grad):
@@ -447,7 +448,8 @@ class SelectV2(OpDef):
         return spec(x.dtype, shape)
 
     def kernel(self, be, op, ctx):
-        return be.xp.where
+        xp = be.xp
+        return lambda c, x, y: kernel_select.select(xp, c, x, y)  # branch-free where same-shaped
 
     def gradient(self, op, grad):
         c, x, y = op.inputs

