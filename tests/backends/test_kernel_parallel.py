@@ -134,8 +134,12 @@ def _conv_net_values(x_val, w_val, dy_val, padding="VALID"):
     w2 = tf.constant(np.linspace(-1.0, 1.0, 3 * 3 * 4 * 4).reshape(3, 3, 4, 4).astype(np.float32))
     y2 = tf.nn.conv2d(y, w2, [1, 1, 1, 1], padding)
     full = tf.gradients(y2, y, grad_ys=y2 * 0.5)
+    # depthwise, channel multiplier 1, and both its gradients
+    wd = tf.constant(np.linspace(-1.0, 1.0, 3 * 3 * 4).reshape(3, 3, 4, 1).astype(np.float32))
+    yd = tf.nn.depthwise_conv2d(y, wd, [1, 1, 1, 1], padding)
+    depthwise = [yd] + tf.gradients(yd, [y, wd], grad_ys=yd * 0.5)
     with tf.Session() as sess:
-        return sess.run([y, dx, dw, p, dp, m, dm] + others + sums + full)
+        return sess.run([y, dx, dw, p, dp, m, dm] + others + sums + full + depthwise)
 
 
 @pytest.mark.parametrize("padding", ["VALID", "SAME"])
@@ -162,7 +166,8 @@ def test_split_kernels_give_the_unsplit_results(monkeypatch, padding):
     assert len(parts) >= 2 * (10 if padding == "VALID" else 9)
     names = ["conv", "dx", "dw", "pool", "pool grad", "matmul", "matmul grad",
              "max pool 3x3", "avg pool 3x3", "avg pool 2x2", "their gradient", "add_n",
-             "add_n in place", "full-convolution input gradient"]
+             "add_n in place", "full-convolution input gradient", "depthwise",
+             "depthwise input gradient", "depthwise filter gradient"]
     assert len(whole) == len(names)
     for name, a, b in zip(names, whole, split):
         assert a.dtype == b.dtype == np.float32, name

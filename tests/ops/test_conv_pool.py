@@ -311,6 +311,31 @@ def test_depthwise_conv2d_matches_per_channel_conv(run):
             np.testing.assert_allclose(out[..., c * 2 + m], ref[..., 0], rtol=1e-10)
 
 
+@pytest.mark.parametrize("xs,k,strides,padding", [
+    ((3, 7, 6, 4), (3, 3), (1, 1), "SAME"), ((2, 8, 7, 3), (3, 2), (2, 1), "VALID"),
+    ((2, 7, 7, 5), (3, 3), (2, 2), "SAME"), ((2, 5, 6, 2), (1, 1), (1, 1), "VALID")])
+def test_depthwise_multiplier_one_and_its_gradients_match_per_channel_convs(run, xs, k, strides,
+                                                                            padding):
+    """Channel multiplier 1 (MobileNet's; rows of OW*C values, the batch split): forward,
+    input and filter gradients against per-channel convolution references."""
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=xs)
+    w = rng.normal(size=k + (xs[3], 1))
+    xt, wt = tf.constant(x), tf.constant(w)
+    y = tf.nn.depthwise_conv2d(xt, wt, [1, *strides, 1], padding)
+    dy = rng.normal(size=y.shape.as_list())
+    gx, gw = tf.gradients(y, [xt, wt], grad_ys=tf.constant(dy))
+    assert gx.op.type == "DepthwiseConv2dNativeBackpropInput"
+    out, dx, dw = run([y, gx, gw])
+    for c in range(xs[3]):
+        xc, wc = x[..., c:c + 1], w[:, :, c:c + 1, :]
+        np.testing.assert_allclose(out[..., c:c + 1], ref_conv(xc, wc, strides, padding, (1, 1)),
+                                   rtol=1e-10, atol=1e-12)
+        rdx, rdw = ref_conv_grads(xc, wc, dy[..., c:c + 1], strides, padding, (1, 1))
+        np.testing.assert_allclose(dx[..., c:c + 1], rdx, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(dw[:, :, c:c + 1, :], rdw, rtol=1e-10, atol=1e-12)
+
+
 # --- pooling -------------------------------------------------------------------------------------
 POOL_CONFIGS = [
     ((2, 4, 6, 3), (2, 2), (2, 2), "VALID"),
