@@ -335,6 +335,27 @@ def test_top_k_values_indices_and_ties(run):
         tf.nn.top_k(x, k=5)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.int32, np.uint8])
+def test_top_k_of_long_rows_is_the_stable_sorts_first_k(dtype):
+    """k much smaller than the row (partition, then a sort of the chosen): exactly a stable
+    descending argsort's first k, with many ties, NaN (last) and rows with too few numbers."""
+    rng = np.random.default_rng(9)
+    x = rng.integers(0, 5, (6, 200)).astype(dtype)
+    if dtype == np.float32:
+        x[0, :7] = np.nan
+        x[1, 3:] = np.nan  # fewer than k numbers: the full sort
+        x[2, :] = -0.0
+        x[2, ::3] = 0.0
+    key = -(x.astype(np.int64)) if dtype == np.uint8 else -x
+    for k in (1, 5, 25):
+        r = tf.nn.top_k(tf.constant(x), k)
+        with tf.Session() as sess:
+            vals, idx = sess.run([r.values, r.indices])
+        want = np.argsort(key, axis=-1, kind="stable")[:, :k]
+        np.testing.assert_array_equal(idx, want)
+        np.testing.assert_array_equal(vals, np.take_along_axis(x, want, axis=-1))
+
+
 def test_in_top_k_ties_and_invalid(run):
     p = np.array([[0.1, 0.5, 0.5, 0.2], [0.9, 0.0, 0.1, 0.0], [np.nan, 1, 2, 3]], np.float32)
     t = np.array([2, 1, 3], np.int32)

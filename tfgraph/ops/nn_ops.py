@@ -652,6 +652,25 @@ class InTopKV2(OpDef):
 NotDifferentiable("InTopKV2")
 
 
+def _smallest_first(xp, key: Any, k: int) -> Optional[Any]:
+    """The indices of the k smallest keys of each row, smallest first and ties in index order
+    (a stable argsort's first k), without sorting whole rows: the k-th smallest key by
+    `partition`, the keys below it plus the first of those equal to it, then a sort of
+    just those (512x1024 rows, k=5: 27 -> 5.5 ms).  None when a row's k-th key is NaN (the
+    full sort orders those)."""
+    kth = xp.partition(key, k - 1, axis=-1)[..., k - 1:k]
+    if key.dtype.kind == "f" and bool(xp.isnan(kth).any()):
+        return None
+    less = key < kth
+    equal = key == kth
+    need = k - less.sum(axis=-1, keepdims=True)
+    chosen = less | (equal & (xp.cumsum(equal, axis=-1) <= need))
+    # exactly k chosen per row; a stable sort of the booleans lists them in index order
+    idx = xp.argsort(~chosen, axis=-1, kind="stable")[..., :k]
+    order = xp.argsort(xp.take_along_axis(key, idx, axis=-1), axis=-1, kind="stable")
+    return xp.take_along_axis(idx, order, axis=-1)
+
+
 @register_op("TopKV2")
 class TopKV2(OpDef):
     """The `k` largest entries of the last axis (values, int32 indices); ties: lower index
@@ -682,7 +701,9 @@ class TopKV2(OpDef):
             if x.shape[-1] < k:
                 raise ValueError(f"input must have at least k={k} columns, got {x.shape[-1]}")
             key = -x if signed else -(x.astype(xp.int64))
-            idx = xp.argsort(key, axis=-1, kind="stable")[..., :k]
+            idx = _smallest_first(xp, key, k) if 0 < 8 * k <= x.shape[-1] else None
+            if idx is None:
+                idx = xp.argsort(key, axis=-1, kind="stable")[..., :k]
             vals = xp.take_along_axis(x, idx, axis=-1)
             return vals, idx.astype(xp.int32)
         return top_k_kernel
