@@ -30,6 +30,38 @@ def test_numpy_models_follow_tfgraph_for_three_steps(bench, model, tmp_path):
         np.testing.assert_allclose(graph_step(x, y), numpy_step(x, y), rtol=2e-5, atol=1e-6)
 
 
+def test_batch_norm_model_trains_and_moves_its_averages(bench, tmp_path):
+    """The 'bn' model (fused batch norms in training mode, Adam): finite losses on a repeated
+    batch that fall after Adam's first overshoot (TF1 takes the same path: the benchmark's
+    loss check), and its moving means leave zero (the update ops ran with the step)."""
+    rng = np.random.default_rng(9)
+    tf.reset_default_graph()
+    x, y, loss, train, _ = bench.build_tf_graph(tf, "bn", bench.make_params("bn", rng))
+    assert [op.type for op in tf.get_default_graph().get_operations()].count(
+        "FusedBatchNormV3") == 2
+    xb, yb = bench.make_batches("bn", rng, n=1)[0]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        losses = [sess.run([train, loss], {x: xb, y: yb})[1] for _ in range(8)]
+        means = [v for v in tf.global_variables()  # (the unnamed moving averages)
+                 if not v.trainable and v.op.name.startswith("Variable")]
+        moved = sess.run(means)
+    assert all(np.isfinite(losses)) and losses[-1] < losses[1]
+    assert len(moved) == 4 and all(np.abs(m).max() > 0 for m in moved[::2])
+
+
+def test_op_survey_runs_its_cases(tmp_path):
+    """tools/bench_ops.py times the named cases in tfgraph and prints milliseconds."""
+    import json
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, str(REPO / "tools" / "bench_ops.py"), "--cases",
+                          "relu,top_k 5", "--repeats", "2"], capture_output=True, text=True,
+                         check=True, cwd=tmp_path)
+    times = json.loads(out.stdout)["tfgraph_ms"]
+    assert set(times) == {"relu", "top_k 5"} and all(v > 0 for v in times.values())
+
+
 def test_histogram_model_writes_summaries(bench, tmp_path):
     rng = np.random.default_rng(8)
     step = bench.graph_stepper(tf, "hist", bench.make_params("mlp128", rng), str(tmp_path))
