@@ -20,8 +20,9 @@ class WorkspacePool:
     evicted beyond `max_bytes`.
 
     A kernel borrows a buffer for the duration of one call and gives it back; concurrent runs
-    of the same plan simply get different buffers.  Buffers tagged as zero-bordered padded
-    inputs keep their (zero) border between uses because only the interior is rewritten.
+    of the same plan simply get different buffers.  Buffers tagged as padded inputs keep their
+    border (zeros, or the -inf of max pooling) between uses because only the interior is
+    rewritten; the tag names the fill value.
     """
 
     def __init__(self, max_bytes: int = 768 << 20):
@@ -32,18 +33,18 @@ class WorkspacePool:
 
     @contextlib.contextmanager
     def borrow(self, be, tag: str, shape: Tuple[int, ...], dtype: Any,
-               zeroed: bool = False) -> Iterator[Any]:
-        """Yields an array of `shape`/`dtype` (contents undefined unless `zeroed`, in which
-        case a new buffer starts as zeros and a reused one is returned as its last user left
-        it)."""
-        key, buf = self.take(be, tag, shape, dtype, zeroed)
+               zeroed: bool = False, fill: Any = None) -> Iterator[Any]:
+        """Yields an array of `shape`/`dtype` (contents undefined unless `zeroed` or `fill`
+        is given, in which case a new buffer starts filled with 0 or `fill` and a reused one
+        is returned as its last user left it)."""
+        key, buf = self.take(be, tag, shape, dtype, zeroed, fill)
         try:
             yield buf
         finally:
             self.give(key, buf)
 
     def take(self, be, tag: str, shape: Tuple[int, ...], dtype: Any,
-             zeroed: bool = False) -> Tuple[tuple, Any]:
+             zeroed: bool = False, fill: Any = None) -> Tuple[tuple, Any]:
         """`(key, buffer)`: a pooled buffer (or a new one) owned by the caller until `give`."""
         key = (be.name, tag, tuple(shape), np.dtype(dtype).str)
         buf = None
@@ -55,7 +56,10 @@ class WorkspacePool:
                 if not lst:  # no empty lists kept: eviction takes the first key's oldest
                     del self._free[key]
         if buf is None:
-            buf = be.xp.zeros(shape, dtype) if zeroed else be.xp.empty(shape, dtype)
+            if fill is not None:
+                buf = be.xp.full(shape, fill, dtype)
+            else:
+                buf = be.xp.zeros(shape, dtype) if zeroed else be.xp.empty(shape, dtype)
         return key, buf
 
     def give(self, key: tuple, buf: Any) -> None:

@@ -250,24 +250,19 @@ def _to_format(xp, y: Any, fmt: str) -> Any:
 @contextlib.contextmanager
 def padded_input(be, x: Any, g: Geometry, fill: float = 0.0,
                  copy: bool = True) -> Iterator[Any]:
-    """`x` (NHWC) with its spatial padding, from the pool (zero border kept between uses);
+    """`x` (NHWC) with its spatial padding, from the pool (the border kept between uses);
     with `copy=False` the interior is left for the caller to fill (`fill_padded`), e.g. a
     batch part at a time."""
     if not g.padded:
         yield x
         return
     shape = (g.n, g.h + g.pt + g.pb, g.w + g.pl + g.pr, g.c)
-    if fill == 0.0:
-        with WORKSPACE.borrow(be, f"pad{g.pt},{g.pb},{g.pl},{g.pr}", shape, x.dtype,
-                              zeroed=True) as buf:
-            if copy:
-                fill_padded(buf, x, g, 0, g.n)
-            yield buf
-        return
-    buf = be.xp.full(shape, fill, dtype=x.dtype)
-    if copy:
-        fill_padded(buf, x, g, 0, g.n)
-    yield buf
+    # the border, written when the pooled buffer was made, stays as it was: one tag per fill
+    with WORKSPACE.borrow(be, f"pad{g.pt},{g.pb},{g.pl},{g.pr} fill {fill!r}", shape, x.dtype,
+                          fill=fill) as buf:
+        if copy:
+            fill_padded(buf, x, g, 0, g.n)
+        yield buf
 
 
 def fill_padded(buf: Any, x: Any, g: Geometry, start: int, stop: int) -> None:

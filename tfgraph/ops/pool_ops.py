@@ -17,9 +17,9 @@ from ..framework.graph import Tensor
 from ..framework.registry import OpDef, register_op, spec
 from ..kernels.parallel import parallel_for
 from . import array_ops
-from .conv_ops import (Geometry, _host_ints, _nhwc, _static_dims, _to_format, check_data_format,
-                       from_nhwc, get_sequence, make_geometry, padded_input, spatial_output,
-                       to_nhwc, validate_window_attrs)
+from .conv_ops import (Geometry, _host_ints, _nhwc, _rows_of, _static_dims, _to_format,
+                       check_data_format, from_nhwc, get_sequence, make_geometry, padded_input,
+                       spatial_output, to_nhwc, validate_window_attrs)
 
 
 def _geometry(shape_nhwc, attrs: Dict[str, Any]) -> Geometry:
@@ -197,6 +197,49 @@ def _max_pool_grad_2x2_offsets(xp, x: Any, y: Any, dy: Any, out: Any) -> None:
             xp.logical_or(taken, eq, out=taken)
 
 
+def _overlapping_grad_part(xp, g: Geometry, xpad: Any, y: Any, dy: Any, dx: Any) -> None:
+    """Adds the max-pool gradient of overlapping windows (first maximum in row-major window
+    order, as `_first_max_masks`) into the padded input gradient `dx` (zeros, its images'
+    part), working per stride phase: the input rows r = pr (mod SH) and columns c = pc
+    (mod SW) as one contiguous array.  Window offset (i, j) reads and writes phase
+    (i % SH, j % SW) at rows i // SH + oh and columns j // SW + ow, a window whose (OW, C)
+    blocks are contiguous, so every comparison and add runs over rows of OW*C values instead
+    of C; the input is split into phases first and the gradient's phases copied into `dx`
+    last (3x3/2 windows on 64x32x32x32, one thread: 15.5 -> 7-8 ms)."""
+    n = dy.shape[0]
+    shape = (n, g.oh, g.ow * g.c)
+    y_rows = xp.ascontiguousarray(y).reshape(shape)
+    dy_rows = xp.ascontiguousarray(dy).reshape(shape)
+    hp, wp = dx.shape[1], dx.shape[2]
+    x_phases, dx_phases = {}, {}
+    for pr in range(min(g.sh, g.kh)):
+        for pc in range(min(g.sw, g.kw)):
+            x_phases[pr, pc] = xp.ascontiguousarray(xpad[:, pr::g.sh, pc::g.sw, :])
+            dx_phases[pr, pc] = xp.zeros((n, len(range(pr, hp, g.sh)),
+                                          len(range(pc, wp, g.sw)), g.c), dtype=dx.dtype)
+
+    def window(phases, i: int, j: int) -> Any:
+        a, b = i // g.sh, j // g.sw
+        return _rows_of(phases[i % g.sh, j % g.sw][:, a:a + g.oh, b:b + g.ow, :])
+    taken = eq = first = None
+    contribution = xp.empty_like(dy_rows)
+    last = g.kh * g.kw - 1
+    for k in range(g.kh * g.kw):
+        i, j = divmod(k, g.kw)
+        eq = xp.equal(window(x_phases, i, j), y_rows, out=eq)
+        if taken is None:
+            taken, eq, first = eq, None, eq
+        else:
+            first = xp.greater(eq, taken, out=first if first is not taken else None)
+            if k != last:
+                xp.logical_or(taken, eq, out=taken)
+        xp.multiply(dy_rows, first, out=contribution)
+        dst = window(dx_phases, i, j)
+        dst += contribution
+    for (pr, pc), phase in dx_phases.items():
+        xp.copyto(dx[:, pr::g.sh, pc::g.sw, :], phase)
+
+
 @register_op("MaxPoolGrad")
 class MaxPoolGrad(_PoolBase):
     """Routes each output gradient to its window's first maximum (inputs: orig_input,
@@ -232,6 +275,9 @@ class MaxPoolGrad(_PoolBase):
             with padded_input(be, x, g, fill=low) as xpad:
                 def part(s: int, e: int) -> None:
                     dxs, dys = dx[s:e], dy[s:e]
+                    if not disjoint and g.dh == g.dw == 1:
+                        _overlapping_grad_part(xp, g, xpad[s:e], y[s:e], dys, dxs)
+                        return
                     for sl, m in _first_max_masks(xp, xpad[s:e], y[s:e], g):
                         if disjoint:
                             xp.multiply(dys, m, out=dxs[sl])
