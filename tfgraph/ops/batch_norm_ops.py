@@ -191,6 +191,15 @@ class _FusedBatchNormBase(OpDef):
         x_dt = op.inputs[0].dtype.np_dtype
         extra = self.n_reserve == 3
 
+        def running(mean, variance, m, v, n):
+            """Outputs 1 and 2: the batch mean and unbiased variance (n elements a channel),
+            blended with the running `mean`/`variance` when exponential_avg_factor < 1."""
+            unbiased = v * u_dt.type(n / max(n - 1, 1))
+            if factor == 1.0:
+                return m, unbiased
+            f = u_dt.type(factor)
+            return (1 - f) * mean + f * m, (1 - f) * variance + f * unbiased
+
         def fused_batch_norm(x, scale, offset, mean, variance):
             if _fast_nhwc(fmt, x, u_dt):
                 return fast(x, scale, offset, mean, variance)
@@ -202,13 +211,7 @@ class _FusedBatchNormBase(OpDef):
                 v = (centered * centered).mean(axis=axes)
                 inv = 1.0 / xp.sqrt(v + u_dt.type(eps))
                 y = centered * (inv * scale).reshape(bshape) + offset.reshape(bshape)
-                unbiased = v * u_dt.type(n / max(n - 1, 1))
-                if factor != 1.0:
-                    f = u_dt.type(factor)
-                    out_mean = (1 - f) * mean + f * m
-                    out_var = (1 - f) * variance + f * unbiased
-                else:
-                    out_mean, out_var = m, unbiased
+                out_mean, out_var = running(mean, variance, m, v, n)
                 outs = [y.astype(x_dt, copy=False), out_mean.astype(u_dt, copy=False),
                         out_var.astype(u_dt, copy=False), m.copy(), v]
             else:
@@ -225,13 +228,7 @@ class _FusedBatchNormBase(OpDef):
             if training:
                 n = x.size // x.shape[3]
                 y, m, v = _train_forward_nhwc(be, x, scale, offset, u_dt.type(eps))
-                unbiased = v * u_dt.type(n / max(n - 1, 1))
-                if factor != 1.0:
-                    f = u_dt.type(factor)
-                    out_mean = (1 - f) * mean + f * m
-                    out_var = (1 - f) * variance + f * unbiased
-                else:
-                    out_mean, out_var = m, unbiased
+                out_mean, out_var = running(mean, variance, m, v, n)
                 outs = [y, out_mean, out_var, m.copy(), v]
             else:
                 w = x.shape[2]

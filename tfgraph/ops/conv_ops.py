@@ -823,57 +823,55 @@ def _depthwise_filter_flat(be, g: Geometry, xpad: Any, dy: Any, start: int, stop
     return out
 
 
+def _offset_multiply_adds(be, g: Geometry, wv: Any, fixed: Any, views: Callable[[int, int], Any],
+                          into_views: bool) -> None:
+    """For each kernel offset (i, j): `fixed * wv[i, j]` added into the offset's view
+    (`into_views`: the input gradient) or the offset's view times `wv[i, j]` summed into
+    `fixed` (the forward output, overwritten by the first offset), as rows of OW*C values
+    where the views' (OW, C) blocks are contiguous, else with the channel vector broadcast."""
+    xp = be.xp
+    fixed_rows = _rows_of(fixed)
+    tmp = None
+    for k in range(g.kh * g.kw):
+        i, j = divmod(k, g.kw)
+        view = views(i, j)
+        view_rows = _rows_of(view) if fixed_rows is not None else None
+        if view_rows is not None:
+            f, v, w_k = fixed_rows, view_rows, xp.tile(wv[i, j], g.ow)
+        else:
+            f, v, w_k = fixed, view, wv[i, j]
+        src, dst = (f, v) if into_views else (v, f)
+        if k == 0 and not into_views:
+            xp.multiply(src, w_k, out=dst)
+            continue
+        if tmp is None or tmp.shape != src.shape:
+            tmp = xp.empty_like(dst)
+        xp.multiply(src, w_k, out=tmp)
+        dst += tmp
+
+
 def _depthwise_terms(be, g: Geometry, xpad: Any, wv: Any, out: Any, start: int,
                      stop: int) -> None:
     """out[start:stop] = sum over kernel offsets of the offset's view of `xpad` times the
     filter's per-channel vector `wv[i, j]` (out: (N, OH, OW, C))."""
-    xp = be.xp
     if _flat_rows(g) is not None:
-        xp.copyto(out[start:stop], _depthwise_flat(be, g, xpad, wv, start, stop))
+        be.xp.copyto(out[start:stop], _depthwise_flat(be, g, xpad, wv, start, stop))
         return
-    o = out[start:stop]
-    rows = _rows_of(o)
-    tmp = None
-    for k in range(g.kh * g.kw):
-        i, j = divmod(k, g.kw)
-        src = xpad[start:stop][g.offset_slice(i, j)]
-        src_rows = _rows_of(src) if rows is not None else None
-        if src_rows is not None:
-            a, b, w_k = src_rows, rows, xp.tile(wv[i, j], g.ow)
-        else:
-            a, b, w_k = src, o, wv[i, j]
-        if k == 0:
-            xp.multiply(a, w_k, out=b)
-            continue
-        if tmp is None or tmp.shape != b.shape:
-            tmp = xp.empty_like(b)
-        xp.multiply(a, w_k, out=tmp)
-        b += tmp
+    part = xpad[start:stop]
+    _offset_multiply_adds(be, g, wv, out[start:stop],
+                          lambda i, j: part[g.offset_slice(i, j)], into_views=False)
 
 
 def _depthwise_input_terms(be, g: Geometry, dy: Any, wv: Any, dxpad: Any, start: int,
                            stop: int) -> None:
     """Adds each kernel offset's dy * wv[i, j] into the offset's view of the padded input
     gradient, images start..stop."""
-    xp = be.xp
     if _flat_rows(g) is not None:
         _depthwise_input_flat(be, g, dy, wv, dxpad, start, stop)
         return
-    d = dy[start:stop]
-    d_rows = _rows_of(d)
-    tmp = None
-    for k in range(g.kh * g.kw):
-        i, j = divmod(k, g.kw)
-        dst = dxpad[start:stop][g.offset_slice(i, j)]
-        dst_rows = _rows_of(dst) if d_rows is not None else None
-        if dst_rows is not None:
-            a, b, w_k = d_rows, dst_rows, xp.tile(wv[i, j], g.ow)
-        else:
-            a, b, w_k = d, dst, wv[i, j]
-        if tmp is None or tmp.shape != a.shape:
-            tmp = xp.empty_like(a)
-        xp.multiply(a, w_k, out=tmp)
-        b += tmp
+    part = dxpad[start:stop]
+    _offset_multiply_adds(be, g, wv, dy[start:stop],
+                          lambda i, j: part[g.offset_slice(i, j)], into_views=True)
 
 
 def _depthwise_filter_terms(be, g: Geometry, xpad: Any, dy: Any, start: int,
