@@ -4,10 +4,12 @@ Variables "batch_normalization/gamma", "beta" (trainable), "moving_mean" and
 "moving_variance" (not trainable; GLOBAL_VARIABLES). With `training` true the batch
 statistics normalize the inputs and two update ops, added to `tf.GraphKeys.UPDATE_OPS`, move
 the averages: `moving -= (moving - batch) * (1 - momentum)`. As in TF1, 4-D inputs
-normalized over their channel axis take the fused path by default, whose moving variance
-receives the unbiased (n / (n - 1)) batch variance; other inputs the biased one. With
+normalized over their channel axis take the fused path by default: one FusedBatchNormV3 op
+(node for node TF1's graph), whose moving variance receives the unbiased (n / (n - 1))
+batch variance; other inputs are normalized by composite ops with the biased one. With
 `training` false the moving statistics normalize. `training` may be a bool tensor: `tf.cond`
-picks the statistics and runs the updates only when it is true.
+picks the statistics, and the averages move only when it is true (on the fused path, as in
+TF1, through a momentum of 1 otherwise).
 """
 from __future__ import annotations
 

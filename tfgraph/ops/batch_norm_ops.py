@@ -388,11 +388,10 @@ def fused_batch_norm(x: Any, scale: Any, offset: Any, mean: Optional[Any] = None
         convert_to_tensor(mean, dtype=scale.dtype)
     variance = constant([], dtype=scale.dtype) if variance is None else \
         convert_to_tensor(variance, dtype=scale.dtype)
-    epsilon = max(float(epsilon), 1.001e-5)  # TF1's floor (cuDNN's smallest epsilon)
     with name_scope(name, "FusedBatchNormV3", [x, scale, offset]) as scope:
         op = get_default_graph().create_op(
             "FusedBatchNormV3", [x, scale, offset, mean, variance],
-            {"epsilon": epsilon, "exponential_avg_factor": float(exponential_avg_factor),
+            {"epsilon": float(epsilon), "exponential_avg_factor": float(exponential_avg_factor),
              "data_format": data_format, "is_training": bool(is_training)}, name=scope)
         return op.outputs[:3]
 
