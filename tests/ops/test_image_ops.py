@@ -42,6 +42,19 @@ def test_resize_matches_tensorflow():
         assert got[k].dtype == np.float32
 
 
+def test_resize_keeps_an_infinite_pixel_local():
+    """Finite float32 images resize through one interpolation-matrix product per axis; an
+    infinite pixel would spread through the matrix's zeros (0 * inf = NaN), so such images
+    take the per-tap path: only outputs near the pixel see it."""
+    x = np.ones((1, 4, 4, 2), np.float32)
+    x[0, 0, 0, 0] = np.inf
+    with tf.Session() as sess:
+        y = sess.run(tf.image.resize_bilinear(x, [8, 8]))
+    assert not np.isfinite(y[0, 0, 0, 0])
+    np.testing.assert_array_equal(y[0, 4:, 4:, :], 1.0)
+    np.testing.assert_array_equal(y[..., 1], 1.0)
+
+
 def _ref_bilinear(x, oh, ow, align, half):
     """Per-pixel loop of TF's bilinear sampling (independent of the kernel's tap tables)."""
     n, h, w, c = x.shape
