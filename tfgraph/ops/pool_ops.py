@@ -8,7 +8,7 @@ the FIRST maximum of each window in row-major order, as TF1's CPU kernel does.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 import numpy as np
 
@@ -107,21 +107,27 @@ class MaxPool(_PoolBase):
         return [max_pool_grad(op.inputs[0], op.outputs[0], grad, **_pool_attrs(op))]
 
 
-def _first_max_masks(xp, xpad: Any, y: Any, g: Geometry):
-    """Yields (offset slice, mask) per window offset: mask marks the windows whose FIRST
-    maximum (row-major) sits at this offset."""
-    taken = None
-    last = g.kh * g.kw - 1
-    for k in range(g.kh * g.kw):
-        sl = g.offset_slice(*divmod(k, g.kw))
-        m = xpad[sl] == y
+def _offset_views(v: Any, g: Geometry) -> List[Any]:
+    """Each window offset's view of the padded input `v`, in row-major window order."""
+    return [v[g.offset_slice(*divmod(k, g.kw))] for k in range(g.kh * g.kw)]
+
+
+def _first_max_masks(xp, views: Sequence[Any], y: Any) -> Iterator[Any]:
+    """Yields per window offset (`views`: each offset's view of the input, shaped like the
+    window maxima `y`, in row-major window order) the mask of the windows whose FIRST
+    maximum sits at this offset.  The masks share buffers: use each before the next."""
+    taken = eq = first = None
+    last = len(views) - 1
+    for k, view in enumerate(views):
+        eq = xp.equal(view, y, out=eq)
         if taken is None:
-            taken = m
-        else:
-            m = xp.greater(m, taken)  # m and not taken
-            if k != last:
-                xp.logical_or(taken, m, out=taken)
-        yield sl, m
+            taken, eq = eq, None
+            yield taken
+            continue
+        first = xp.greater(eq, taken, out=first)  # a maximum here and none earlier
+        if k != last:
+            xp.logical_or(taken, eq, out=taken)
+        yield first
 
 
 def _max_pool_grad_2x2(xp, x: Any, y: Any, dy: Any, out: Any) -> None:
@@ -185,16 +191,10 @@ def _max_pool_grad_2x2_offsets(xp, x: Any, y: Any, dy: Any, out: Any) -> None:
     n, oh, ow, c = y.shape
     x6 = x.reshape(n, oh, 2, ow, 2, c)
     d6 = out.reshape(n, oh, 2, ow, 2, c)
-    taken = xp.equal(x6[:, :, 0, :, 0], y)
-    xp.multiply(dy, taken, out=d6[:, :, 0, :, 0])
-    eq = xp.empty_like(taken)
-    first = xp.empty_like(taken)
-    for i, j in ((0, 1), (1, 0), (1, 1)):
-        xp.equal(x6[:, :, i, :, j], y, out=eq)
-        xp.greater(eq, taken, out=first)  # a maximum here and none earlier in the window
+    offsets = ((0, 0), (0, 1), (1, 0), (1, 1))
+    masks = _first_max_masks(xp, [x6[:, :, i, :, j] for i, j in offsets], y)
+    for (i, j), first in zip(offsets, masks):
         xp.multiply(dy, first, out=d6[:, :, i, :, j])
-        if (i, j) != (1, 1):
-            xp.logical_or(taken, eq, out=taken)
 
 
 def _overlapping_grad_part(xp, g: Geometry, xpad: Any, y: Any, dy: Any, dx: Any) -> None:
@@ -218,23 +218,17 @@ def _overlapping_grad_part(xp, g: Geometry, xpad: Any, y: Any, dy: Any, dx: Any)
             dx_phases[pr, pc] = xp.zeros((n, len(range(pr, hp, g.sh)),
                                           len(range(pc, wp, g.sw)), g.c), dtype=dx.dtype)
 
-    def window(phases, i: int, j: int) -> Any:
-        a, b = i // g.sh, j // g.sw
-        return _rows_of(phases[i % g.sh, j % g.sw][:, a:a + g.oh, b:b + g.ow, :])
-    taken = eq = first = None
+    def windows(phases) -> List[Any]:
+        """Each window offset's (N, OH, OW*C) rows in its phase, row-major window order."""
+        out = []
+        for k in range(g.kh * g.kw):
+            i, j = divmod(k, g.kw)
+            a, b = i // g.sh, j // g.sw
+            out.append(_rows_of(phases[i % g.sh, j % g.sw][:, a:a + g.oh, b:b + g.ow, :]))
+        return out
     contribution = xp.empty_like(dy_rows)
-    last = g.kh * g.kw - 1
-    for k in range(g.kh * g.kw):
-        i, j = divmod(k, g.kw)
-        eq = xp.equal(window(x_phases, i, j), y_rows, out=eq)
-        if taken is None:
-            taken, eq, first = eq, None, eq
-        else:
-            first = xp.greater(eq, taken, out=first if first is not taken else None)
-            if k != last:
-                xp.logical_or(taken, eq, out=taken)
+    for dst, first in zip(windows(dx_phases), _first_max_masks(xp, windows(x_phases), y_rows)):
         xp.multiply(dy_rows, first, out=contribution)
-        dst = window(dx_phases, i, j)
         dst += contribution
     for (pr, pc), phase in dx_phases.items():
         xp.copyto(dx[:, pr::g.sh, pc::g.sw, :], phase)
@@ -275,15 +269,12 @@ class MaxPoolGrad(_PoolBase):
             with padded_input(be, x, g, fill=low) as xpad:
                 def part(s: int, e: int) -> None:
                     dxs, dys = dx[s:e], dy[s:e]
-                    if not disjoint and g.dh == g.dw == 1:
+                    if not disjoint:
                         _overlapping_grad_part(xp, g, xpad[s:e], y[s:e], dys, dxs)
                         return
-                    for sl, m in _first_max_masks(xp, xpad[s:e], y[s:e], g):
-                        if disjoint:
-                            xp.multiply(dys, m, out=dxs[sl])
-                        else:
-                            dst = dxs[sl]
-                            dst += dys * m
+                    masks = _first_max_masks(xp, _offset_views(xpad[s:e], g), y[s:e])
+                    for dst, m in zip(_offset_views(dxs, g), masks):
+                        xp.multiply(dys, m, out=dst)
                 parallel_for(be, g.n, part, 4 * dx.nbytes)
             if g.padded:
                 dx = xp.ascontiguousarray(dx[:, g.pt:g.pt + g.h, g.pl:g.pl + g.w, :])
@@ -315,8 +306,9 @@ class MaxPoolGradGrad(_PoolBase):
             g = _geometry(x.shape, attrs)
             out = xp.zeros(y.shape, gx.dtype)
             with padded_input(be, x, g, fill=low) as xpad, padded_input(be, gx, g) as gpad:
-                for sl, m in _first_max_masks(xp, xpad, y, g):
-                    out += gpad[sl] * m
+                for src, m in zip(_offset_views(gpad, g),
+                                  _first_max_masks(xp, _offset_views(xpad, g), y)):
+                    out += src * m
             return _to_format(xp, out, fmt)
         return max_pool_grad_grad_kernel
 
