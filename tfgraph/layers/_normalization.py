@@ -186,14 +186,10 @@ class BatchNormalization(Layer):
                 inputs, gamma, beta, mean=self.moving_mean, variance=self.moving_variance,
                 epsilon=self.epsilon, is_training=is_training, data_format=fmt)
         output, mean, variance = smart_cond(training, fused(True), fused(False))
-        known = training if isinstance(training, bool) else None
-        if known is None:
-            momentum = smart_cond(training, lambda: constant(self.momentum),
-                                  lambda: constant(1.0))
-        elif known:
-            momentum = constant(self.momentum)
-        else:
+        if training is False:
             return output
+        momentum = constant(self.momentum) if training is True else smart_cond(
+            training, lambda: constant(self.momentum), lambda: constant(1.0))
         self._add_updates(self._assign_moving_average(self.moving_mean, mean, momentum),
                           self._assign_moving_average(self.moving_variance, variance, momentum))
         return output

@@ -82,6 +82,12 @@ def _channel_sums(be, rows: int, c: int, per_slice: Callable[[Any, int, int], An
     def body(s: int, e: int) -> None:
         parts[s] = per_slice(ones[:e - s], s, e)
     parallel_slices(be, rows, body, nbytes)
+    return _fold(parts, c)
+
+
+def _fold(parts: Dict[int, Any], c: int) -> Any:
+    """The [C] per-channel sum of [W*C] slice sums keyed by slice start, added in slice order
+    (the same bits on any thread count)."""
     starts = sorted(parts)
     total = parts[starts[0]]
     for k in starts[1:]:
@@ -132,11 +138,7 @@ def _train_backward_nhwc(be, dy: Any, x: Any, scale: Any, mean: Any, var: Any,
         parts[s] = xp.matmul(ones, dy2[s:e])  # (d_offset's slices, summed below)
         return xp.matmul(ones, xp.multiply(dy2[s:e], xc))
     d_scale = _channel_sums(be, rows, c, centered_products, 4 * x2.nbytes, x.dtype) * inv
-    starts = sorted(parts)
-    d_offset = parts[starts[0]]
-    for k in starts[1:]:
-        d_offset = d_offset + parts[k]
-    d_offset = d_offset.reshape(-1, c).sum(axis=0)
+    d_offset = _fold(parts, c)
     a = scale * inv
     a_w = xp.tile(a, w)
     b_w = xp.tile(-a * inv * d_scale / count, w)
