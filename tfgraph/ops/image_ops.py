@@ -315,12 +315,14 @@ def _axis_matrix(n_in, n_out, method, align, half) -> np.ndarray:
 
 
 def _device_matrix(be, cache: dict, n_in: int, n_out: int, method: str, align: bool,
-                   half: bool) -> Any:
-    """The axis' float32 (n_out, n_in) interpolation matrix on the device, made once per size."""
-    key = ("matrix", n_in, n_out)
+                   half: bool, dt: Any = np.float32) -> Any:
+    """The axis' (n_out, n_in) interpolation matrix as `dt` on the device, made once per
+    size."""
+    key = ("matrix", n_in, n_out, np.dtype(dt).str)
     m = cache.get(key)
     if m is None:
-        m = cache[key] = be.from_host(_axis_matrix(n_in, n_out, method, align, half))
+        m = cache[key] = be.from_host(_axis_matrix(n_in, n_out, method, align, half)
+                                      .astype(dt, copy=False))
     return m
 
 
@@ -392,6 +394,7 @@ def _resize_grad_kernel(be, method: str, op: Operation):
     align = op.attrs.get("align_corners", False)
     half = op.attrs.get("half_pixel_centers", False)
     out_dt = op.outputs[0].dtype.np_dtype
+    cache: dict = {}
 
     def grad(g, original):
         shape = original if method == "nearest" else original.shape
@@ -400,8 +403,8 @@ def _resize_grad_kernel(be, method: str, op: Operation):
         else:
             h, w = shape[1], shape[2]
         _, oh, ow, _ = g.shape
-        my = be.from_host(_axis_matrix(h, oh, method, align, half).astype(out_dt))
-        mx = be.from_host(_axis_matrix(w, ow, method, align, half).astype(out_dt))
+        my = _device_matrix(be, cache, h, oh, method, align, half, out_dt)
+        mx = _device_matrix(be, cache, w, ow, method, align, half, out_dt)
         g = g.astype(out_dt, copy=False)
         t = xp.tensordot(my, g, axes=([0], [1]))          # [h, b, ow, c]
         t = xp.tensordot(mx, t, axes=([0], [2]))          # [w, h, b, c]
