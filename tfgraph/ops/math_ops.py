@@ -1003,8 +1003,6 @@ class AddN(OpDef):
         return parallel.rows(be, add_rows, out, *xs)
 
     def inplace_kernel(self, be, op, ctx):
-        xp = be.xp
-
         def add_n_into_first(*xs):
             if any(x.shape != xs[0].shape for x in xs[1:]):
                 return self.compute(be, *xs)
