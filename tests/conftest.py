@@ -120,3 +120,25 @@ def strict_cpu(monkeypatch, no_gpu, strict):
     monkeypatch.delenv("TFGRAPH_DEVICE", raising=False)
     monkeypatch.setenv("TFGRAPH_BACKEND", "strict")
     return strict
+
+
+@pytest.fixture
+def split_on_two_threads(monkeypatch):
+    """Runs start unsplit, with the plan's thread mode held by hand; the returned function
+    switches tfgraph's kernels to two threads of their own that split work of any size, and
+    returns a list that gets one entry per part run (kernels/parallel.py)."""
+    from tfgraph.kernels import parallel, threads
+    monkeypatch.setattr(threads.ThreadController, "use_own_threads", lambda self, on: None)
+    monkeypatch.setattr(threads.CONTROLLER, "own_threads", False)
+
+    def to_two_threads():
+        monkeypatch.setattr(threads.CONTROLLER, "own_threads", True)
+        monkeypatch.setattr(threads.CONTROLLER, "threads", 2)
+        monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+        monkeypatch.setattr(parallel, "MIN_MATMUL_MACS", 0)
+        parts = []
+        real = parallel._part
+        monkeypatch.setattr(parallel, "_part",
+                            lambda body, s, e: parts.append(1) or real(body, s, e))
+        return parts
+    return to_two_threads

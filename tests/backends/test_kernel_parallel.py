@@ -143,23 +143,14 @@ def _conv_net_values(x_val, w_val, dy_val, padding="VALID"):
 
 
 @pytest.mark.parametrize("padding", ["VALID", "SAME"])
-def test_split_kernels_give_the_unsplit_results(monkeypatch, padding):
+def test_split_kernels_give_the_unsplit_results(split_on_two_threads, padding):
     rng = np.random.default_rng(3)
     x = rng.normal(size=(32, 10, 9, 3)).astype(np.float32)
     w = rng.normal(size=(3, 2, 3, 4)).astype(np.float32)
     dy = rng.normal(size=(32, 8, 8, 4) if padding == "VALID" else (32, 10, 9, 4)
                     ).astype(np.float32)
-    monkeypatch.setattr(threads.ThreadController, "use_own_threads",
-                        lambda self, on: None)  # the mode is set by hand below
-    monkeypatch.setattr(threads.CONTROLLER, "own_threads", False)
     whole = _conv_net_values(x, w, dy, padding)
-    monkeypatch.setattr(threads.CONTROLLER, "own_threads", True)
-    monkeypatch.setattr(threads.CONTROLLER, "threads", 2)
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    monkeypatch.setattr(parallel, "MIN_MATMUL_MACS", 0)
-    parts = []
-    real = parallel._part
-    monkeypatch.setattr(parallel, "_part", lambda body, s, e: parts.append(1) or real(body, s, e))
+    parts = split_on_two_threads()
     split = _conv_net_values(x, w, dy, padding)
     # the conv/pool kernels, BiasAdd, Relu, ReluGrad and two MatMuls: two parts each (SAME's
     # 10x9 output has no exactly tiling pool windows: MaxPoolGrad's general path is whole)
@@ -244,7 +235,7 @@ def _optimizer_values(make_opt):
         return sess.run([w] + [opt.get_slot(w, n) for n in opt.get_slot_names()])
 
 
-def test_split_optimizer_updates_give_the_unsplit_results(monkeypatch):
+def test_split_optimizer_updates_give_the_unsplit_results(split_on_two_threads):
     """Every dense Apply* update run by rows on tfgraph's threads gives the same bits."""
     makers = {
         "sgd": lambda: tf.train.GradientDescentOptimizer(0.1),
@@ -259,15 +250,8 @@ def test_split_optimizer_updates_give_the_unsplit_results(monkeypatch):
         "adagrad_da": lambda: tf.train.AdagradDAOptimizer(
             0.1, tf.train.get_or_create_global_step(), l1_regularization_strength=0.01),
     }
-    monkeypatch.setattr(threads.ThreadController, "use_own_threads", lambda self, on: None)
-    monkeypatch.setattr(threads.CONTROLLER, "own_threads", False)
     whole = {k: _optimizer_values(m) for k, m in makers.items()}
-    monkeypatch.setattr(threads.CONTROLLER, "own_threads", True)
-    monkeypatch.setattr(threads.CONTROLLER, "threads", 2)
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    parts = []
-    real = parallel._part
-    monkeypatch.setattr(parallel, "_part", lambda body, s, e: parts.append(1) or real(body, s, e))
+    parts = split_on_two_threads()
     for name, make in makers.items():
         before = len(parts)
         split = _optimizer_values(make)

@@ -105,15 +105,12 @@ def _bn_values(x_val, dy_val, data_format):
         return sess.run(list(train) + [infer[0]] + grads)
 
 
-def test_nhwc_kernels_match_the_general_path_and_any_split(monkeypatch):
+def test_nhwc_kernels_match_the_general_path_and_any_split(split_on_two_threads):
     """The NHWC kernels ((N*H, W*C) rows, sums as products with ones, fixed row slices) give
     what the general NCHW path gives, and the same bits however many threads share the
     slices."""
-    from tfgraph.kernels import parallel, threads
     x = RNG.normal(1.0, 2.0, (16, 6, 5, 8)).astype(F32)
     dy = RNG.normal(size=x.shape).astype(F32)
-    monkeypatch.setattr(threads.ThreadController, "use_own_threads", lambda self, on: None)
-    monkeypatch.setattr(threads.CONTROLLER, "own_threads", False)
     nhwc = _bn_values(x, dy, "NHWC")
     nchw = _bn_values(x.transpose(0, 3, 1, 2), dy.transpose(0, 3, 1, 2), "NCHW")
     names = ["y", "mean", "variance", "inference y", "dx", "d_scale", "d_offset",
@@ -123,12 +120,7 @@ def test_nhwc_kernels_match_the_general_path_and_any_split(monkeypatch):
         if a.ndim == 4:
             b = b.transpose(0, 2, 3, 1)
         np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-5, err_msg=name)
-    monkeypatch.setattr(threads.CONTROLLER, "own_threads", True)
-    monkeypatch.setattr(threads.CONTROLLER, "threads", 2)
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    parts = []
-    real = parallel._part
-    monkeypatch.setattr(parallel, "_part", lambda body, s, e: parts.append(1) or real(body, s, e))
+    parts = split_on_two_threads()
     split = _bn_values(x, dy, "NHWC")
     if default_backend_name() == "numpy":  # (other backends are not split)
         assert len(parts) >= 8  # the kernels' passes ran in two parts
