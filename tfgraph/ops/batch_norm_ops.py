@@ -25,7 +25,7 @@ from ..framework.ops import convert_to_tensor, name_scope
 from ..framework.graph import get_default_graph
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape
-from ..kernels.parallel import parallel_slices, rows as parallel_rows
+from ..kernels.parallel import parallel_slices, part_dot, rows as parallel_rows
 
 
 def _channel_axis(data_format: str) -> int:
@@ -101,14 +101,14 @@ def _train_forward_nhwc(be, x: Any, scale: Any, offset: Any, eps: Any) -> Tuple[
     xp = be.xp
     x2, (n, h, w, c) = _wide(x), x.shape
     rows, count = x2.shape[0], x.dtype.type(n * h * w)
-    mean = _channel_sums(be, rows, c, lambda ones, s, e: xp.matmul(ones, x2[s:e]), x2.nbytes,
+    mean = _channel_sums(be, rows, c, lambda ones, s, e: part_dot(xp, ones, x2[s:e]), x2.nbytes,
                          x.dtype) / count
     mean_w = xp.tile(mean, w)
     y = xp.empty_like(x2)
 
     def centered_squares(ones, s, e):
         ys = xp.subtract(x2[s:e], mean_w, out=y[s:e])
-        return xp.matmul(ones, xp.multiply(ys, ys))
+        return part_dot(xp, ones, xp.multiply(ys, ys))
     var = _channel_sums(be, rows, c, centered_squares, 3 * x2.nbytes, x.dtype) / count
     factor_w = xp.tile(scale / xp.sqrt(var + eps), w)
     offset_w = xp.tile(offset, w)
@@ -135,8 +135,8 @@ def _train_backward_nhwc(be, dy: Any, x: Any, scale: Any, mean: Any, var: Any,
 
     def centered_products(ones, s, e):
         xc = xp.subtract(x2[s:e], mean_w, out=dx[s:e])
-        parts[s] = xp.matmul(ones, dy2[s:e])  # (d_offset's slices, summed below)
-        return xp.matmul(ones, xp.multiply(dy2[s:e], xc))
+        parts[s] = part_dot(xp, ones, dy2[s:e])  # (d_offset's slices, summed below)
+        return part_dot(xp, ones, xp.multiply(dy2[s:e], xc))
     d_scale = _channel_sums(be, rows, c, centered_products, 4 * x2.nbytes, x.dtype) * inv
     d_offset = _fold(parts, c)
     a = scale * inv
@@ -326,10 +326,10 @@ class _FusedBatchNormGradBase(OpDef):
                 x2, dy2, (c, w) = _wide(x), _wide(dy), (x.shape[3], x.shape[2])
                 inv = 1 / xp.sqrt(var + e)
                 mean_w = xp.tile(mean, w)
-                d_offset = _channel_sums(be, x2.shape[0], c, lambda ones, s, t: xp.matmul(
-                    ones, dy2[s:t]), dy2.nbytes, u_dt)
-                d_scale = _channel_sums(be, x2.shape[0], c, lambda ones, s, t: xp.matmul(
-                    ones, dy2[s:t] * (x2[s:t] - mean_w)), 3 * x2.nbytes, u_dt) * inv
+                d_offset = _channel_sums(be, x2.shape[0], c, lambda ones, s, t: part_dot(
+                    xp, ones, dy2[s:t]), dy2.nbytes, u_dt)
+                d_scale = _channel_sums(be, x2.shape[0], c, lambda ones, s, t: part_dot(
+                    xp, ones, dy2[s:t] * (x2[s:t] - mean_w)), 3 * x2.nbytes, u_dt) * inv
                 dx = xp.multiply(dy2, xp.tile(scale * inv, w)).reshape(x.shape)
             empty = xp.zeros((0,), dtype=u_dt)
             return dx, d_scale, d_offset, empty, empty.copy()
