@@ -152,7 +152,7 @@ def test_conv2d_forward_and_both_backprops_match_reference(run, xs, ws, strides,
 def test_input_gradient_form_follows_the_geometry():
     """The input gradient is a full convolution of the padded dy (its geometry: dy's F
     channels in, x's size out, paddings KH-1-top etc.) only for stride and dilation 1, no
-    more output than input channels, windows above 1x1 and paddings below the window."""
+    more windows above 1x1 and paddings below the window."""
     from tfgraph.ops.conv_ops import _full_convolution, make_geometry
 
     def geometry(x, k, padding="SAME", strides=(1, 1, 1, 1), dilations=(1, 1, 1, 1),
@@ -164,7 +164,9 @@ def test_input_gradient_form_follows_the_geometry():
     full = _full_convolution(g, 4)
     assert (full.n, full.h, full.w, full.c, full.oh, full.ow) == (2, 7, 6, 4, 7, 6)
     assert (full.pt, full.pb, full.pl, full.pr) == (1, 0, 1, 1)
-    assert _full_convolution(g, 5) is None  # more output channels: col2im
+    assert _full_convolution(g, 24) is not None
+    assert _full_convolution(g, 25) is None  # over six times the input channels: col2im
+    assert _full_convolution(geometry((2, 7, 6, 1), (2, 3)), 1) is None  # one input channel
     assert _full_convolution(geometry((2, 7, 6, 4), (1, 1)), 2) is None
     assert _full_convolution(geometry((2, 7, 6, 4), (3, 3), strides=(1, 2, 2, 1)), 2) is None
     assert _full_convolution(geometry((2, 7, 6, 4), (3, 3), dilations=(1, 2, 2, 1)), 2) is None
@@ -469,33 +471,26 @@ def test_max_pool_second_order_routes_like_first_order(run):
     assert run(gg).sum() == 0.0  # max pooling is piecewise linear in x
 
 
-def test_filter_gradient_reuses_forward_im2col_only_within_one_run(monkeypatch):
+@pytest.mark.parametrize("channels", [2, 5])  # window matrix stored transposed / row-major
+@pytest.mark.parametrize("chunk_bytes", [1, 3000, 1 << 30])  # 1 image, a few, whole batch
+def test_conv_and_filter_gradient_by_window_matrix_chunks(monkeypatch, channels, chunk_bytes):
     from tfgraph.ops import conv_ops
+    monkeypatch.setattr(conv_ops, "_IM2COL_CHUNK_BYTES", chunk_bytes)
     rng = np.random.default_rng(9)
-    x = tf.placeholder(tf.float32, [None, 6, 6, 2])
-    dy = tf.placeholder(tf.float32, [None, 4, 4, 3])
-    w = tf.constant(rng.normal(size=(3, 3, 2, 3)).astype(np.float32))
-    y = tf.nn.conv2d(x, w, 1, "VALID")
-    dw = tf.gradients(y, w, grad_ys=dy)[0]
-    fills = []
-    real_fill = conv_ops._im2col_parts
-    monkeypatch.setattr(conv_ops, "_im2col_parts", lambda *a: fills.append(1) or real_fill(*a))
-    buf = rng.normal(size=(2, 6, 6, 2)).astype(np.float32)
-    dyv = rng.normal(size=(2, 4, 4, 3)).astype(np.float32)
-
-    def expected():
-        return ref_conv_grads(buf.astype(np.float64), rng_w, dyv.astype(np.float64), (1, 1),
-                              "VALID", (1, 1))[1]
+    xv = rng.normal(size=(7, 6, 5, channels)).astype(np.float32)
+    wv = rng.normal(size=(3, 3, channels, 4)).astype(np.float32)
+    dyv = rng.normal(size=(7, 3, 3, 4)).astype(np.float32)
+    x = tf.placeholder(tf.float32, [None, 6, 5, channels])
+    w = tf.constant(wv)
+    y = tf.nn.conv2d(x, w, [1, 2, 2, 1], "SAME")
+    dw = tf.gradients(y, w, grad_ys=tf.constant(dyv))[0]
     with tf.Session() as sess:
-        rng_w = sess.run(w).astype(np.float64)
-        _, g = sess.run([y, dw], {x: buf, dy: dyv})  # forward + filter gradient: one im2col
-        assert len(fills) == 1
-        np.testing.assert_allclose(g, expected(), rtol=1e-4, atol=1e-4)
-        sess.run(y, {x: buf})  # forward only: keeps its matrix
-        buf *= -2.0  # the same array object, changed in place between runs
-        g = sess.run(dw, {x: buf, dy: dyv})  # no forward in this run: must not reuse
-        assert len(fills) == 3
-        np.testing.assert_allclose(g, expected(), rtol=1e-4, atol=1e-4)
+        got_y, got_dw = sess.run([y, dw], {x: xv})
+    ref_y = ref_conv(xv.astype(np.float64), wv.astype(np.float64), (2, 2), "SAME", (1, 1))
+    ref_dw = ref_conv_grads(xv.astype(np.float64), wv.astype(np.float64),
+                            dyv.astype(np.float64), (2, 2), "SAME", (1, 1))[1]
+    np.testing.assert_allclose(got_y, ref_y, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(got_dw, ref_dw, rtol=1e-5, atol=1e-5)
 
 
 def test_workspace_pool_reuses_buffers_and_evicts_beyond_its_budget():

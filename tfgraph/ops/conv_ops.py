@@ -2,17 +2,18 @@
 `DepthwiseConv2dNative` (+ backprops), and the `tf.nn` builders (conv2d, conv2d_transpose, ...).
 
 Kernels work in NHWC (NCHW values are transposed views).  Conv2D and Conv2DBackpropFilter use
-im2col: one strided view of all windows of the (padded) input, copied into a reusable work
-matrix, then a matrix product.  Conv2DBackpropInput computes every kernel offset's
-contribution in one matrix product (`dy @ W.T`, offsets side by side) and adds each offset's
-columns into a strided slice of the input gradient (col2im without np.add.at; each slice maps
-windows one-to-one onto input pixels).  In convolutional plans the three kernels split the
-batch over tfgraph's threads (`kernels/parallel.py`: each part copies and multiplies its own
-images; the filter gradient sums the products of 8 fixed batch slices, whatever the thread
-count).  Work buffers (im2col
-matrices, zero-bordered padded inputs) come from a small pool and are reused across runs:
-allocating a fresh 40 MB buffer costs as much as filling it (page faults), so reusing them
-is a large part of the speed.
+im2col: one strided view of all windows of the (padded) input, copied a cache-sized chunk of
+images at a time into a reusable work matrix, each chunk multiplied while still in cache.
+Conv2DBackpropInput is mostly the same kind of convolution of the padded gradient with the
+flipped filter (`_full_convolution`); otherwise (strides, dilations, one input channel, many
+more output channels) it computes every kernel offset's contribution in one matrix product
+(`dy @ W.T`, offsets side by side) and adds each offset's columns into a strided slice of the
+input gradient (col2im without np.add.at; each slice maps windows one-to-one onto input
+pixels).  In convolutional plans the three kernels split the batch over tfgraph's threads
+(`kernels/parallel.py`: each part copies and multiplies its own images; the filter gradient
+sums the products of 8 fixed batch slices, whatever the thread count).  Work buffers (im2col
+chunks, zero-bordered padded inputs) come from a small pool and are reused across runs:
+allocating a fresh buffer costs as much as filling it (page faults).
 
 Geometry follows TF1: VALID gives `ceil((in - dk + 1) / s)` outputs, SAME gives `ceil(in / s)`
 with the padding split `total // 2` before and the rest after; explicit paddings come as a list
@@ -21,8 +22,6 @@ of 4 `[before, after]` pairs (`padding=[[0, 0], [1, 1], [2, 2], [0, 0]]`).
 from __future__ import annotations
 
 import contextlib
-import threading
-import weakref
 from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
@@ -32,7 +31,7 @@ from ..framework.constant import convert_to_tensor, graph_of, name_scope
 from ..framework.graph import Tensor
 from ..framework.registry import OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape
-from ..kernels.parallel import parallel_for, parallel_slices
+from ..kernels.parallel import parallel_for, parallel_slices, part_dot
 from ..kernels.workspace import WORKSPACE
 from . import array_ops
 
@@ -284,60 +283,58 @@ def _im2col_transposed(g: Geometry) -> bool:
     return g.c < 4
 
 
-def _im2col_shape(g: Geometry) -> Tuple[int, int]:
-    rows, cols = g.n * g.oh * g.ow, g.kh * g.kw * g.c
-    return (cols, rows) if _im2col_transposed(g) else (rows, cols)
+# The window matrix is built and multiplied a chunk of images at a time, small enough to stay
+# in the core's L2 cache between the copy and the product (the CNN's 3x3x32 windows, half
+# the batch on one thread: copy + product 9.6 -> 7.8 ms).  The filter gradient builds its
+# own chunks again: as fast as reusing a whole 42 MB matrix kept by the forward op (CNN
+# step, runs alternated: 40.4 vs 40.2 ms), which needed that memory and a per-run slot;
+# without either, the CNN step takes 11% longer.
+_IM2COL_CHUNK_BYTES = 512 * 1024
 
 
-def _im2col_matrix(buf: Any, g: Geometry) -> Any:
-    """The (N*OH*OW, KH*KW*C) matrix held by an im2col buffer (a transposed view when the
-    buffer is stored transposed)."""
-    return buf.T if _im2col_transposed(g) else buf
+def _im2col_chunk(g: Geometry, itemsize: int) -> int:
+    """Images per chunk of the window matrix (at least one)."""
+    per_image = g.oh * g.ow * g.kh * g.kw * g.c * itemsize
+    return max(1, min(g.n, _IM2COL_CHUNK_BYTES // max(per_image, 1)))
 
 
-def _im2col_parts(be, x: Any, g: Geometry, buf: Any,
-                  work: Optional[Callable[[Any, int, int], None]] = None,
-                  work_bytes: int = 0) -> None:
-    """Fills `buf` with the windows of `x`, the batch split over tfgraph's threads
-    (`parallel_for`); each part then calls `work(cols, start, stop)` on its own rows of the
-    window matrix (images start..stop) while they are still in its core's cache."""
+def _im2col_parts(be, x: Any, g: Geometry,
+                  work: Callable[[Any, int, int, int], None], work_bytes: int) -> None:
+    """Calls `work(cols, start, stop, part)` with the (rows, KH*KW*C) window matrix `cols` of
+    images start..stop of `x`, chunk by chunk (`_im2col_chunk`), the batch split into 8 fixed
+    slices over tfgraph's threads (`parallel_slices`); `part` is the first image of the
+    slice, so that sums per slice come out alike on any thread count.  1x1 stride-1
+    unpadded windows use rows of `x` itself."""
     xp, pixels = be.xp, g.oh * g.ow
+    if _is_view_im2col(g):
+        x2 = x.reshape(g.n * pixels, g.c)
+        parallel_slices(be, g.n, lambda s, e: work(x2[s * pixels:e * pixels], s, e, s),
+                        x.nbytes + work_bytes)
+        return
+    nb = _im2col_chunk(g, x.dtype.itemsize)
+    k = g.kh * g.kw * g.c
+    transposed = _im2col_transposed(g)
     with padded_input(be, x, g, copy=False) as xpad:  # each part pads its own images
         win = g.window_view(be, xpad)
-        transposed = _im2col_transposed(g)
-        if transposed:
-            dst = buf.reshape(g.kh, g.kw, g.c, g.n, g.oh, g.ow)
-            src = win.transpose(3, 4, 5, 0, 1, 2)
-        else:
-            dst, src = buf.reshape(g.n, g.oh, g.ow, g.kh, g.kw, g.c), win
-        cols = _im2col_matrix(buf, g)
+        src = win.transpose(3, 4, 5, 0, 1, 2) if transposed else win
 
         def part(s: int, e: int) -> None:
             if xpad is not x:
                 fill_padded(xpad, x, g, s, e)
-            if transposed:
-                xp.copyto(dst[:, :, :, s:e], src[:, :, :, s:e])
-            else:
-                xp.copyto(dst[s:e], src[s:e])
-            if work is not None:
-                work(cols[s * pixels:e * pixels], s, e)
-        # fixed slices: the filter gradient's per-slice products sum alike on any thread count
-        parallel_slices(be, g.n, part, 2 * buf.nbytes + work_bytes)
-
-
-def _conv_parts(be, x: Any, g: Geometry, buf: Optional[Any],
-                work: Callable[[Any, int, int], None], work_bytes: int) -> None:
-    """`work(cols, start, stop)` on the window-matrix rows of images start..stop, the batch
-    split over tfgraph's threads: `buf` filled part by part, or (1x1 stride-1 unpadded
-    windows, `buf` None) rows of `x` itself."""
-    if buf is not None:
-        _im2col_parts(be, x, g, buf, work, work_bytes)
-        return
-    pixels = g.oh * g.ow
-    x2 = x.reshape(g.n * pixels, g.c)
-    parallel_slices(be, g.n, lambda s, e: work(x2[s * pixels:e * pixels], s, e),
-                    x.nbytes + work_bytes)
-
+            shape = (k, nb * pixels) if transposed else (nb * pixels, k)
+            with WORKSPACE.borrow(be, "im2col", shape, x.dtype) as buf:
+                for cs in range(s, e, nb):
+                    ce = min(e, cs + nb)
+                    rows = (ce - cs) * pixels
+                    if transposed:
+                        xp.copyto(buf[:, :rows].reshape(g.kh, g.kw, g.c, ce - cs, g.oh, g.ow),
+                                  src[:, :, :, cs:ce])
+                        cols = buf[:, :rows].T
+                    else:
+                        cols = buf[:rows]
+                        xp.copyto(cols.reshape(ce - cs, g.oh, g.ow, g.kh, g.kw, g.c), src[cs:ce])
+                    work(cols, cs, ce, s)
+        parallel_slices(be, g.n, part, x.nbytes * g.kh * g.kw + work_bytes)
 
 
 def conv_matmul(be, x: Any, w2: Any, g: Geometry) -> Any:
@@ -347,64 +344,10 @@ def conv_matmul(be, x: Any, w2: Any, g: Geometry) -> Any:
     pixels = g.oh * g.ow
     y = xp.empty((g.n * pixels, w2.shape[1]), dtype=xp.result_type(x.dtype, w2.dtype))
 
-    def gemm(cols, s, e):
+    def gemm(cols, s, e, part):
         xp.matmul(cols, w2, out=y[s * pixels:e * pixels])
-    if _is_view_im2col(g):
-        _conv_parts(be, x, g, None, gemm, y.nbytes)
-    else:
-        with WORKSPACE.borrow(be, "im2col", _im2col_shape(g), x.dtype) as buf:
-            _conv_parts(be, x, g, buf, gemm, y.nbytes)
+    _im2col_parts(be, x, g, gemm, y.nbytes)
     return y
-
-
-class _Im2colSlot:
-    """The im2col matrix a Conv2D computed in the current run, kept for the Conv2DBackpropFilter
-    of the same input and geometry (saves rebuilding it in the backward pass).
-
-    Valid only for the same session run (`RunContext.run_serial`) and the same input array
-    object (held by weak reference): within one run kernels never modify their inputs, so the
-    matrix still describes the input; anything else falls back to recomputing.
-    """
-
-    __slots__ = ("lock", "serial", "xref", "geometry", "key", "buf")
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.serial = self.xref = self.geometry = self.key = self.buf = None
-
-    def put(self, serial: int, x: Any, g: Geometry, key: tuple, buf: Any) -> None:
-        try:
-            xref = weakref.ref(x)
-        except TypeError:  # an array type without weak references: no sharing
-            WORKSPACE.give(key, buf)
-            return
-        with self.lock:
-            old = (self.key, self.buf)
-            self.serial, self.xref, self.geometry, self.key, self.buf = serial, xref, g, key, buf
-        if old[1] is not None:
-            WORKSPACE.give(*old)
-
-    def take(self, serial: int, x: Any, g: Geometry) -> Optional[Tuple[tuple, Any]]:
-        """The kept matrix if it was built from `x` with geometry `g` in run `serial` (the
-        caller owns it afterwards and gives it back to WORKSPACE), else None."""
-        with self.lock:
-            if self.buf is None or self.serial != serial or self.geometry != g or \
-                    self.xref() is not x:
-                return None
-            got = (self.key, self.buf)
-            self.key = self.buf = self.xref = None
-            return got
-
-
-def _im2col_slot(ctx, x: Tensor, attrs: Dict[str, Any], kh: Optional[int],
-                 kw: Optional[int]) -> Optional[_Im2colSlot]:
-    """The slot shared by a Conv2D and the Conv2DBackpropFilter of the same input tensor and
-    window attributes in session `ctx` (a `RunContext` resource; None when sharing is
-    impossible)."""
-    if ctx is None or getattr(ctx, "run_serial", None) is None or kh is None or kw is None:
-        return None
-    key = ("conv_ops.im2col", x) + _window_key(attrs) + (kh, kw)
-    return ctx.resource(key, _Im2colSlot)
 
 
 def _window_key(attrs: Dict[str, Any]) -> tuple:
@@ -465,12 +408,6 @@ class Conv2D(_ConvBase):
         xp, attrs = be.xp, op.attrs
         fmt = attrs.get("data_format", "NHWC")
         cache: Dict[tuple, Geometry] = {}
-        slot = None
-        x_t = op.inputs[0]
-        kh, kw = op.inputs[1].shape.as_list()[:2] if op.inputs[1].shape.ndims == 4 else (None,) * 2
-        if any(c.type == "Conv2DBackpropFilter" and c.inputs[0] is x_t and
-               _window_key(c.attrs) == _window_key(attrs) for c in x_t.consumers()):
-            slot = _im2col_slot(ctx, x_t, attrs, kh, kw)
 
         def conv2d_kernel(x, w):
             xn = _nhwc(x, fmt)
@@ -478,19 +415,7 @@ class Conv2D(_ConvBase):
             g = cache.get(key)
             if g is None:
                 g = cache[key] = make_geometry(xn.shape, w.shape[0], w.shape[1], attrs)
-            w2 = w.reshape(-1, w.shape[3])
-            if slot is not None and not _is_view_im2col(g):
-                # keep the im2col matrix for this run's filter gradient
-                pixels = g.oh * g.ow
-                y = xp.empty((g.n * pixels, w.shape[3]), dtype=xp.result_type(xn.dtype, w.dtype))
-
-                def gemm(cols, s, e):
-                    xp.matmul(cols, w2, out=y[s * pixels:e * pixels])
-                bkey, buf = WORKSPACE.take(be, "im2col", _im2col_shape(g), xn.dtype)
-                _conv_parts(be, xn, g, buf, gemm, y.nbytes)
-                slot.put(ctx.run_serial, x, g, bkey, buf)
-            else:
-                y = conv_matmul(be, xn, w2, g)
+            y = conv_matmul(be, xn, w.reshape(-1, w.shape[3]), g)
             return _to_format(xp, y.reshape(g.n, g.oh, g.ow, w.shape[3]), fmt)
         return conv2d_kernel
 
@@ -576,12 +501,18 @@ class Conv2DBackpropInput(_ConvBase):
 def _full_convolution(g: Geometry, f: int) -> Optional[Geometry]:
     """The geometry of the input gradient as a convolution of the gradient `dy` (F channels),
     padded by KH-1-top etc., with the flipped filter (stride and dilation 1, paddings below
-    the window size), when that is the faster form: with no more output than input
-    channels, its GEMM has K = KH*KW*F where col2im's has K = F and scatters KH*KW*C columns
-    (3x3, 16 -> 16 channels, 64x32x32 SAME: 11.7 -> 7.1 ms; 32 -> 32: 5.1 -> 4.2 ms); with
-    more output channels col2im is faster (32 -> 64: 15.2 vs 23.5 ms), as for 1x1 windows."""
-    if (g.sh, g.sw, g.dh, g.dw) != (1, 1, 1, 1) or f > g.c or g.kh * g.kw == 1 or \
-            not (g.n and g.oh and g.ow and g.c and f) or \
+    the window size), when that is the faster form.
+
+    Both forms do the same multiply-adds: this one as a GEMM with K = KH*KW*F and N = C
+    (its window matrix built a cache-sized chunk at a time, as Conv2D's), col2im as one with
+    K = F and N = KH*KW*C whose columns are then added into strided slices of the
+    gradient.  The scatter loses to the window copy unless the GEMM here gets too narrow: a
+    single input channel, or eight times as many output channels (the op alone, 2 threads:
+    3x3 32 -> 64 channels 11.9 -> 11.1 ms, LeNet's 5x5 6 -> 16 2.5 -> 2.2, 16 -> 16 SAME
+    8.8 -> 3.3, 3 -> 16 3.2 -> 1.9; kept: 1 -> 32 0.9 vs 2.1, 8 -> 64 1.9 vs 2.5.  Whole
+    steps, runs alternated: LeNet 11.7 -> 10.7 and 10.7 -> 10.1 ms, the CNN 41.6 -> 41.0)."""
+    if (g.sh, g.sw, g.dh, g.dw) != (1, 1, 1, 1) or g.c < 2 or f > 6 * g.c or \
+            g.kh * g.kw == 1 or not (g.n and g.oh and g.ow and g.c and f) or \
             max(g.pt, g.pb) >= g.kh or max(g.pl, g.pr) >= g.kw:
         return None
     return Geometry(g.n, g.oh, g.ow, f, g.kh, g.kw, 1, 1, 1, 1, g.h, g.w, g.kh - 1 - g.pt,
@@ -665,7 +596,6 @@ class Conv2DBackpropFilter(_ConvBase):
         fmt = attrs.get("data_format", "NHWC")
         static = _static_dims(op.inputs[1])
         static = static if static is not None and None not in static else None
-        slot = _im2col_slot(ctx, op.inputs[0], attrs, *(static[:2] if static else (None, None)))
 
         def conv2d_backprop_filter_kernel(x, filter_sizes, dy):
             kh, kw, c, f = static if static is not None else _host_ints(be, filter_sizes)
@@ -679,22 +609,16 @@ class Conv2DBackpropFilter(_ConvBase):
             pixels = g.oh * g.ow
             partial: Dict[int, Any] = {}  # per fixed slice of the batch, summed in order
 
-            def gemm(cols, s, e):
-                partial[s] = xp.matmul(cols.T, dy2[s * pixels:e * pixels])
-            kept = slot.take(ctx.run_serial, x, g) if slot is not None else None
-            if kept is not None:
-                try:
-                    cols = _im2col_matrix(kept[1], g)
-                    parallel_slices(be, g.n, lambda s, e: gemm(cols[s * pixels:e * pixels], s, e),
-                                    kept[1].nbytes + dy2.nbytes)
-                finally:
-                    WORKSPACE.give(*kept)
-            elif _is_view_im2col(g):
-                _conv_parts(be, xn, g, None, gemm, dy2.nbytes)
-            else:
-                with WORKSPACE.borrow(be, "im2col", _im2col_shape(g), xn.dtype) as buf:
-                    _conv_parts(be, xn, g, buf, gemm, dy2.nbytes)
-            starts = sorted(partial)  # never empty: an empty batch is one empty part
+            def gemm(cols, s, e, part):
+                p = part_dot(xp, cols.T, dy2[s * pixels:e * pixels])
+                if part in partial:
+                    xp.add(partial[part], p, out=partial[part])
+                else:
+                    partial[part] = p
+            _im2col_parts(be, xn, g, gemm, dy2.nbytes)
+            if not partial:  # an empty batch or image
+                return xp.zeros((kh, kw, c, f), dtype=xp.result_type(xn.dtype, dy.dtype))
+            starts = sorted(partial)
             dw = partial[starts[0]]
             for s in starts[1:]:
                 xp.add(dw, partial[s], out=dw)
@@ -894,7 +818,7 @@ def _depthwise_filter_terms(be, g: Geometry, xpad: Any, dy: Any, start: int,
         xp.multiply(a, b, out=tmp)
         flat = tmp.reshape(-1, tmp.shape[-1])
         # a product with ones sums the rows (BLAS), then the OW copies of each channel fold
-        out[i, j] = xp.matmul(xp.ones(flat.shape[0], dtype=flat.dtype), flat).reshape(
+        out[i, j] = part_dot(xp, xp.ones(flat.shape[0], dtype=flat.dtype), flat).reshape(
             -1, g.c).sum(axis=0)
     return out
 
