@@ -139,6 +139,6 @@ def split_on_two_threads(monkeypatch):
         parts = []
         real = parallel._part
         monkeypatch.setattr(parallel, "_part",
-                            lambda body, s, e: parts.append(1) or real(body, s, e))
+                            lambda body, s, e, *cpu: parts.append(1) or real(body, s, e, *cpu))
         return parts
     return to_two_threads

@@ -48,6 +48,31 @@ def test_a_part_that_raises_surfaces_after_the_others(two_threads):
     assert done == [2]
 
 
+@pytest.mark.skipif(parallel._getcpu is None or len(__import__("os").sched_getaffinity(0)) < 2,
+                    reason="needs sched_getcpu and two CPUs")
+def test_parts_run_on_different_cpus_and_the_callers_mask_comes_back(two_threads):
+    import os
+    be = get_backend("numpy")
+    before = os.sched_getaffinity(0)
+    cpus, masks = {}, {}
+
+    def body(s, e):
+        cpus[s] = parallel._getcpu()
+        masks[s] = os.sched_getaffinity(0)
+    for _ in range(3):
+        parallel.parallel_for(be, 2, body, 1 << 30)
+        assert cpus[0] != cpus[1]
+        assert masks[0] == {cpus[0]}  # the caller, held where it ran
+        assert cpus[0] not in masks[1]  # the helper, anywhere else
+        assert os.sched_getaffinity(0) == before
+
+    def failing(s, e):
+        raise ValueError(f"part {s}")
+    with pytest.raises(ValueError, match="part 0"):
+        parallel.parallel_for(be, 2, failing, 1 << 30)
+    assert os.sched_getaffinity(0) == before
+
+
 def test_nested_splits_run_serially(two_threads):
     be = get_backend("numpy")
     inner = []

@@ -105,21 +105,6 @@ def test_session_is_a_run_context():
     assert sess._resources == {}
 
 
-def test_conv_shares_im2col_through_a_session_resource():
-    x = tf.constant(np.arange(2 * 5 * 5 * 3, dtype=np.float32).reshape(2, 5, 5, 3))
-    w = tf.Variable(np.ones((3, 3, 3, 4), np.float32))
-    y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
-    g = tf.gradients(tf.reduce_sum(y), w)[0]
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        got = sess.run(g)
-        keys = [k for k in sess._resources if k[0] == "conv_ops.im2col"]
-    assert keys, "Conv2D and its filter gradient share no im2col slot"
-    assert not hasattr(sess, "_im2col_slots")
-    # d sum(conv) / d w[i, j, c, o] = sum of the input window entries: the same for every o.
-    np.testing.assert_allclose(got[..., 0], got[..., 3])
-
-
 def test_plan_source_names_op_and_device_on_every_line():
     x = tf.placeholder(tf.float32, [None, 3], name="x")
     with tf.variable_scope("dense"):
