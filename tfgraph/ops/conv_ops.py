@@ -350,11 +350,6 @@ def conv_matmul(be, x: Any, w2: Any, g: Geometry) -> Any:
     return y
 
 
-def _window_key(attrs: Dict[str, Any]) -> tuple:
-    return (tuple(attrs["strides"]), attrs["padding"], tuple(attrs.get("explicit_paddings") or ()),
-            tuple(attrs.get("dilations") or (1, 1, 1, 1)), attrs.get("data_format", "NHWC"))
-
-
 def _host_ints(be, v: Any) -> List[int]:
     return [int(d) for d in np.asarray(be.to_host(v)).reshape(-1)]
 
@@ -507,7 +502,7 @@ def _full_convolution(g: Geometry, f: int) -> Optional[Geometry]:
     (its window matrix built a cache-sized chunk at a time, as Conv2D's), col2im as one with
     K = F and N = KH*KW*C whose columns are then added into strided slices of the
     gradient.  The scatter loses to the window copy unless the GEMM here gets too narrow: a
-    single input channel, or eight times as many output channels (the op alone, 2 threads:
+    single input channel, or over six times as many output channels (the op alone, 2 threads:
     3x3 32 -> 64 channels 11.9 -> 11.1 ms, LeNet's 5x5 6 -> 16 2.5 -> 2.2, 16 -> 16 SAME
     8.8 -> 3.3, 3 -> 16 3.2 -> 1.9; kept: 1 -> 32 0.9 vs 2.1, 8 -> 64 1.9 vs 2.5.  Whole
     steps, runs alternated: LeNet 11.7 -> 10.7 and 10.7 -> 10.1 ms, the CNN 41.6 -> 41.0)."""
