@@ -151,8 +151,9 @@ def test_conv2d_forward_and_both_backprops_match_reference(run, xs, ws, strides,
 
 def test_input_gradient_form_follows_the_geometry():
     """The input gradient is a full convolution of the padded dy (its geometry: dy's F
-    channels in, x's size out, paddings KH-1-top etc.) only for stride and dilation 1, no
-    more windows above 1x1 and paddings below the window."""
+    channels in, x's size out, paddings KH-1-top etc.) only for stride and dilation 1, at
+    least two input channels and at most six times as many output channels, windows above
+    1x1 and paddings below the window."""
     from tfgraph.ops.conv_ops import _full_convolution, make_geometry
 
     def geometry(x, k, padding="SAME", strides=(1, 1, 1, 1), dilations=(1, 1, 1, 1),

@@ -106,7 +106,7 @@ def _release_caller(held: Optional[set]) -> None:
 
 
 def _executor(helpers: int) -> ThreadPoolExecutor:
-    global _pool, _pool_size, _pool_pid
+    global _pool, _pool_size, _pool_pid, _cpus
     with _pool_lock:
         if _pool_pid != os.getpid():
             # a forked child inherits the pool object but not its threads: parts handed to
@@ -117,7 +117,6 @@ def _executor(helpers: int) -> ThreadPoolExecutor:
                 _pool.shutdown(wait=False)  # its idle threads end; queued parts still run
             _pool = ThreadPoolExecutor(max_workers=helpers, thread_name_prefix="tfgraph-kernel")
             _pool_size = helpers
-            global _cpus
             if _getcpu is not None and _cpus is None:
                 _cpus = frozenset(os.sched_getaffinity(0))
         return _pool
