@@ -10,7 +10,8 @@ a plan holding an op declared `batch_parallel` runs with BLAS at one thread
 - `parallel_for(be, n, body, nbytes)` runs `body(start, stop)` on one contiguous part of the
   batch range [0, n) per thread, the calling thread taking the first part; bodies write
   disjoint memory.  `parallel_slices` calls the body on fixed slices instead, for results
-  that must not depend on the thread count.  NumPy releases the GIL inside its copies,
+  that must not depend on the thread count (`sum_slices` adds their partial sums in
+  order).  NumPy releases the GIL inside its copies,
   loops and BLAS calls, so the parts run truly in parallel.
 - `matmul(be, a, b)` splits a product by rows of `a`; `rows(be, fn, x, *more)` an
   in-place elementwise pass by rows of `x`; parts take small products from `part_dot`.
@@ -30,7 +31,7 @@ import ctypes
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .threads import CONTROLLER
 
@@ -185,6 +186,16 @@ def parallel_slices(be: Any, n: int, body: Callable[[int, int], Any], nbytes: in
         for i in range(a, b):
             body(bounds[i], bounds[i + 1])
     parallel_for(be, m, run, nbytes)
+
+
+def sum_slices(parts: Dict[int, Any]) -> Any:
+    """The sum of per-slice results keyed by their slice's start (`parallel_slices` bodies
+    storing partial sums), added in slice order: the same bits on any thread count."""
+    starts = sorted(parts)
+    total = parts[starts[0]]
+    for s in starts[1:]:
+        total = total + parts[s]
+    return total
 
 
 def _part(body: Callable[[int, int], Any], start: int, stop: int, caller_cpu: int = -1) -> None:

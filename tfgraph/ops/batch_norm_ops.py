@@ -25,7 +25,7 @@ from ..framework.ops import convert_to_tensor, name_scope
 from ..framework.graph import get_default_graph
 from ..framework.registry import NotDifferentiable, OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape
-from ..kernels.parallel import parallel_slices, part_dot, rows as parallel_rows
+from ..kernels.parallel import parallel_slices, part_dot, rows as parallel_rows, sum_slices
 
 
 def _channel_axis(data_format: str) -> int:
@@ -88,11 +88,7 @@ def _channel_sums(be, rows: int, c: int, per_slice: Callable[[Any, int, int], An
 def _fold(parts: Dict[int, Any], c: int) -> Any:
     """The [C] per-channel sum of [W*C] slice sums keyed by slice start, added in slice order
     (the same bits on any thread count)."""
-    starts = sorted(parts)
-    total = parts[starts[0]]
-    for k in starts[1:]:
-        total = total + parts[k]
-    return total.reshape(-1, c).sum(axis=0)
+    return sum_slices(parts).reshape(-1, c).sum(axis=0)
 
 
 def _train_forward_nhwc(be, x: Any, scale: Any, offset: Any, eps: Any) -> Tuple[Any, Any, Any]:

@@ -31,7 +31,7 @@ from ..framework.constant import convert_to_tensor, graph_of, name_scope
 from ..framework.graph import Tensor
 from ..framework.registry import OpDef, register_op, spec
 from ..framework.tensor_shape import TensorShape
-from ..kernels.parallel import parallel_for, parallel_slices, part_dot
+from ..kernels.parallel import parallel_for, parallel_slices, part_dot, sum_slices
 from ..kernels.workspace import WORKSPACE
 from . import array_ops
 
@@ -613,11 +613,7 @@ class Conv2DBackpropFilter(_ConvBase):
             _im2col_parts(be, xn, g, gemm, dy2.nbytes)
             if not partial:  # an empty batch or image
                 return xp.zeros((kh, kw, c, f), dtype=xp.result_type(xn.dtype, dy.dtype))
-            starts = sorted(partial)
-            dw = partial[starts[0]]
-            for s in starts[1:]:
-                xp.add(dw, partial[s], out=dw)
-            return dw.reshape(kh, kw, c, f)
+            return sum_slices(partial).reshape(kh, kw, c, f)
         return conv2d_backprop_filter_kernel
 
     def gradient(self, op, grad):
@@ -638,9 +634,7 @@ def _builder_attrs(attrs: Dict[str, Any]) -> Dict[str, Any]:
             "dilations": attrs["dilations"]}
 
 
-# --- depthwise -----------------------------------------------------------------------------------
-
-# --- depthwise convolutions with channel multiplier 1 (MobileNet's) -----------------------------
+# --- depthwise convolutions; with channel multiplier 1 (MobileNet's) ----------------------------
 # Each kernel offset is one multiply-add of a strided (N, OH, OW, C) view of the padded input
 # by a per-channel vector.  With unit column stride and dilation a view's (OW, C) block is
 # contiguous in each image row, so it is taken as rows of OW*C values against the vector
@@ -945,11 +939,7 @@ class DepthwiseConv2dNativeBackpropFilter(_ConvBase):
                     def part(s: int, e: int) -> None:
                         partial[s] = _depthwise_filter_terms(be, g, xpad, dyn, s, e)
                     parallel_slices(be, g.n, part, 3 * dyn.nbytes * kh * kw)
-                starts = sorted(partial)
-                dw = partial[starts[0]]
-                for s in starts[1:]:
-                    dw = dw + partial[s]
-                return dw.reshape(kh, kw, c, 1).astype(x.dtype, copy=False)
+                return sum_slices(partial).reshape(kh, kw, c, 1).astype(x.dtype, copy=False)
             dy5 = _nhwc(dy, fmt).reshape(g.n, g.oh, g.ow, c, m)
             dw = xp.empty((kh, kw, c, m), dtype=x.dtype)
             with padded_input(be, x, g) as xpad:
